@@ -1,0 +1,17 @@
+"""gongkai: a static-site generator for township 政府信息公开目录 websites.
+
+Use it from Python::
+
+    from pathlib import Path
+    from generator import build_site, check_site
+
+    result = check_site(Path("my-site"))
+    build_site(Path("my-site"))
+"""
+
+__version__ = "0.1.0"
+
+from .build import BuildResult, CheckResult, build_site, check_site  # noqa: E402
+from .problems import ContentError, Problem, UsageError  # noqa: E402
+
+__all__ = ["BuildResult", "CheckResult", "ContentError", "Problem", "UsageError", "build_site", "check_site", "__version__"]

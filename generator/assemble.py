@@ -1,0 +1,273 @@
+"""Assembly stage: resolve references, apply the publish gate, render bodies, link both ways.
+
+The publish gate (``publish_gate``) is the single place where non-public items are dropped.
+Everything this module returns in ``Site`` is derived from public items only; the rest of the
+pipeline never sees a withheld item.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from . import markdown
+from .discover import SiteFiles
+from .load import SiteSettings, label, resolve_path
+from .model import Catalogue, Item, Ref, SiteConfig
+from .problems import Problem, error
+from .urls import item_path, relative
+
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """A source file under ``content/`` that is published at ``target``."""
+
+    source: str
+    target: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PublicAttachment:
+    """An attachment as shown on an item page."""
+
+    title: str
+    path: str
+    kind: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    """A public item with everything a page needs, relations stored as keys."""
+
+    item: Item
+    path: str
+    body_html: str
+    excerpt: str
+    attachments: tuple[PublicAttachment, ...]
+    interprets: tuple[str, ...]
+    interpretations: tuple[str, ...]
+    superseded_by: str
+    supersedes: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The item's stable key."""
+        return self.item.key
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site ready to render: settings, catalogue and only its public items (newest first)."""
+
+    config: SiteConfig
+    catalogue: Catalogue
+    items: tuple[PublicItem, ...]
+    by_key: dict[str, PublicItem]
+    files: tuple[FileCopy, ...]
+
+
+def publish_gate(items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """THE publish gate: only 主动公开 items pass.  Nothing downstream sees the others."""
+    return tuple(item for item in items if item.is_public)
+
+
+def _sort_key(item: Item) -> tuple[int, str, str]:
+    published = item.published.toordinal() if item.published else 0
+    return (-published, item.index_no, item.key)
+
+
+class _Index:
+    """Lookups from a reference to an item: by key/id, by 索引号, by path."""
+
+    def __init__(self, items: tuple[Item, ...], problems: list[Problem]) -> None:
+        self.by_path = {item.path: item for item in items}
+        self.by_key: dict[str, Item] = {}
+        self.by_index: dict[str, Item] = {}
+        for item in items:
+            other = self.by_key.get(item.key)
+            if other is not None:
+                line = item.line_of("id") if item.explicit_id else 1
+                problems.append(
+                    error(
+                        item.path,
+                        line,
+                        label("id"),
+                        f"网址标识“{item.key}”与 {other.path} 重复（标识来自 id 字段或文件名）。请给其中一个写不同的 id。",
+                    )
+                )
+                continue
+            self.by_key[item.key] = item
+            if item.index_no:
+                first = self.by_index.get(item.index_no)
+                if first is not None:
+                    problems.append(
+                        error(item.path, item.line_of("index_no"), label("index_no"), f"索引号“{item.index_no}”与 {first.path} 重复，索引号必须全站唯一。")
+                    )
+                else:
+                    self.by_index[item.index_no] = item
+
+    def resolve(self, source: Item, text: str) -> Item | None:
+        if text in self.by_key:
+            return self.by_key[text]
+        if text in self.by_index:
+            return self.by_index[text]
+        path = resolve_path(source.path, text)
+        return self.by_path.get(path) if path else None
+
+
+def _not_public(target: Item) -> str:
+    # Name the file path only: the withheld item's title must not travel anywhere.
+    return f"引用的条目 {target.path} 不是主动公开（{target.disclosure.value}），公开条目不能链接或解读它。请删除这个引用，或确认对方条目可以主动公开。"
+
+
+class _Assembler:
+    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles) -> None:
+        self.settings = settings
+        self.files = files
+        self.problems: list[Problem] = []
+        self.index = _Index(items, self.problems)
+        self.copies: dict[str, FileCopy] = {}
+        self.withheld_files = {a.file for item in items if not item.is_public for a in item.attachments}
+
+    def ref(self, item: Item, ref: Ref, field: str) -> Item | None:
+        target = self.index.resolve(item, ref.text)
+        if target is None:
+            self.problems.append(
+                error(item.path, ref.line, label(field), f"找不到被引用的条目“{ref.text}”。引用可写对方的 id、索引号，或相对本文件的路径（如 ../policy-docs/2024-rules.md）。")
+            )
+            return None
+        if target is item:
+            self.problems.append(error(item.path, ref.line, label(field), "条目不能引用它自己。"))
+            return None
+        if item.is_public and not target.is_public:
+            self.problems.append(error(item.path, ref.line, label(field), _not_public(target)))
+            return None
+        return target
+
+    def publish_file(self, item: Item, source: str, line: int, field: str) -> str | None:
+        """Register a content file for copying next to the item's page; returns its output path."""
+        if source in self.withheld_files:
+            self.problems.append(
+                error(item.path, line, field, f"文件 content/{source} 也是非公开条目的附件，不能在公开条目中发布。请另存一份可公开的版本再引用。")
+            )
+            return None
+        size = (self.files.content_dir / source).stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            self.problems.append(
+                error(item.path, line, field, f"附件 content/{source} 有 {size // 1024 // 1024} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 上限，请压缩或拆分。")
+            )
+            return None
+        name = posixpath.basename(source)
+        target = f"files/{item.key}/{name}"
+        existing = self.copies.get(target)
+        if existing is not None and existing.source != source:
+            target = f"files/{item.key}/{len(self.copies)}-{name}"
+        self.copies.setdefault(target, FileCopy(source, target, size))
+        return target
+
+    def body(self, item: Item) -> tuple[str, str]:
+        """Render a public item's body with its links rewritten to published URLs."""
+        if len(item.body) > markdown.MAX_BODY_CHARS:
+            self.problems.append(error(item.path, item.body_line, "正文", "正文过长（超过 100 万字），请拆分为多个条目或改为附件。"))
+            return "", ""
+        tokens = markdown.parse(item.body)
+        page = item_path(item.key)
+        for link in markdown.links(tokens):
+            line = item.body_line + link.body_line
+            if not link.target or markdown.is_external(link.target):
+                continue
+            raw, _, fragment = unquote(link.target).partition("#")
+            raw = raw.split("?", 1)[0]
+            if raw.startswith("/"):
+                self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”以“/”开头，发布到子目录后会失效。请写相对路径，或完整网址（https://…）。"))
+                continue
+            source = resolve_path(item.path, raw)
+            if source is None:
+                self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”指向 content 文件夹之外。"))
+                continue
+            if source in self.index.by_path:
+                target = self.index.by_path[source]
+                if not target.is_public:
+                    self.problems.append(error(item.path, line, "正文链接", _not_public(target)))
+                    continue
+                out = item_path(target.key)
+            elif source in self.files.others:
+                published = self.publish_file(item, source, line, "正文链接")
+                if published is None:
+                    continue
+                out = published
+            else:
+                what = "条目" if raw.lower().endswith(".md") else "文件"
+                self.problems.append(error(item.path, line, "正文链接", f"链接的{what}“{raw}”不存在（应在 content/{source}），请检查文件名和位置。"))
+                continue
+            link.token.attrSet(link.attr, relative(page, out) + (f"#{fragment}" if fragment else ""))
+        return markdown.render(tokens), markdown.plain_text(tokens, 120)
+
+    def attachments(self, item: Item) -> tuple[PublicAttachment, ...]:
+        found: list[PublicAttachment] = []
+        for att in item.attachments:
+            target = self.publish_file(item, att.file, att.line, label("attachments"))
+            if target is not None:
+                kind = posixpath.splitext(att.file)[1].lstrip(".").upper() or "文件"
+                found.append(PublicAttachment(att.title, target, kind, self.copies[target].size))
+        return tuple(found)
+
+    def run(self, items: tuple[Item, ...]) -> Site:
+        # References are checked for every item, so a withheld item's broken reference is reported too.
+        resolved_interprets: dict[str, list[Item]] = {}
+        resolved_superseded: dict[str, Item] = {}
+        for item in items:
+            targets = [self.ref(item, r, "interprets") for r in item.interprets]
+            resolved_interprets[item.path] = [t for t in targets if t is not None]
+            if item.superseded_by is not None:
+                target = self.ref(item, item.superseded_by, "superseded_by")
+                if target is not None:
+                    resolved_superseded[item.path] = target
+        public = sorted(publish_gate(items), key=_sort_key)
+        interpretations: dict[str, list[str]] = defaultdict(list)
+        supersedes: dict[str, list[str]] = defaultdict(list)
+        for item in public:
+            for target in resolved_interprets[item.path]:
+                interpretations[target.key].append(item.key)
+            if item.path in resolved_superseded:
+                supersedes[resolved_superseded[item.path].key].append(item.key)
+        built: list[PublicItem] = []
+        for item in public:
+            body_html, excerpt = self.body(item)
+            superseded = resolved_superseded.get(item.path)
+            built.append(
+                PublicItem(
+                    item=item,
+                    path=item_path(item.key),
+                    body_html=body_html,
+                    excerpt=item.summary or excerpt,
+                    attachments=self.attachments(item),
+                    interprets=tuple(t.key for t in resolved_interprets[item.path]),
+                    interpretations=tuple(interpretations[item.key]),
+                    superseded_by=superseded.key if superseded is not None else "",
+                    supersedes=tuple(supersedes[item.key]),
+                )
+            )
+        return Site(
+            config=self.settings.config,
+            catalogue=self.settings.catalogue,
+            items=tuple(built),
+            by_key={p.key: p for p in built},
+            files=tuple(sorted(self.copies.values(), key=lambda c: c.target)),
+        )
+
+
+def assemble(settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles) -> tuple[Site, list[Problem]]:
+    """Resolve, gate and render bodies; returns the public site and the problems found."""
+    assembler = _Assembler(settings, items, files)
+    site = assembler.run(items)
+    return site, assembler.problems
+
+
+

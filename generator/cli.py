@@ -1,0 +1,191 @@
+"""The ``gongkai`` command: a thin layer that calls the library, prints and sets the exit status."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .build import Stage, build_site, check_site
+from .numbering import assign_numbers
+from .problems import ContentError, Level, Problem, UsageError
+from .scaffold import scaffold
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="gongkai：把乡镇、街道、县级部门的 Markdown 文件生成标准的政府信息公开目录网站。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, enum.Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+
+
+class _Out:
+    """Verbosity-aware printing: -q prints only problems and failures, -v adds detail."""
+
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            typer.echo(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbose and not self.quiet:
+            typer.echo(message)
+
+    def stage(self, stage: Stage) -> None:
+        self.info(f"  {stage.name}  {stage.count:>6} {stage.unit}  {stage.seconds:6.2f} 秒")
+
+    def problems(self, problems: tuple[Problem, ...], strict_quiet: bool = False) -> None:
+        for problem in problems:
+            if self.quiet and problem.level is Level.WARNING and not strict_quiet:
+                continue
+            typer.echo(problem.format(), err=True)
+        errors = sum(p.level is Level.ERROR for p in problems)
+        warnings = len(problems) - errors
+        if errors:
+            typer.echo(f"共 {errors} 个错误、{warnings} 个警告。请按提示修改后重试。", err=True)
+        elif warnings:
+            self.info(f"共 {warnings} 个警告（不影响生成）。")
+
+
+SiteArg = Annotated[Path, typer.Argument(help="站点目录（含 content/），默认当前目录。", show_default=False)]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只显示问题。")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="显示更多过程信息。")]
+
+
+def _usage(exc: UsageError) -> typer.Exit:
+    typer.echo(f"错误：{exc}", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def new(
+    directory: Annotated[Path, typer.Argument(help="要创建的站点目录。")],
+    quiet: Quiet = False,
+) -> None:
+    """创建一个可以直接生成的示例站点（含给工作人员的说明）。"""
+    try:
+        created = scaffold(directory)
+    except UsageError as exc:
+        raise _usage(exc) from None
+    if not quiet:
+        typer.echo(f"已创建站点 {directory}（{len(created)} 个文件）。")
+        typer.echo(f"下一步：cd {directory} && gongkai build")
+
+
+@app.command()
+def check(
+    site: SiteArg = Path("."),
+    format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """检查站点内容，列出全部问题（不生成网站）。"""
+    out = _Out(quiet or format is Format.json, verbose)
+    try:
+        result = check_site(site, progress=out.stage)
+    except UsageError as exc:
+        raise _usage(exc) from None
+    if format is Format.json:
+        data = {
+            "errors": sum(p.level is Level.ERROR for p in result.problems),
+            "warnings": sum(p.level is Level.WARNING for p in result.problems),
+            "problems": [
+                {"file": p.path, "line": p.line, "level": "error" if p.level is Level.ERROR else "warning", "field": p.field, "message": p.message}
+                for p in result.problems
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        out.problems(result.problems)
+        if result.ok:
+            public = len(result.site.items) if result.site else 0
+            out.info(f"检查通过：{len(result.items)} 个条目，其中 {public} 个主动公开。")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def build(
+    site: SiteArg = Path("."),
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出目录，默认为 站点/build。")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """检查并生成网站；有错误时不改动原有输出。"""
+    out = _Out(quiet, verbose)
+    start = time.perf_counter()
+    try:
+        result = build_site(site, out_dir, base_url, progress=out.stage)
+    except UsageError as exc:
+        raise _usage(exc) from None
+    except ContentError as exc:
+        out.problems(exc.problems)
+        typer.echo("未生成网站：原有输出保持不变。", err=True)
+        raise typer.Exit(1) from None
+    out.problems(tuple(p for p in result.check.problems if p.level is Level.WARNING))
+    public = len(result.check.site.items) if result.check.site else 0
+    withheld = len(result.check.items) - public
+    out.info(
+        f"已生成 {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"
+        f"{public} 个条目主动公开，{withheld} 个非公开条目未发布，共 {time.perf_counter() - start:.2f} 秒。"
+    )
+
+
+@app.command()
+def number(
+    site: SiteArg = Path("."),
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """为没有索引号的条目编号，并写入其 YAML 头部。"""
+    out = _Out(quiet, verbose)
+    try:
+        outcome = assign_numbers(site)
+    except UsageError as exc:
+        raise _usage(exc) from None
+    out.problems(outcome.problems)
+    for path, value in outcome.assigned:
+        out.info(f"  {path}: 索引号 {value}")
+    if outcome.problems and any(p.level is Level.ERROR for p in outcome.problems):
+        raise typer.Exit(1)
+    out.info(f"已编号 {len(outcome.assigned)} 个条目。")
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and stop."""
+    if value:
+        typer.echo(f"gongkai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="显示版本。")] = False,
+) -> None:
+    """gongkai：政府信息公开目录网站生成器。"""
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="gongkai")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())  # type: ignore[func-returns-value]

@@ -1,0 +1,50 @@
+"""Finding a site's files: settings, items and the other files items may reference."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SITE_FILE = "_site.yml"
+CATALOGUE_FILE = "_catalogue.yml"
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """Every file under ``content/``, as POSIX paths relative to it, in sorted order."""
+
+    content_dir: Path
+    items: tuple[str, ...]
+    others: frozenset[str]
+    links: frozenset[str]
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(("_", "."))
+
+
+def discover(content_dir: Path) -> SiteFiles:
+    """List the item files (``*.md`` outside ``_``/``.`` names) and every other regular file.
+
+    Symbolic links are listed apart: following them could publish a file from outside the site.
+    """
+    items: list[str] = []
+    others: set[str] = set()
+    links: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
+        in_hidden = any(_hidden(part) for part in rel_dir.split("/") if part not in ("", "."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            full = Path(dirpath, name)
+            if full.is_symlink():
+                links.add(rel)
+            elif name.lower().endswith(".md") and not _hidden(name) and not in_hidden:
+                items.append(rel)
+            else:
+                others.add(rel)
+    return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links))

@@ -1,0 +1,142 @@
+"""Machine-readable outputs: catalogue.json/csv, sitemap.xml and the Atom feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .assemble import Site
+from .render import Output
+from .urls import quote_path
+
+FEED_SIZE = 50
+CSV_COLUMNS = (
+    ("id", "标识"),
+    ("url", "网址"),
+    ("title", "标题"),
+    ("catalogue", "目录分类"),
+    ("catalogue_label", "栏目"),
+    ("disclosure", "公开属性"),
+    ("index_no", "索引号"),
+    ("doc_no", "文号"),
+    ("issuer", "发布机构"),
+    ("written", "成文日期"),
+    ("published", "发布日期"),
+    ("validity", "有效性"),
+    ("validity_date", "失效日期"),
+    ("doc_class", "文件类别"),
+    ("topic", "主题分类"),
+    ("interprets", "解读对象"),
+    ("interpretations", "相关解读"),
+)
+
+
+def records(site: Site) -> list[dict[str, Any]]:
+    """One record per public item, newest first."""
+    rows: list[dict[str, Any]] = []
+    for entry in site.items:
+        item = entry.item
+        rows.append(
+            {
+                "id": item.key,
+                "url": quote_path(entry.path),
+                "title": item.title,
+                "catalogue": item.catalogue,
+                "catalogue_label": site.catalogue.leaves[item.catalogue].label,
+                "disclosure": item.disclosure.value,
+                "index_no": item.index_no,
+                "doc_no": item.doc_no,
+                "issuer": item.issuer,
+                "written": item.written.isoformat() if item.written else "",
+                "published": item.published.isoformat() if item.published else "",
+                "validity": item.validity.value,
+                "validity_date": item.validity_date.isoformat() if item.validity_date else "",
+                "doc_class": item.doc_class,
+                "topic": item.topic,
+                "keywords": list(item.keywords),
+                "summary": item.summary,
+                "interprets": list(entry.interprets),
+                "interpretations": list(entry.interpretations),
+                "attachments": [{"title": a.title, "url": quote_path(a.path), "type": a.kind, "size": a.size} for a in entry.attachments],
+            }
+        )
+    return rows
+
+
+def catalogue_json(site: Site, rows: list[dict[str, Any]]) -> Output:
+    """``catalogue.json``: the site and its public items."""
+    data = {"site": site.config.name, "count": len(rows), "items": rows}
+    return Output("catalogue.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def catalogue_csv(rows: list[dict[str, Any]]) -> Output:
+    """``catalogue.csv``: the same, UTF-8 with BOM so that Excel opens it in Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for row in rows:
+        writer.writerow([";".join(row[k]) if isinstance(row[k], list) else row[k] for k, _ in CSV_COLUMNS])
+    return Output("catalogue.csv", b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def sitemap(site: Site, pages: list[str]) -> Output:
+    """``sitemap.xml`` of every HTML page; absolute when ``base_url`` is set."""
+    base = site.config.base_url
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    dates = {entry.path: entry.item.published for entry in site.items}
+    for path in pages:
+        if path == "404.html":
+            continue
+        lastmod = dates.get(path)
+        extra = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{escape(base + quote_path(path))}</loc>{extra}</url>")
+    lines.append("</urlset>")
+    return Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _feed_id(site: Site, key: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"gongkai:{site.config.org_code or site.config.name}:{key}"))
+
+
+def atom_feed(site: Site) -> Output:
+    """``feed.xml``: the latest public items (links relative to the feed, resolved by readers)."""
+    entries = site.items[:FEED_SIZE]
+    newest = entries[0].item.published if entries and entries[0].item.published else None
+    updated = f"{newest.isoformat()}T00:00:00+08:00" if newest else "2000-01-01T00:00:00+08:00"
+    base = site.config.base_url
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"{f" xml:base={chr(34)}{escape(base)}{chr(34)}" if base else ""}>',
+        f"  <title>{escape(site.config.name)}政府信息公开</title>",
+        f"  <id>{_feed_id(site, '')}</id>",
+        f"  <updated>{updated}</updated>",
+        '  <link rel="alternate" href="index.html"/>',
+        '  <link rel="self" href="feed.xml"/>',
+        f"  <author><name>{escape(site.config.name)}</name></author>",
+    ]
+    for entry in entries:
+        item = entry.item
+        date = f"{item.published.isoformat()}T00:00:00+08:00" if item.published else updated
+        out += [
+            "  <entry>",
+            f"    <title>{escape(item.title)}</title>",
+            f'    <link rel="alternate" href="{escape(quote_path(entry.path))}"/>',
+            f"    <id>{_feed_id(site, item.key)}</id>",
+            f"    <updated>{date}</updated>",
+            f"    <published>{date}</published>",
+            f"    <category term=\"{escape(item.catalogue)}\" label=\"{escape(site.catalogue.leaves[item.catalogue].label)}\"/>",
+            f"    <summary>{escape(entry.excerpt)}</summary>",
+            "  </entry>",
+        ]
+    out.append("</feed>")
+    return Output("feed.xml", ("\n".join(out) + "\n").encode("utf-8"))
+
+
+def exports(site: Site, pages: list[str]) -> list[Output]:
+    """All machine-readable outputs."""
+    rows = records(site)
+    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site)]

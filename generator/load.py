@@ -1,0 +1,348 @@
+"""Loading stage: item files → validated ``Item`` values, every problem collected.
+
+Also reads the two settings files.  Nothing here resolves references between items; that is
+the assembly stage's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter, textfile, yamltree
+from .catalogue import build_catalogue, read_overrides, reference_problem
+from .discover import CATALOGUE_FILE, SITE_FILE, SiteFiles
+from .fields import Reader
+from .model import (
+    DISCLOSURE_CODES,
+    FORM_CODES,
+    VALIDITY_CODES,
+    AttachmentRef,
+    Catalogue,
+    Disclosure,
+    InterpretationForm,
+    Item,
+    Ref,
+    SiteConfig,
+    Validity,
+)
+from .problems import Problem, error, warning
+from .settings import read_settings
+from .suggest import did_you_mean
+from .yamltree import Map, Node, Seq, is_null
+
+# English key → Chinese alias, in the order of the contract's table.
+FIELDS: dict[str, str] = {
+    "title": "标题",
+    "catalogue": "目录分类",
+    "disclosure": "公开属性",
+    "exempt_reason": "不予公开理由",
+    "published": "发布日期",
+    "written": "成文日期",
+    "id": "标识",
+    "index_no": "索引号",
+    "doc_no": "文号",
+    "issuer": "发布机构",
+    "doc_class": "文件类别",
+    "validity": "有效性",
+    "validity_date": "失效日期",
+    "superseded_by": "替代文件",
+    "effective": "施行日期",
+    "expires": "有效期至",
+    "topic": "主题分类",
+    "keywords": "关键词",
+    "summary": "内容概述",
+    "attachments": "附件",
+    "interprets": "解读对象",
+    "interpretation_form": "解读形式",
+}
+ALIASES = {alias: key for key, alias in FIELDS.items()}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def label(field: str) -> str:
+    """``title/标题`` — how a field is named in messages."""
+    return f"{field}/{FIELDS[field]}" if field in FIELDS else field
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The site's settings and its catalogue."""
+
+    config: SiteConfig
+    catalogue: Catalogue
+
+
+def read_yaml_file(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
+    """Read a whole-YAML settings file strictly."""
+    decoded = textfile.decode(path.read_bytes())
+    if isinstance(decoded, str):
+        return None, [error(rel, 0, "", decoded)]
+    problems = [warning(rel, 1, "", "文件带有 BOM（字节顺序标记），建议另存为“UTF-8 无 BOM”。")] if decoded.had_bom else []
+    node, issues = yamltree.parse(decoded.text)
+    problems += [error(rel, i.line, i.field, i.message) for i in issues]
+    return node, problems
+
+
+def load_settings(content_dir: Path) -> tuple[SiteSettings | None, list[Problem]]:
+    """Read ``_site.yml`` (required) and ``_catalogue.yml`` (optional)."""
+    site_path = content_dir / SITE_FILE
+    if not site_path.is_file():
+        return None, [
+            error(
+                f"content/{SITE_FILE}",
+                0,
+                "",
+                "缺少站点设置文件 content/_site.yml。可用“gongkai new 目录”生成一个示例站点，再照着修改。",
+            )
+        ]
+    node, problems = read_yaml_file(site_path, f"content/{SITE_FILE}")
+    reader = Reader(f"content/{SITE_FILE}")
+    config = read_settings(reader, node) if not problems or node is not None else None
+    problems += reader.problems
+    if config is None:
+        return None, problems
+    overrides: dict[str, Any] | None = None
+    cat_path = content_dir / CATALOGUE_FILE
+    if cat_path.is_file():
+        cat_node, cat_problems = read_yaml_file(cat_path, f"content/{CATALOGUE_FILE}")
+        problems += cat_problems
+        cat_reader = Reader(f"content/{CATALOGUE_FILE}")
+        overrides = read_overrides(cat_reader, cat_node, config.kind)
+        problems += cat_reader.problems
+    return SiteSettings(config, build_catalogue(config.kind, overrides)), problems
+
+
+def derive_key(rel: str, explicit_id: str) -> str:
+    """The item's URL key: its ``id``, else its file name (ASCII), else a hash of the file name.
+
+    Only the file *name* counts, never the folder, so moving a file keeps its URL.
+    """
+    if explicit_id:
+        return explicit_id
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    candidate = re.sub(r"[\s_]+", "-", stem.lower())
+    if _ID.match(candidate) and len(candidate) <= 80:
+        return candidate
+    return "i" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
+
+
+def resolve_path(base_rel: str, target: str) -> str | None:
+    """A path written in ``base_rel`` resolved against the content folder; None if it leaves it."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base_rel), target))
+    if joined.startswith("../") or joined == ".." or posixpath.isabs(target):
+        return None
+    return joined
+
+
+class _ItemReader:
+    """Reads one item's front matter, field by field."""
+
+    def __init__(self, rel: str, root: Map, settings: SiteSettings, files: SiteFiles) -> None:
+        self.rel = rel
+        self.reader = Reader(rel)
+        self.settings = settings
+        self.files = files
+        self.values: dict[str, Node] = {}
+        self.lines: dict[str, int] = {}
+        self.written_as: dict[str, str] = {}
+        for key, value in root.entries:
+            name = ALIASES.get(key.text, key.text)
+            if name not in FIELDS:
+                self.reader.fail(
+                    key.line,
+                    key.text,
+                    f"不认识的字段“{key.text}”。{did_you_mean(key.text, list(FIELDS) + list(ALIASES))}"
+                    "字段名可用英文或中文，见内容格式说明。",
+                )
+                continue
+            if name in self.values:
+                self.reader.fail(
+                    key.line,
+                    label(name),
+                    f"字段“{key.text}”与第 {self.lines[name]} 行的“{self.written_as[name]}”是同一个字段，请只保留一个。",
+                )
+                continue
+            self.values[name] = value
+            self.lines[name] = key.line
+            self.written_as[name] = key.text
+
+    def missing(self, field: str) -> bool:
+        return is_null(self.values.get(field))
+
+    def line(self, field: str) -> int:
+        return self.lines.get(field, 1)
+
+    def get(self, field: str, read: Callable[[Node | None, str], Any]) -> Any:
+        return read(self.values.get(field), label(field))
+
+    def text(self, field: str) -> str:
+        return str(self.get(field, self.reader.text) or "")
+
+    def date(self, field: str) -> dt.date | None:
+        value: dt.date | None = self.get(field, self.reader.date)
+        return value
+
+    def required_missing(self, field: str, hint: str) -> None:
+        self.reader.fail(1, label(field), f"缺少必填字段“{FIELDS[field]}”（{field}）。{hint}")
+
+    def refs(self, field: str) -> tuple[Ref, ...]:
+        node = self.values.get(field)
+        if is_null(node):
+            return ()
+        assert node is not None
+        items = node.items if isinstance(node, Seq) else (node,)
+        refs: list[Ref] = []
+        for entry in items:
+            value = self.reader.text(entry, label(field))
+            if value:
+                refs.append(Ref(value, entry.line))
+        return tuple(refs)
+
+    def attachments(self) -> tuple[AttachmentRef, ...]:
+        node = self.values.get("attachments")
+        if is_null(node):
+            return ()
+        assert node is not None
+        entries = node.items if isinstance(node, Seq) else (node,)
+        found: list[AttachmentRef] = []
+        for entry in entries:
+            if isinstance(entry, Map):
+                sub = {k.text: v for k, v in entry.entries}
+                for k, _ in entry.entries:
+                    if k.text not in ("file", "title", "文件", "名称", "标题"):
+                        self.reader.fail(k.line, label("attachments"), f"附件项中不认识的键“{k.text}”，可用：file（文件）、title（名称）。")
+                file = self.reader.text(sub.get("file", sub.get("文件")), label("attachments"))
+                title = self.reader.text(sub.get("title", sub.get("名称", sub.get("标题"))), label("attachments"))
+            else:
+                file = self.reader.text(entry, label("attachments"))
+                title = None
+            if not file:
+                self.reader.fail(entry.line, label("attachments"), "附件缺少文件名（file），如 file: 附件1.xlsx。")
+                continue
+            target = resolve_path(self.rel, file)
+            if target is None:
+                self.reader.fail(entry.line, label("attachments"), f"附件路径“{file}”指向 content 文件夹之外，请把文件放进 content 里。")
+                continue
+            if target in self.files.links:
+                self.reader.fail(entry.line, label("attachments"), f"附件“{file}”是符号链接，出于安全不予发布，请放入真实文件。")
+                continue
+            if target not in self.files.others:
+                self.reader.fail(entry.line, label("attachments"), f"找不到附件文件“{file}”（应在 content/{target}），请检查文件名和位置。")
+                continue
+            if target.lower().endswith(".md"):
+                self.reader.fail(entry.line, label("attachments"), f"“{file}”是条目文件，不能作为附件；要引用其他条目请在正文中加链接。")
+                continue
+            found.append(AttachmentRef(target, title or posixpath.splitext(posixpath.basename(file))[0], entry.line))
+        return tuple(found)
+
+    def read(self, body: str, body_line: int) -> Item:
+        r = self.reader
+        settings = self.settings
+        title = self.text("title")
+        if not title:
+            self.required_missing("title", "请写出文件或信息的名称，如 title: 关于印发……的通知。")
+        catalogue = self.text("catalogue")
+        if not catalogue:
+            self.required_missing("catalogue", "如 catalogue: statutory/policy-docs（政策文件）。")
+        elif catalogue not in settings.catalogue.leaves:
+            r.fail(self.line("catalogue"), label("catalogue"), reference_problem(catalogue, settings.catalogue, settings.config.kind))
+        disclosure = self.get("disclosure", lambda n, f: r.enum(n, f, Disclosure, DISCLOSURE_CODES))
+        if self.missing("disclosure"):
+            self.required_missing("disclosure", "公开属性必须逐件写明，不会默认：主动公开、依申请公开 或 不予公开。")
+        exempt_raw = self.text("exempt_reason")
+        exempt_reason = ""
+        reasons = settings.catalogue.exempt_reasons
+        if exempt_raw:
+            by_label = {v: k for k, v in reasons.items()}
+            exempt_reason = exempt_raw if exempt_raw in reasons else by_label.get(exempt_raw, "")
+            if not exempt_reason:
+                r.fail(
+                    self.line("exempt_reason"),
+                    label("exempt_reason"),
+                    f"不予公开理由“{exempt_raw}”不认识，可选：{'、'.join(f'{v}（{k}）' for k, v in reasons.items())}。",
+                )
+        elif disclosure is Disclosure.EXEMPT:
+            r.fail(self.line("disclosure"), label("exempt_reason"), "不予公开的条目必须写明不予公开理由（exempt_reason），如 internal-affairs（属于三类内部事务信息）。")
+        published = self.date("published")
+        if disclosure is Disclosure.ACTIVE and self.missing("published"):
+            self.required_missing("published", "主动公开的条目需要发布日期，如 published: 2024-03-01。")
+        written = self.date("written")
+        if written and published and written > published:
+            r.fail(self.line("written"), label("written"), f"成文日期 {written} 晚于发布日期 {published}，请核对。")
+        explicit_id = self.text("id")
+        if explicit_id and not _ID.match(explicit_id):
+            r.fail(self.line("id"), label("id"), f"标识“{explicit_id}”只能用小写英文字母、数字和减号，且以字母或数字开头，如 2024-budget。")
+            explicit_id = ""
+        validity = self.get("validity", lambda n, f: r.enum(n, f, Validity, VALIDITY_CODES)) or Validity.VALID
+        validity_date = self.date("validity_date")
+        if validity in (Validity.REPEALED, Validity.EXPIRED) and self.missing("validity_date"):
+            r.fail(self.line("validity"), label("validity_date"), f"有效性为“{validity.value}”时须写失效日期（validity_date），如 validity_date: 2024-03-01。")
+        interprets = self.refs("interprets")
+        form: InterpretationForm | None = self.get("interpretation_form", lambda n, f: r.enum(n, f, InterpretationForm, FORM_CODES))
+        if interprets and self.missing("interpretation_form"):
+            r.fail(self.line("interprets"), label("interpretation_form"), "政策解读须写明解读形式（interpretation_form），如 文字、图解、问答。")
+        superseded = self.refs("superseded_by")
+        if len(superseded) > 1:
+            r.fail(self.line("superseded_by"), label("superseded_by"), "替代文件只能写一个。")
+        return Item(
+            path=self.rel,
+            key=derive_key(self.rel, explicit_id),
+            title=title,
+            catalogue=catalogue,
+            # Fail closed: an unreadable attribute never makes an item public.
+            disclosure=disclosure if disclosure is not None else Disclosure.EXEMPT,
+            exempt_reason=exempt_reason,
+            published=published,
+            written=written,
+            explicit_id=explicit_id,
+            index_no=self.text("index_no"),
+            doc_no=self.text("doc_no"),
+            issuer=self.text("issuer") or settings.config.name,
+            doc_class=self.text("doc_class"),
+            validity=validity,
+            validity_date=validity_date,
+            superseded_by=superseded[0] if superseded else None,
+            effective=self.date("effective"),
+            expires=self.date("expires"),
+            topic=self.text("topic"),
+            keywords=self.get("keywords", r.text_list),
+            summary=self.text("summary"),
+            attachments=self.attachments(),
+            interprets=interprets,
+            interpretation_form=form,
+            body=body,
+            body_line=body_line,
+            lines=tuple(sorted(self.lines.items())),
+        )
+
+
+def load_item(content_dir: Path, rel: str, settings: SiteSettings, files: SiteFiles) -> tuple[Item | None, list[Problem]]:
+    """Read, decode, split and validate one item file."""
+    decoded = textfile.decode((content_dir / rel).read_bytes())
+    if isinstance(decoded, str):
+        return None, [error(rel, 0, "", decoded)]
+    problems: list[Problem] = []
+    if decoded.had_bom:
+        problems.append(warning(rel, 1, "", "文件带有 BOM（字节顺序标记），建议另存为“UTF-8 无 BOM”。"))
+    parts = frontmatter.split(decoded.text)
+    if isinstance(parts, str):
+        return None, problems + [error(rel, 1, "", parts)]
+    root, issues = yamltree.parse(parts.yaml_text, parts.yaml_line)
+    if issues:
+        return None, problems + [error(rel, i.line, i.field, i.message) for i in issues]
+    if not isinstance(root, Map):
+        found = "空的" if root is None else "不是“键: 值”形式"
+        return None, problems + [
+            error(rel, parts.yaml_line, "", f"YAML 头部是{found}。至少需要 title（标题）、catalogue（目录分类）和 disclosure（公开属性）。")
+        ]
+    reader = _ItemReader(rel, root, settings, files)
+    item = reader.read(parts.body, parts.body_line)
+    return item, problems + reader.reader.problems
+

@@ -1,0 +1,194 @@
+"""The plain, frozen data that flows between the stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+
+class Disclosure(enum.Enum):
+    """公开属性. Only ACTIVE items are ever published."""
+
+    ACTIVE = "主动公开"
+    ON_REQUEST = "依申请公开"
+    EXEMPT = "不予公开"
+
+
+class Validity(enum.Enum):
+    """有效性."""
+
+    VALID = "有效"
+    AMENDED = "已修订"
+    PARTIALLY_INVALID = "部分失效"
+    REPEALED = "废止"
+    EXPIRED = "失效"
+
+
+class InterpretationForm(enum.Enum):
+    """解读形式."""
+
+    TEXT = "文字"
+    GRAPHIC = "图解"
+    VIDEO = "音视频"
+    EXPERT = "专家"
+    LEADER = "负责人"
+    MEDIA = "媒体"
+    QA = "问答"
+    PRESS = "发布会"
+    INTERVIEW = "访谈"
+
+
+DISCLOSURE_CODES = {"active": Disclosure.ACTIVE, "on-request": Disclosure.ON_REQUEST, "exempt": Disclosure.EXEMPT}
+VALIDITY_CODES = {
+    "valid": Validity.VALID,
+    "amended": Validity.AMENDED,
+    "partially-invalid": Validity.PARTIALLY_INVALID,
+    "repealed": Validity.REPEALED,
+    "expired": Validity.EXPIRED,
+}
+FORM_CODES = {
+    "text": InterpretationForm.TEXT,
+    "graphic": InterpretationForm.GRAPHIC,
+    "video": InterpretationForm.VIDEO,
+    "expert": InterpretationForm.EXPERT,
+    "leader": InterpretationForm.LEADER,
+    "media": InterpretationForm.MEDIA,
+    "qa": InterpretationForm.QA,
+    "press": InterpretationForm.PRESS,
+    "interview": InterpretationForm.INTERVIEW,
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Footer identity required by 政府网站发展指引."""
+
+    site_code: str = ""
+    icp: str = ""
+    police: str = ""
+    sponsor: str = ""
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """信息公开工作机构 contacts."""
+
+    office: str = ""
+    address: str = ""
+    hours: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    postcode: str = ""
+    supervision_phone: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``content/_site.yml``."""
+
+    name: str
+    kind: str
+    org_code: str
+    index_no_format: str
+    base_url: str
+    theme: str
+    identity: Identity
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A place an item can be catalogued in: a column, a section without columns, or a site column."""
+
+    ref: str
+    label: str
+    section_id: str
+    section_label: str
+    kind: str
+    max_age_days: int | None
+    not_applicable: str
+    in_catalogue: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    """A first-level group of the catalogue; ``leaves`` is itself when it has no columns."""
+
+    id: str
+    label: str
+    kind: str
+    leaves: tuple[Leaf, ...]
+    has_columns: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The catalogue for one site: standard sections filtered by kind, plus the site's additions."""
+
+    sections: tuple[Section, ...]
+    site_columns: tuple[Leaf, ...]
+    leaves: dict[str, Leaf]
+    optional_sections: frozenset[str]
+    exempt_reasons: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another item as written, with the line it was written on."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment as listed in front matter."""
+
+    file: str
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item file, loaded and validated field by field; references are not yet resolved."""
+
+    path: str
+    key: str
+    title: str
+    catalogue: str
+    disclosure: Disclosure
+    exempt_reason: str
+    published: dt.date | None
+    written: dt.date | None
+    explicit_id: str
+    index_no: str
+    doc_no: str
+    issuer: str
+    doc_class: str
+    validity: Validity
+    validity_date: dt.date | None
+    superseded_by: Ref | None
+    effective: dt.date | None
+    expires: dt.date | None
+    topic: str
+    keywords: tuple[str, ...]
+    summary: str
+    attachments: tuple[AttachmentRef, ...]
+    interprets: tuple[Ref, ...]
+    interpretation_form: InterpretationForm | None
+    body: str
+    body_line: int
+    lines: tuple[tuple[str, int], ...]
+
+    def line_of(self, field: str) -> int:
+        """The line a field was written on, or 1 when it was not written."""
+        return dict(self.lines).get(field, 1)
+
+    @property
+    def is_public(self) -> bool:
+        """Only 主动公开 items are published."""
+        return self.disclosure is Disclosure.ACTIVE

@@ -1,0 +1,68 @@
+"""Problems found in a site's content, and the one error type that carries them.
+
+Every stage collects ``Problem`` values instead of raising on the first mistake, so that
+a clerk sees every problem of the site in one run.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Level(enum.Enum):
+    """How serious a problem is: errors stop a build, warnings do not."""
+
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one file, at one line (1-based; 0 when the file as a whole is meant)."""
+
+    path: str
+    line: int
+    level: Level
+    field: str
+    message: str
+
+    def format(self) -> str:
+        """``file:line: 错误 [field] message`` — the form every command prints."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}: {self.level.value}{field} {self.message}"
+
+
+def error(path: str, line: int, field: str, message: str) -> Problem:
+    """Shorthand for an error problem."""
+    return Problem(path, line, Level.ERROR, field, message)
+
+
+def warning(path: str, line: int, field: str, message: str) -> Problem:
+    """Shorthand for a warning problem."""
+    return Problem(path, line, Level.WARNING, field, message)
+
+
+def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
+    """True when any problem is an error."""
+    return any(p.level is Level.ERROR for p in problems)
+
+
+def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Problems in a stable order: by file, then line, then errors before warnings."""
+    return tuple(
+        sorted(set(problems), key=lambda p: (p.path, p.line, p.level is Level.WARNING, p.field, p.message))
+    )
+
+
+class ContentError(Exception):
+    """The content has errors; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(f"{sum(p.level is Level.ERROR for p in problems)} 个错误")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit status 2), e.g. an output folder that is not ours."""

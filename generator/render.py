@@ -1,0 +1,199 @@
+"""Render stage: the public site → page files (bytes), nothing written yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from .assemble import PublicItem, Site
+from .model import Leaf, Section, Validity
+from .theme import Theme
+from .urls import item_path, leaf_path, relative, section_path
+
+PAGE_SIZE = 20
+LATEST_ON_HOME = 10
+POLICY_COLUMN = "statutory/policy-docs"
+INTERPRETATION_COLUMN = "statutory/interpretations"
+HOME_ENTRIES = ("guide", "apply", "annual-report")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file: its site-relative path and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class NavSection:
+    """A section as shown in navigation: its link and its columns with counts."""
+
+    section: Section
+    path: str
+    count: int
+    leaves: tuple[tuple[Leaf, str, int], ...]
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2024年3月1日."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def human_size(size: int) -> str:
+    """24 KB, 1.2 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def is_policy(entry: PublicItem) -> bool:
+    """Documents listed in the 政策文件库: the policy column and anything with a 文件类别."""
+    return entry.item.catalogue == POLICY_COLUMN or bool(entry.item.doc_class)
+
+
+@jinja2.pass_context
+def _href(context: Any, target: str) -> str:
+    return relative(str(context["page_path"]), target)
+
+
+class Renderer:
+    """Renders every page of a site with one theme."""
+
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.env = theme.environment()
+        self.env.filters["href"] = _href
+        self.env.filters["cn_date"] = cn_date
+        self.env.filters["size"] = human_size
+        by_leaf: dict[str, list[PublicItem]] = defaultdict(list)
+        for entry in site.items:
+            by_leaf[entry.item.catalogue].append(entry)
+        self.by_leaf = dict(by_leaf)
+        self.nav = self._nav()
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def _nav(self) -> tuple[NavSection, ...]:
+        shown: list[NavSection] = []
+        for section in self.site.catalogue.sections:
+            leaves = tuple((leaf, leaf_path(leaf.ref), len(self.by_leaf.get(leaf.ref, ()))) for leaf in section.leaves)
+            used = any(count or leaf.not_applicable for leaf, _, count in leaves)
+            if section.id in self.site.catalogue.optional_sections and not used:
+                continue
+            shown.append(NavSection(section, section_path(section.id), sum(c for _, _, c in leaves), leaves))
+        return tuple(shown)
+
+    def leaf_sections(self) -> dict[str, NavSection]:
+        """The shown section of each leaf."""
+        return {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
+
+    def render(self, template: str, page_path: str, **context: Any) -> Output:
+        """One page from a template and its context."""
+        if template not in self.templates:
+            self.templates[template] = self.env.get_template(template)
+        html = self.templates[template].render(
+            page_path=page_path,
+            site=self.site.config,
+            nav=self.nav,
+            site_columns=[(leaf, leaf_path(leaf.ref), len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns],
+            **context,
+        )
+        return Output(page_path, html.encode("utf-8"))
+
+    def pages(self) -> Iterator[Output]:
+        """Every HTML page of the site."""
+        yield self.home()
+        sections = self.leaf_sections()
+        for nav in self.nav:
+            if nav.section.has_columns:
+                yield self.render("section.html", nav.path, section=nav, breadcrumbs=[], title=nav.section.label)
+            for leaf, _, _ in nav.leaves:
+                yield from self.leaf_pages(leaf, sections)
+        for leaf in self.site.catalogue.site_columns:
+            yield from self.leaf_pages(leaf, sections)
+        for entry in self.site.items:
+            yield self.item_page(entry, sections)
+        yield from self.policy_pages()
+        yield self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
+
+    def home(self) -> Output:
+        latest = [e for e in self.site.items if self.site.catalogue.leaves[e.item.catalogue].in_catalogue][:LATEST_ON_HOME]
+        entries = [nav for nav in self.nav if nav.section.id in HOME_ENTRIES]
+        news = self.by_leaf.get("news", [])[:LATEST_ON_HOME]
+        return self.render("home.html", "index.html", title="政府信息公开", breadcrumbs=[], latest=latest, entries=entries, news=news, news_path=leaf_path("news"))
+
+    def _crumbs(self, leaf: Leaf, sections: dict[str, NavSection]) -> list[tuple[str, str]]:
+        crumbs: list[tuple[str, str]] = []
+        nav = sections.get(leaf.ref)
+        if nav is not None and nav.section.has_columns:
+            crumbs.append((nav.section.label, nav.path))
+        crumbs.append((leaf.label, leaf_path(leaf.ref)))
+        return crumbs
+
+    def leaf_pages(self, leaf: Leaf, sections: dict[str, NavSection]) -> Iterator[Output]:
+        """A column's list, 20 items a page."""
+        entries = self.by_leaf.get(leaf.ref, [])
+        pages = max(1, -(-len(entries) // PAGE_SIZE))
+        crumbs = self._crumbs(leaf, sections)
+        for number in range(1, pages + 1):
+            chunk = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            links = [(n, leaf_path(leaf.ref, n)) for n in range(1, pages + 1)]
+            yield self.render(
+                "list.html",
+                leaf_path(leaf.ref, number),
+                title=leaf.label if number == 1 else f"{leaf.label}（第{number}页）",
+                leaf=leaf,
+                entries=chunk,
+                total=len(entries),
+                page_number=number,
+                page_links=links,
+                breadcrumbs=crumbs[:-1] + [(leaf.label, "")],
+                section_nav=sections.get(leaf.ref),
+            )
+
+    def item_page(self, entry: PublicItem, sections: dict[str, NavSection]) -> Output:
+        """One item's page: metadata block, banner, body, attachments and interpretations."""
+        leaf = self.site.catalogue.leaves[entry.item.catalogue]
+        by_key = self.site.by_key
+        return self.render(
+            "item.html",
+            entry.path,
+            title=entry.item.title,
+            entry=entry,
+            leaf=leaf,
+            leaf_path=leaf_path(leaf.ref),
+            breadcrumbs=self._crumbs(leaf, sections) + [(entry.item.title, "")],
+            interprets=[by_key[k] for k in entry.interprets],
+            interpretations=[by_key[k] for k in entry.interpretations],
+            superseded_by=by_key.get(entry.superseded_by),
+            supersedes=[by_key[k] for k in entry.supersedes],
+            Validity=Validity,
+        )
+
+    def policy_pages(self) -> Iterator[Output]:
+        """政策文件库: all policy documents, and those currently valid."""
+        policies = [e for e in self.site.items if is_policy(e)]
+        valid = [e for e in policies if e.item.validity is Validity.VALID]
+        for path, entries, only_valid in (("policies/index.html", policies, False), ("policies/valid.html", valid, True)):
+            yield self.render(
+                "policies.html",
+                path,
+                title="政策文件库",
+                breadcrumbs=[("政策文件库", "")],
+                entries=entries,
+                only_valid=only_valid,
+                interpretation_counts={e.key: len(e.interpretations) for e in entries},
+            )
+
+
+def render_site(site: Site, theme: Theme) -> list[Output]:
+    """Every page of the site, in a deterministic order."""
+    return list(Renderer(site, theme).pages())
+
+
+__all__ = ["Output", "render_site", "item_path", "cn_date", "human_size"]

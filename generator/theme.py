@@ -1,0 +1,57 @@
+"""Finding theme files: a site's ``themes/<name>/`` overrides the default theme file by file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+_HERE = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the package when installed from a wheel, else the repository's."""
+    for candidate in (_HERE / "themes" / "default", _HERE.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("gongkai's default theme is missing from this installation")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Template and static folders, most specific first."""
+
+    dirs: tuple[Path, ...]
+
+    def environment(self) -> jinja2.Environment:
+        """A Jinja environment that escapes everything and fails on a missing field."""
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs])
+        return jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def static_files(self) -> dict[str, Path]:
+        """Static files by their path under ``static/``; a site's file replaces the default's."""
+        found: dict[str, Path] = {}
+        for directory in reversed(self.dirs):
+            static = directory / "static"
+            if not static.is_dir():
+                continue
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                    found[path.relative_to(static).as_posix()] = path
+        return dict(sorted(found.items()))
+
+
+def load_theme(site_dir: Path, name: str) -> Theme:
+    """The site's theme folder (if any) in front of the default theme."""
+    default = default_theme_dir()
+    own = site_dir / "themes" / name
+    dirs = (own, default) if own.is_dir() and own.resolve() != default.resolve() else (default,)
+    return Theme(dirs)
