@@ -11,7 +11,7 @@ Use it from Python::
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, CheckResult, build_site, check_site  # noqa: E402
-from .problems import ContentError, Problem, UsageError  # noqa: E402
+from .build import BuildResult, CheckResult, build_site, check_site
+from .problems import ContentError, Problem, UsageError
 
-__all__ = ["BuildResult", "CheckResult", "ContentError", "Problem", "UsageError", "build_site", "check_site", "__version__"]
+__all__ = ["BuildResult", "CheckResult", "ContentError", "Problem", "UsageError", "__version__", "build_site", "check_site"]

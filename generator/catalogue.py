@@ -11,8 +11,9 @@ import yaml
 
 from .fields import Reader
 from .model import Catalogue, Leaf, Section
+from .settings import KINDS
 from .suggest import closest, did_you_mean
-from .yamltree import Map, Node
+from .yamltree import Map, Node, Seq
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CATALOGUE_KEYS = ("not_applicable", "columns", "max_age_days")
@@ -74,10 +75,23 @@ def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catal
         )
         for c in data["site_columns"]
     )
-    leaves = {leaf.ref: leaf for s in sections for leaf in s.leaves}
-    leaves.update({leaf.ref: leaf for leaf in site_columns})
+    by_ref = {leaf.ref: leaf for s in sections for leaf in s.leaves}
+    by_ref.update({leaf.ref: leaf for leaf in site_columns})
     reasons = {str(r["id"]): str(r["label"]) for r in data["exempt_reasons"]}
-    return Catalogue(tuple(sections), site_columns, leaves, frozenset(optional), reasons)
+    return Catalogue(tuple(sections), site_columns, by_ref, frozenset(optional), reasons)
+
+
+def _kinds_of(ref: str) -> list[str]:
+    """The site kinds a standard leaf applies to (empty when it is no standard leaf)."""
+    section_id, _, column_id = ref.partition("/")
+    for section in standard_data()["sections"]:
+        if section["id"] != section_id:
+            continue
+        kinds = section.get("applies_to", [])
+        for column in section.get("columns", []):
+            if column["id"] == column_id:
+                return list(column.get("applies_to", kinds))
+    return []
 
 
 def reference_problem(ref: str, catalogue: Catalogue, kind: str) -> str:
@@ -86,6 +100,10 @@ def reference_problem(ref: str, catalogue: Catalogue, kind: str) -> str:
         section = next(s for s in catalogue.sections if s.id == ref)
         examples = "、".join(f"{leaf.ref}（{leaf.label}）" for leaf in section.leaves[:4])
         return f"“{ref}”是一个大类，请写到具体栏目，如：{examples}。"
+    other_kinds = _kinds_of(ref)
+    if other_kinds:
+        names = "、".join(KINDS.get(k, k) for k in other_kinds)
+        return f"栏目“{ref}”只适用于{names}站点，本站类型是 {kind}（{KINDS.get(kind, kind)}）。请改用本站适用的栏目，或在 _catalogue.yml 中新增栏目。"
     choices = list(catalogue.leaves)
     labels = {leaf.label: leaf.ref for leaf in catalogue.leaves.values()}
     if ref in labels:
@@ -113,10 +131,10 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
     sections = {s.id: s for s in base.sections}
     new_refs: dict[str, int] = {}
     columns = values.get("columns")
-    if columns is not None and not (hasattr(columns, "items") and isinstance(columns.items, tuple)):
+    if columns is not None and not isinstance(columns, Seq):
         reader.fail(columns.line, "columns", "columns 应为列表，每项形如 {section: other, id: village-affairs, label: 村务公开}。")
     elif columns is not None:
-        for entry in columns.items:  # type: ignore[union-attr]
+        for entry in columns.items:
             m = reader.mapping(entry, "columns")
             if m is None:
                 continue

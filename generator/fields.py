@@ -19,7 +19,7 @@ E = TypeVar("E", bound=enum.Enum)
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _BOOLISH = frozenset(
-    "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF".split()
+    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"]
 )
 
 

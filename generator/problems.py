@@ -19,7 +19,7 @@ class Level(enum.Enum):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in one file, at one line (1-based; 0 when the file as a whole is meant)."""
+    """One problem in one file, at one line (1-based; 0 when the file as a whole is meant, printed as 1)."""
 
     path: str
     line: int
@@ -29,7 +29,7 @@ class Problem:
 
     def format(self) -> str:
         """``file:line: 错误 [field] message`` — the form every command prints."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = f"{self.path}:{max(self.line, 1)}"
         field = f" [{self.field}]" if self.field else ""
         return f"{where}: {self.level.value}{field} {self.message}"
 

@@ -196,4 +196,4 @@ def render_site(site: Site, theme: Theme) -> list[Output]:
     return list(Renderer(site, theme).pages())
 
 
-__all__ = ["Output", "render_site", "item_path", "cn_date", "human_size"]
+__all__ = ["Output", "cn_date", "human_size", "item_path", "render_site"]

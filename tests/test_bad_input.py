@@ -1,0 +1,128 @@
+"""Every content mistake: exit 1, a Chinese message at file:line naming the field, output untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import POLICY, SITE_YML, item, tree_digest
+
+GOOD = item("""
+title: 正常条目
+catalogue: statutory/plans
+disclosure: 主动公开
+published: 2024-05-01
+""")
+
+# (case id, files to add or replace, expected "file:line", expected field text, a word of the message)
+CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
+    ("missing-disclosure", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\npublished: 2024-01-01")}, "a.md:1", "disclosure/公开属性", "不会默认"),
+    ("empty-disclosure", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure:\npublished: 2024-01-01")}, "a.md:1", "disclosure/公开属性", "必填"),
+    ("unknown-disclosure", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: 公开\npublished: 2024-01-01")}, "a.md:4", "disclosure/公开属性", "主动公开"),
+    ("missing-title", {"content/a.md": item("catalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:1", "title/标题", "缺少"),
+    ("missing-catalogue", {"content/a.md": item("title: 甲\ndisclosure: active\npublished: 2024-01-01")}, "a.md:1", "catalogue/目录分类", "缺少"),
+    ("missing-published", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active")}, "a.md:1", "published/发布日期", "发布日期"),
+    ("unknown-column", {"content/a.md": item("title: 甲\ncatalogue: statutory/policy-doc\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "catalogue/目录分类", "statutory/policy-docs"),
+    ("column-of-other-kind", {"content/a.md": item("title: 甲\ncatalogue: statutory/public-security\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "catalogue/目录分类", "只适用于县级部门"),
+    ("section-not-leaf", {"content/a.md": item("title: 甲\ncatalogue: statutory\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "catalogue/目录分类", "大类"),
+    ("bad-date-month", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2023-13-45")}, "a.md:5", "published/发布日期", "不存在"),
+    ("bad-date-slashes", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024/03/01")}, "a.md:5", "published/发布日期", "2024-03-01"),
+    ("bad-date-chinese", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\n发布日期: 2024年3月1日")}, "a.md:5", "published/发布日期", "格式不对"),
+    ("duplicate-key", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: 不予公开\ndisclosure: 主动公开\npublished: 2024-01-01")}, "a.md:5", "disclosure", "重复"),
+    ("same-field-two-languages", {"content/a.md": item("title: 甲\n标题: 乙\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "title/标题", "同一个字段"),
+    ("fullwidth-colon", {"content/a.md": item("title：甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:2", "title", "全角冒号"),
+    ("yes-as-text", {"content/a.md": item("title: yes\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:2", "title/标题", "引号"),
+    ("anchor-alias", {"content/a.md": item("title: &t 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nsummary: *t")}, "a.md:2", "", "锚点"),
+    ("yaml-syntax", {"content/a.md": item("title: 甲\ncatalogue: [statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:", "", "YAML 格式错误"),
+    ("unknown-key", {"content/a.md": item("title: 甲\ncatalog: statutory/plans\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "catalog", "catalogue"),
+    ("no-front-matter", {"content/a.md": "只有正文，没有头部。\n"}, "a.md:1", "", "---"),
+    ("unclosed-front-matter", {"content/a.md": "---\ntitle: 甲\ncatalogue: statutory/plans\n"}, "a.md:1", "", "没有结束"),
+    ("gbk-file", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01").encode("gbk")}, "a.md:1", "", "GBK"),
+    ("utf16-file", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01").encode("utf-16")}, "a.md", "", "UTF-16"),
+    ("binary-file", {"content/a.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00binary"}, "a.md", "", "二进制"),
+    ("exempt-without-reason", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: 不予公开")}, "a.md:4", "exempt_reason/不予公开理由", "理由"),
+    ("unknown-exempt-reason", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: exempt\nexempt_reason: 机密")}, "a.md:5", "exempt_reason/不予公开理由", "internal-affairs"),
+    ("written-after-published", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nwritten: 2024-02-01")}, "a.md:6", "written/成文日期", "晚于"),
+    ("repealed-without-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nvalidity: 废止")}, "a.md:6", "validity_date/失效日期", "失效日期"),
+    ("bad-validity", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nvalidity: 作废")}, "a.md:6", "validity/有效性", "废止"),
+    ("bad-id", {"content/a.md": item("title: 甲\nid: 中文标识\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01")}, "a.md:3", "id/标识", "小写"),
+    ("missing-attachment", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [表1.xlsx]")}, "a.md:6", "attachments/附件", "找不到"),
+    ("attachment-outside", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [../../etc/passwd]")}, "a.md:6", "attachments/附件", "之外"),
+    ("unresolved-interprets", {"content/a.md": item("title: 甲\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterprets: [no-such-doc]\ninterpretation_form: 文字")}, "a.md:6", "interprets/解读对象", "找不到"),
+    ("interprets-without-form", {"content/a.md": item("title: 甲\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterprets: [rules-2024]")}, "a.md:6", "interpretation_form/解读形式", "解读形式"),
+    ("unresolved-superseded", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nsuperseded_by: ../x.md")}, "a.md:6", "superseded_by/替代文件", "找不到"),
+    ("broken-body-link", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "第一段\n\n见[附件](不存在.pdf)")}, "a.md:9", "正文链接", "不存在"),
+    ("root-absolute-link", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[首页](/index.html)")}, "a.md:7", "正文链接", "相对路径"),
+    ("duplicate-index-no", {"content/a.md": item('title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nindex_no: "X/2024-00001"'), "content/b.md": item('title: 乙\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nindex_no: "X/2024-00001"')}, "b.md:6", "index_no/索引号", "重复"),
+    ("duplicate-url-key", {"content/x/a.md": GOOD, "content/y/a.md": GOOD}, "y/a.md:1", "id/标识", "重复"),
+    ("links-to-withheld", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs"), "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[内部](s.md)")}, "a.md:7", "正文链接", "s.md"),
+    ("interprets-withheld", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 依申请公开"), "content/a.md": item("title: 甲\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterprets: [s.md]\ninterpretation_form: 文字")}, "a.md:6", "interprets/解读对象", "s.md"),
+    ("site-yml-unknown-key", {"content/_site.yml": SITE_YML + "nmae: x\n"}, "content/_site.yml:7", "nmae", "name"),
+    ("site-yml-bad-kind", {"content/_site.yml": SITE_YML.replace("kind: township", "kind: town")}, "content/_site.yml:2", "kind", "township"),
+    ("site-yml-missing", {"content/_site.yml": ""}, "content/_site.yml", "", "name"),
+    ("catalogue-yml-bad-ref", {"content/_catalogue.yml": "not_applicable:\n  statutory/fee: 无\n"}, "content/_catalogue.yml:2", "not_applicable", "statutory/fees"),
+    ("catalogue-yml-bad-section", {"content/_catalogue.yml": "columns:\n  - {section: nosuch, id: x, label: 村务}\n"}, "content/_catalogue.yml:2", "columns.section", "section"),
+    ("deep-nesting", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nkeywords: " + "[" * 40 + "]" * 40)}, "a.md:6", "", "嵌套过深"),
+    ("oversized-front-matter", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nsummary: " + "很" * 30000)}, "a.md:2", "", "过大"),
+    ("attachment-of-withheld-published", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs\nattachments: [t.xlsx]"), "content/t.xlsx": b"PK", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [t.xlsx]")}, "a.md:6", "attachments/附件", "非公开条目的附件"),
+]
+
+
+@pytest.mark.parametrize(("files", "where", "field", "word"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_reported_and_previous_output_kept(
+    make_site: Callable[..., Path],
+    gongkai: Callable[..., tuple[int, str]],
+    files: dict[str, str | bytes],
+    where: str,
+    field: str,
+    word: str,
+) -> None:
+    site = make_site({"content/rules.md": POLICY, "content/good.md": GOOD})
+    code, output = gongkai("build", str(site), "-q")
+    assert code == 0, output
+    before = tree_digest(site / "build")
+    for rel, data in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    code, output = gongkai("build", str(site))
+    assert code == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if where in line]
+    assert lines, f"no message at {where}:\n{output}"
+    assert any(f"[{field}" in line for line in lines) if field else True, output
+    assert any(word in line for line in lines), output
+    assert any("错误" in line for line in lines), output
+    assert tree_digest(site / "build") == before
+    check_code, _ = gongkai("check", str(site), "-q")
+    assert check_code == 1
+
+
+def test_every_problem_of_a_site_is_reported_in_one_run(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = make_site(
+        {
+            "content/a.md": item("title: 甲\ncatalogue: statutory/plans\npublished: 2024-01-01"),
+            "content/b.md": item("title: 乙\ncatalogue: statutory/plan\ndisclosure: active\npublished: 2024-13-01"),
+            "content/c.md": "no front matter\n",
+        }
+    )
+    code, output = gongkai("check", str(site))
+    assert code == 1
+    for expected in ("a.md:1: 错误 [disclosure/公开属性]", "b.md:3: 错误 [catalogue/目录分类]", "b.md:5: 错误 [published/发布日期]", "c.md:1: 错误"):
+        assert expected in output, output
+    assert "共 4 个错误" in output
+
+
+def test_bom_and_crlf_are_accepted_with_a_warning(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    text = item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "第一行\n\n第二段").replace("\n", "\r\n")
+    site = make_site({"content/a.md": b"\xef\xbb\xbf" + text.encode("utf-8")})
+    code, output = gongkai("build", str(site))
+    assert code == 0, output
+    assert "a.md:1: 警告" in output and "BOM" in output
+    page = next((site / "build" / "items").glob("*.html")).read_text(encoding="utf-8")
+    assert "第二段" in page and "\r" not in page
