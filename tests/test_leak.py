@@ -1,0 +1,122 @@
+"""No byte derived from a withheld item reaches the output; a public item's bytes reach every channel."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from .conftest import POLICY, item
+
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+FIELDS = ("title", "doc_no", "index_no", "issuer", "topic", "keywords", "summary", "body", "attach_title", "attach_text")
+
+
+def canaries(prefix: str, chinese: str) -> dict[str, tuple[str, str]]:
+    """An ASCII token and a Chinese string for every channel."""
+    return {f: (f"{prefix}{f.upper().replace('_', '')}Q7", f"{chinese}{'甲乙丙丁戊己庚辛壬癸'[i]}密") for i, f in enumerate(FIELDS)}
+
+
+def front(c: dict[str, tuple[str, str]], disclosure: str, file_stem: str) -> str:
+    def both(f: str) -> str:
+        return f"{c[f][0]} {c[f][1]}"
+
+    return f"""
+title: {both("title")}
+catalogue: statutory/policy-docs
+disclosure: {disclosure}
+published: 2024-06-01
+doc_no: "{c["doc_no"][1]}〔2024〕{c["doc_no"][0]}号"
+index_no: "{c["index_no"][0]}/{c["index_no"][1]}"
+issuer: {both("issuer")}
+topic: {both("topic")}
+keywords: [{c["keywords"][0]}, {c["keywords"][1]}]
+summary: {both("summary")}
+attachments:
+  - {{file: {file_stem}.txt, title: {both("attach_title")}}}"""
+
+
+def output_texts(build: Path) -> dict[str, str]:
+    """Every output file as searchable text: raw, HTML-unescaped, URL-decoded, gunzipped, zero-width removed."""
+    texts: dict[str, str] = {}
+    for path in sorted(build.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data += b"\n" + gzip.decompress(data)
+        raw = data.decode("utf-8", errors="replace")
+        text = "\n".join((raw, html.unescape(raw), unquote(raw), unquote(html.unescape(raw))))
+        texts[path.relative_to(build).as_posix()] = ZERO_WIDTH.sub("", text)
+    return texts
+
+
+@pytest.fixture
+def leak_site(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> tuple[Path, dict[str, dict[str, tuple[str, str]]]]:
+    withheld = {
+        "exempt": canaries("XEMPT", "禁区机要"),
+        "onrequest": canaries("ONREQ", "申领私档"),
+    }
+    public = canaries("PUBLK", "公开样例")
+    files: dict[str, str | bytes] = {"content/rules.md": POLICY}
+    for name, disclosure in (("exempt", "不予公开\nexempt_reason: internal-affairs"), ("onrequest", "依申请公开")):
+        c = withheld[name]
+        stem = f"{name.upper()}FILEQ7-档案{name}"
+        files[f"content/secret/{stem}.md"] = item(front(c, disclosure, stem), f"{c['body'][0]} {c['body'][1]}")
+        files[f"content/secret/{stem}.txt"] = f"{c['attach_text'][0]} {c['attach_text'][1]}"
+    stem = "PUBLKFILEQ7-公开文件"
+    files[f"content/pub/{stem}.md"] = item(front(public, "主动公开", stem), f"{public['body'][0]} {public['body'][1]}")
+    files[f"content/pub/{stem}.txt"] = f"{public['attach_text'][0]} {public['attach_text'][1]}"
+    site = make_site(files)
+    code, output = gongkai("build", str(site), "--base-url", "https://example.gov.cn/xxgk/")
+    assert code == 0, output
+    return site, {**withheld, "public": public}
+
+
+def test_withheld_items_leave_no_trace(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
+    site, all_canaries = leak_site
+    texts = output_texts(site / "build")
+    assert len(texts) > 40
+    for name in ("exempt", "onrequest"):
+        tokens = [t for pair in all_canaries[name].values() for t in pair] + [f"{name.upper()}FILEQ7", f"档案{name}"]
+        for token in tokens:
+            for path, text in texts.items():
+                assert token not in path, f"{token} in output path {path}"
+                assert token not in text, f"{token} leaked into {path}"
+
+
+def test_public_item_reaches_every_channel(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
+    site, all_canaries = leak_site
+    texts = output_texts(site / "build")
+    public = all_canaries["public"]
+    page = next(text for path, text in texts.items() if path.startswith("items/") and public["title"][0] in text)
+    for field in ("title", "doc_no", "index_no", "issuer", "topic", "keywords", "summary", "body", "attach_title"):
+        for token in public[field]:
+            assert token in page, f"public {field} missing from its page"
+    for channel in ("catalogue.json", "catalogue.csv", "feed.xml"):
+        assert public["title"][0] in texts[channel] and public["title"][1] in texts[channel], channel
+    assert public["index_no"][0] in texts["catalogue.json"] and public["doc_no"][1] in texts["catalogue.csv"]
+    attachment = [p for p in texts if "PUBLKFILEQ7" in p]
+    assert attachment and public["attach_text"][0] in texts[attachment[0]] and public["attach_text"][1] in texts[attachment[0]]
+    assert any(p.startswith("items/") for p in texts if public["title"][0] in texts[p])
+    listing = texts["statutory/policy-docs/index.html"]
+    assert public["title"][1] in listing and "共 2 条" in listing
+    assert "https://example.gov.cn/xxgk/items/" in texts["sitemap.xml"]
+
+
+def test_counts_and_lists_never_include_withheld_items(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
+    site, _ = leak_site
+    build = site / "build"
+    home = (build / "index.html").read_text(encoding="utf-8")
+    assert '政策文件</a> <span class="count">（2）' in home
+    data = json.loads((build / "catalogue.json").read_text(encoding="utf-8"))
+    assert data["count"] == 2 and len(data["items"]) == 2
+    assert {entry["disclosure"] for entry in data["items"]} == {"主动公开"}
+    assert len(list((build / "items").glob("*.html"))) == 2
+    assert len(list((build / "files").glob("*/*"))) == 1
