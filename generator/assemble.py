@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import markdown
 from .discover import SiteFiles
 from .load import SiteSettings, label, resolve_path
+from .markdown import BodyDraft, BodyLink
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error
 from .urls import item_path, relative
@@ -171,43 +171,44 @@ class _Assembler:
         self.copies.setdefault(target, FileCopy(source, target, size))
         return target
 
-    def body(self, item: Item) -> tuple[str, str]:
-        """Render a public item's body with its links rewritten to published URLs."""
-        if len(item.body) > markdown.MAX_BODY_CHARS:
-            self.problems.append(error(item.path, item.body_line, "正文", "正文过长（超过 100 万字），请拆分为多个条目或改为附件。"))
-            return "", ""
-        tokens = markdown.parse(item.body)
+    def body(self, item: Item, draft: BodyDraft) -> str:
+        """A public item's body HTML with its relative links pointing to published URLs."""
         page = item_path(item.key)
-        for link in markdown.links(tokens):
-            line = item.body_line + link.body_line
-            if not link.target or markdown.is_external(link.target):
-                continue
-            raw, _, fragment = unquote(link.target).partition("#")
-            raw = raw.split("?", 1)[0]
-            if raw.startswith("/"):
-                self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”以“/”开头，发布到子目录后会失效。请写相对路径，或完整网址（https://…）。"))
-                continue
-            source = resolve_path(item.path, raw)
-            if source is None:
-                self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”指向 content 文件夹之外。"))
-                continue
-            if source in self.index.by_path:
-                target = self.index.by_path[source]
-                if not target.is_public:
-                    self.problems.append(error(item.path, line, "正文链接", _not_public(target)))
-                    continue
-                out = item_path(target.key)
-            elif source in self.files.others:
-                published = self.publish_file(item, source, line, "正文链接")
-                if published is None:
-                    continue
-                out = published
-            else:
-                what = "条目" if raw.lower().endswith(".md") else "文件"
-                self.problems.append(error(item.path, line, "正文链接", f"链接的{what}“{raw}”不存在（应在 content/{source}），请检查文件名和位置。"))
-                continue
-            link.token.attrSet(link.attr, relative(page, out) + (f"#{fragment}" if fragment else ""))
-        return markdown.render(tokens), markdown.plain_text(tokens, 120)
+        urls: list[str] = []
+        for link in draft.links:
+            urls.append(self.link(item, page, link) or "#")
+        return draft.fill(urls)
+
+    def link(self, item: Item, page: str, link: BodyLink) -> str | None:
+        """The published URL of one body link, relative to the item's page; None after a problem."""
+        line = item.body_line + link.body_line
+        raw, _, fragment = unquote(link.target).partition("#")
+        raw = raw.split("?", 1)[0]
+        if not raw:
+            return f"#{fragment}"
+        if raw.startswith("/"):
+            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”以“/”开头，发布到子目录后会失效。请写相对路径，或完整网址（https://…）。"))
+            return None
+        source = resolve_path(item.path, raw)
+        if source is None:
+            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”指向 content 文件夹之外。"))
+            return None
+        if source in self.index.by_path:
+            target = self.index.by_path[source]
+            if not target.is_public:
+                self.problems.append(error(item.path, line, "正文链接", _not_public(target)))
+                return None
+            out = item_path(target.key)
+        elif source in self.files.others:
+            published = self.publish_file(item, source, line, "正文链接")
+            if published is None:
+                return None
+            out = published
+        else:
+            what = "条目" if raw.lower().endswith(".md") else "文件"
+            self.problems.append(error(item.path, line, "正文链接", f"链接的{what}“{raw}”不存在（应在 content/{source}），请检查文件名和位置。"))
+            return None
+        return relative(page, out) + (f"#{fragment}" if fragment else "")
 
     def attachments(self, item: Item) -> tuple[PublicAttachment, ...]:
         found: list[PublicAttachment] = []
@@ -218,7 +219,7 @@ class _Assembler:
                 found.append(PublicAttachment(att.title, target, kind, self.copies[target].size))
         return tuple(found)
 
-    def run(self, items: tuple[Item, ...]) -> Site:
+    def run(self, items: tuple[Item, ...], drafts: dict[str, BodyDraft]) -> Site:
         # References are checked for every item, so a withheld item's broken reference is reported too.
         resolved_interprets: dict[str, list[Item]] = {}
         resolved_superseded: dict[str, Item] = {}
@@ -239,7 +240,8 @@ class _Assembler:
                 supersedes[resolved_superseded[item.path].key].append(item.key)
         built: list[PublicItem] = []
         for item in public:
-            body_html, excerpt = self.body(item)
+            draft = drafts.get(item.path)  # missing only after a body problem, which stops the build
+            body_html, excerpt = (self.body(item, draft), draft.excerpt) if draft else ("", "")
             superseded = resolved_superseded.get(item.path)
             built.append(
                 PublicItem(
@@ -263,10 +265,13 @@ class _Assembler:
         )
 
 
-def assemble(settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles) -> tuple[Site, list[Problem]]:
-    """Resolve, gate and render bodies; returns the public site and the problems found."""
+def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> tuple[Site, list[Problem]]:
+    """Resolve references, apply the gate and finish public bodies; returns the public site and its problems.
+
+    ``drafts`` holds the rendered body of every public item that loaded without a body problem.
+    """
     assembler = _Assembler(settings, items, files)
-    site = assembler.run(items)
+    site = assembler.run(items, drafts)
     return site, assembler.problems
 
 

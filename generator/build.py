@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Site, assemble
-from .discover import discover
-from .exports import exports
-from .load import load_item, load_settings
+from .cache import LastBuild, fingerprint, load_last_build, save_last_build, scan_output, still_current
+from .discover import SiteFiles, discover
+from .exports import EXPORTS, exports
+from .load import Loaded, SiteSettings, load_item, load_settings
+from .markdown import BodyDraft
 from .model import Item
-from .output import ensure_replaceable, write_tree
+from .output import Staging, ensure_replaceable
 from .problems import ContentError, Problem, UsageError, error, has_errors, sort_problems
 from .render import render_site
-from .theme import load_theme
+from .theme import default_theme_dir, load_theme
+from .workers import fork_map
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class CheckResult:
     site: Site | None
     items: tuple[Item, ...]
     stages: tuple[Stage, ...]
+    fingerprint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -54,7 +58,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a successful build wrote."""
+    """What a successful build wrote (``up_to_date``: nothing changed, the output was kept)."""
 
     check: CheckResult
     out_dir: Path
@@ -62,6 +66,9 @@ class BuildResult:
     files: int
     bytes_written: int
     stages: tuple[Stage, ...]
+    public_items: int
+    withheld_items: int
+    up_to_date: bool = False
 
 
 class _Timer:
@@ -79,33 +86,48 @@ class _Timer:
             self.progress(stage)
 
 
-def check_site(site_dir: Path, base_url: str | None = None, progress: Progress | None = None) -> CheckResult:
-    """Load and assemble a whole site, collecting every problem; writes nothing."""
-    timer = _Timer(progress)
+def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
     content_dir = site_dir / "content"
     if not content_dir.is_dir():
         raise UsageError(f"{site_dir} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai build 站点目录。")
-    files = discover(content_dir)
-    timer.done("扫描", len(files.items), "个条目文件")
+    if base_url is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
+        raise UsageError(f"--base-url“{base_url}”应以 http:// 或 https:// 开头。")
+    return discover(content_dir)
+
+
+def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:
+    def load(rel: str) -> Loaded:
+        return load_item(rel, (content_dir / rel).read_bytes(), settings, files)
+
+    return fork_map(load, files.items)
+
+
+def check_site(site_dir: Path, base_url: str | None = None, progress: Progress | None = None, files: SiteFiles | None = None) -> CheckResult:
+    """Load and assemble a whole site, collecting every problem; writes nothing."""
+    timer = _Timer(progress)
+    content_dir = site_dir / "content"
+    if files is None:
+        files = _discover(site_dir, base_url)
+        timer.done("扫描", len(files.items), "个条目文件")
     settings, problems = load_settings(content_dir)
     if settings is None:
         return CheckResult(sort_problems(problems), None, (), tuple(timer.stages))
     if base_url is not None:
-        if not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
-            raise UsageError(f"--base-url“{base_url}”应以 http:// 或 https:// 开头。")
         config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
         settings = dataclasses.replace(settings, config=config)
     items: list[Item] = []
-    for rel in files.items:
-        item, item_problems = load_item(content_dir, rel, settings, files)
-        problems += item_problems
-        if item is not None:
-            items.append(item)
+    drafts: dict[str, BodyDraft] = {}
+    for entry in _load(content_dir, settings, files):
+        problems += entry.problems
+        if entry.item is not None:
+            items.append(entry.item)
+            if entry.draft is not None:
+                drafts[entry.item.path] = entry.draft
     for rel in sorted(files.links):
         if rel.lower().endswith(".md"):
             problems.append(error(rel, 0, "", "条目文件是符号链接，出于安全不予读取。请放入真实文件。"))
     timer.done("读取", len(items), "个条目")
-    site, assemble_problems = assemble(settings, tuple(items), files)
+    site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
     timer.done("检查", len(site.items), "个公开条目")
     return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages))
@@ -120,23 +142,35 @@ def build_site(
     """Check, render and write a site; raises ``ContentError`` (writing nothing) on content errors."""
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
-    result = check_site(site_dir, base_url, progress)
+    scan = _Timer(progress)
+    files = _discover(site_dir, base_url)
+    theme_dirs = [default_theme_dir(), site_dir / "themes"]
+    current = fingerprint(site_dir, files.items, sorted(files.others), theme_dirs, f"{base_url}\n{out.resolve()}")
+    last = load_last_build(site_dir)
+    if still_current(last, out, current):
+        assert last is not None
+        scan.done("扫描", len(files.items), "个条目文件（内容未变，输出已是最新）")
+        check = CheckResult(last.problems, None, (), tuple(scan.stages))
+        page_count = sum(path.endswith(".html") for path in last.manifest)
+        return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
+    scan.done("扫描", len(files.items), "个条目文件")
+    result = check_site(site_dir, base_url, progress, files)
     if not result.ok or result.site is None:
         raise ContentError(result.problems)
     site = result.site
     timer = _Timer(progress)
     theme = load_theme(site_dir, site.config.theme)
-    pages = render_site(site, theme)
-    outputs = pages + exports(site, [p.path for p in pages])
-    timer.done("生成", len(pages), "个页面")
-    static = theme.static_files()
-    written = write_tree(out, outputs, site.files, site_dir / "content", static)
-    timer.done("写出", len(outputs) + len(site.files) + len(static), "个文件")
-    return BuildResult(
-        check=result,
-        out_dir=out,
-        pages=len(pages),
-        files=len(outputs) + len(site.files) + len(static),
-        bytes_written=written,
-        stages=result.stages + tuple(timer.stages),
-    )
+    with Staging(out) as staging:
+        pages = render_site(site, theme, staging.write)
+        timer.done("生成", len(pages), "个页面")
+        written = sum(staging.write(o.path, o.data) for o in exports(site, pages))
+        written += sum(staging.copy(site_dir / "content" / c.source, c.target) for c in site.files)
+        static = theme.static_files()
+        written += sum(staging.copy(source, f"assets/{rel}") for rel, source in static.items())
+        staging.commit()
+    count = len(pages) + len(EXPORTS) + len(site.files) + len(static)
+    public, withheld = len(site.items), len(result.items) - len(site.items)
+    save_last_build(site_dir, LastBuild(current, str(out.resolve()), scan_output(out), result.problems, public, withheld))
+    timer.done("写出", count, "个文件")
+    stages = tuple(scan.stages) + result.stages + tuple(timer.stages)
+    return BuildResult(result, out, len(pages), count, written, stages, public, withheld)

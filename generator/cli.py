@@ -140,11 +140,10 @@ def build(
         typer.echo("未生成网站：原有输出保持不变。", err=True)
         raise typer.Exit(1) from None
     out.problems(tuple(p for p in result.check.problems if p.level is Level.WARNING))
-    public = len(result.check.site.items) if result.check.site else 0
-    withheld = len(result.check.items) - public
+    what = "内容未变，保留" if result.up_to_date else "已生成"
     out.info(
-        f"已生成 {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"
-        f"{public} 个条目主动公开，{withheld} 个非公开条目未发布，共 {time.perf_counter() - start:.2f} 秒。"
+        f"{what} {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"
+        f"{result.public_items} 个条目主动公开，{result.withheld_items} 个非公开条目未发布，共 {time.perf_counter() - start:.2f} 秒。"
     )
 
 

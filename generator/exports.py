@@ -14,6 +14,7 @@ from .render import Output
 from .urls import quote_path
 
 FEED_SIZE = 50
+EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml")
 CSV_COLUMNS = (
     ("id", "标识"),
     ("url", "网址"),

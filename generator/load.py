@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, textfile, yamltree
+from . import frontmatter, markdown, textfile, yamltree
 from .catalogue import build_catalogue, read_overrides, reference_problem
 from .discover import CATALOGUE_FILE, SITE_FILE, SiteFiles
 from .fields import Reader
@@ -323,9 +323,33 @@ class _ItemReader:
         )
 
 
-def load_item(content_dir: Path, rel: str, settings: SiteSettings, files: SiteFiles) -> tuple[Item | None, list[Problem]]:
-    """Read, decode, split and validate one item file."""
-    decoded = textfile.decode((content_dir / rel).read_bytes())
+@dataclass(frozen=True)
+class Loaded:
+    """One item file after loading: the item (None when unreadable), its problems, its body draft.
+
+    The body is rendered only for public items: a withheld item's text is never turned into HTML.
+    """
+
+    item: Item | None
+    problems: tuple[Problem, ...]
+    draft: markdown.BodyDraft | None
+
+
+def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:
+    """Decode, split and validate one item file's bytes, and render its body if it is public."""
+    item, problems = _read_item(rel, data, settings, files)
+    draft = None
+    if item is not None and item.is_public:
+        result = markdown.draft(item.body)
+        if isinstance(result, str):
+            problems.append(error(rel, item.body_line, "正文", result))
+        else:
+            draft = result
+    return Loaded(item, tuple(problems), draft)
+
+
+def _read_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> tuple[Item | None, list[Problem]]:
+    decoded = textfile.decode(data)
     if isinstance(decoded, str):
         return None, [error(rel, 0, "", decoded)]
     problems: list[Problem] = []

@@ -1,22 +1,27 @@
-"""Markdown bodies: safe parsing, link rewriting, rendering.
+"""Markdown bodies: safe parsing, and rendering with link placeholders.
 
 The ``js-default`` preset is used because ``commonmark`` passes raw HTML through — a ``<script>``
 or an HTML comment used to "hide" text would be published.  Links may only be relative, http(s),
 mailto or tel.
+
+A body is rendered once, on its own (so that it can run on any core and be cached): every
+relative link target is replaced by a placeholder, and the assembly stage, which knows every
+item, fills the placeholders with published URLs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 MAX_BODY_CHARS = 1_000_000
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.IGNORECASE)
 _ANY_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Private-use characters: the renderer leaves them alone, and bodies containing them are refused.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
 
 def _validate_link(url: str) -> bool:
@@ -25,6 +30,9 @@ def _validate_link(url: str) -> bool:
 
 def _make() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+    # Text pasted from Word is often indented by four spaces or a tab: it is a paragraph, not code.
+    # (html_block is off anyway with html=False; dropping both rules also saves a test per paragraph.)
+    md.disable(["code", "html_block"])
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 
@@ -33,37 +41,28 @@ _MD = _make()
 
 
 @dataclass(frozen=True)
-class Link:
-    """A link or image target in a body, with its 0-based line within the body."""
+class BodyLink:
+    """A relative link or image target in a body, and its 0-based line within the body."""
 
-    token: Token
-    attr: str
     target: str
     body_line: int
 
 
-def parse(body: str) -> list[Token]:
-    """Block tokens of a body; headings are moved one level down (the page's title is the only h1)."""
-    tokens = _MD.parse(body)
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2", "h3", "h4", "h5"):
-            token.tag = f"h{int(token.tag[1]) + 1}"
-        elif token.type == "th_open":
-            token.attrSet("scope", "col")
-    return tokens
+@dataclass(frozen=True)
+class BodyDraft:
+    """A rendered body whose relative links are still placeholders, in the order of ``links``."""
+
+    html: str
+    links: tuple[BodyLink, ...]
+    excerpt: str
+
+    def fill(self, urls: list[str]) -> str:
+        """The HTML with link ``i`` pointing to ``urls[i]`` (already relative to the page)."""
+        return _PLACEHOLDER.sub(lambda m: _escape_attr(urls[int(m.group(1))]), self.html)
 
 
-def links(tokens: list[Token]) -> Iterator[Link]:
-    """Every link (``href``) and image (``src``) in the body, in order."""
-    line = 0
-    for token in tokens:
-        if token.map:
-            line = token.map[0]
-        for child in token.children or ():
-            if child.type == "link_open":
-                yield Link(child, "href", str(child.attrGet("href") or ""), line)
-            elif child.type == "image":
-                yield Link(child, "src", str(child.attrGet("src") or ""), line)
+def _escape_attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def is_external(target: str) -> bool:
@@ -71,23 +70,34 @@ def is_external(target: str) -> bool:
     return bool(_ANY_SCHEME.match(target)) or target.startswith("#")
 
 
-def render(tokens: list[Token]) -> str:
-    """HTML for tokens after links were rewritten."""
-    return str(_MD.renderer.render(tokens, _MD.options, {}))
-
-
-def plain_text(tokens: list[Token], limit: int) -> str:
-    """The body's text without markup, for summaries in feeds."""
-    parts: list[str] = []
-    size = 0
+def draft(body: str, excerpt_chars: int = 120) -> BodyDraft | str:
+    """Render a body; returns a Chinese message instead when the body cannot be accepted."""
+    if len(body) > MAX_BODY_CHARS:
+        return "正文过长（超过 100 万字），请拆分为多个条目或改为附件。"
+    if _OPEN in body or _CLOSE in body:
+        return "正文含有不可见的私用区字符（U+E000/U+E001），请删除后重试。"
+    tokens = _MD.parse(body)
+    links: list[BodyLink] = []
+    text: list[str] = []
+    line = 0
     for token in tokens:
+        if token.map:
+            line = token.map[0]
+        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2", "h3", "h4", "h5"):
+            # The page's title is its only h1: body headings move one level down.
+            token.tag = f"h{int(token.tag[1]) + 1}"
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
         for child in token.children or ():
-            if child.type == "text":
-                parts.append(child.content)
-                size += len(child.content)
-        if size >= limit:
-            break
-    return "".join(parts)[:limit]
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
+            if child.type == "text" and sum(map(len, text)) < excerpt_chars:
+                text.append(child.content)
+            if not attr:
+                continue
+            target = str(child.attrGet(attr) or "")
+            if target and not is_external(target):
+                child.attrSet(attr, f"{_OPEN}{len(links)}{_CLOSE}")
+                links.append(BodyLink(target, line))
+    html = str(_MD.renderer.render(tokens, _MD.options, {}))
+    return BodyDraft(html, tuple(links), "".join(text)[:excerpt_chars])
 
-
-LinkRewriter = Callable[[Link], str | None]

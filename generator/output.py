@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
+from types import TracebackType
 
-from .assemble import FileCopy
 from .problems import UsageError
-from .render import Output
 
 MARKER = "catalogue.json"
 
@@ -33,56 +31,60 @@ def ensure_replaceable(out_dir: Path) -> None:
         )
 
 
-def write_tree(
-    out_dir: Path,
-    outputs: Iterable[Output],
-    copies: Iterable[FileCopy],
-    content_dir: Path,
-    static: dict[str, Path],
-) -> int:
-    """Write everything into a new folder beside ``out_dir``, then swap it in; returns bytes written."""
-    ensure_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    written = 0
-    try:
-        made: set[Path] = {fresh}
-        for output in outputs:
-            target = fresh / output.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(output.data)
-            written += len(output.data)
-        for copy in copies:
-            target = fresh / copy.target
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(content_dir / copy.source, target)
-            written += copy.size
-        for rel, source in static.items():
-            target = fresh / "assets" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            written += source.stat().st_size
-        fresh.chmod(0o755)
-        _swap(fresh, out_dir)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return written
+class Staging:
+    """A fresh folder beside ``out_dir``; ``commit()`` swaps it in, leaving the context without it deletes it.
 
+    ``write`` may be called from forked workers: each call touches only its own file.
+    """
 
-def _swap(fresh: Path, out_dir: Path) -> None:
-    """Put ``fresh`` in place of ``out_dir`` with renames, then delete the old build."""
-    if not out_dir.exists():
-        os.replace(fresh, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.rmdir(old)
-    os.replace(out_dir, old)
-    try:
-        os.replace(fresh, out_dir)
-    except BaseException:
-        os.replace(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    def __init__(self, out_dir: Path) -> None:
+        ensure_replaceable(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        self.root.chmod(0o755)
+        self.committed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if not self.committed:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, path: str, data: bytes) -> int:
+        """Write one output file (site-relative path); returns its size."""
+        target = os.path.join(self.root, path)
+        try:
+            handle = open(target, "wb")  # noqa: SIM115 - the common case needs no directory check
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            handle = open(target, "wb")  # noqa: SIM115
+        with handle:
+            handle.write(data)
+        return len(data)
+
+    def copy(self, source: Path, path: str) -> int:
+        """Copy a file (an attachment or a theme asset) to a site-relative path; returns its size."""
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return target.stat().st_size
+
+    def commit(self) -> None:
+        """Put the staged folder in place of ``out_dir`` with renames, then delete the old build."""
+        out_dir = self.out_dir
+        if not out_dir.exists():
+            os.replace(self.root, out_dir)
+            self.committed = True
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rmdir(old)
+        os.replace(out_dir, old)
+        try:
+            os.replace(self.root, out_dir)
+        except BaseException:
+            os.replace(old, out_dir)
+            raise
+        self.committed = True
+        shutil.rmtree(old, ignore_errors=True)

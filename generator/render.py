@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,8 @@ import jinja2
 from .assemble import PublicItem, Site
 from .model import Leaf, Section, Validity
 from .theme import Theme
-from .urls import item_path, leaf_path, relative, section_path
+from .urls import leaf_path, relative, section_path
+from .workers import fork_map
 
 PAGE_SIZE = 20
 LATEST_ON_HOME = 10
@@ -76,6 +77,7 @@ class Renderer:
             by_leaf[entry.item.catalogue].append(entry)
         self.by_leaf = dict(by_leaf)
         self.nav = self._nav()
+        self.sections = {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
         self.templates: dict[str, jinja2.Template] = {}
 
     def _nav(self) -> tuple[NavSection, ...]:
@@ -88,9 +90,6 @@ class Renderer:
             shown.append(NavSection(section, section_path(section.id), sum(c for _, _, c in leaves), leaves))
         return tuple(shown)
 
-    def leaf_sections(self) -> dict[str, NavSection]:
-        """The shown section of each leaf."""
-        return {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
 
     def render(self, template: str, page_path: str, **context: Any) -> Output:
         """One page from a template and its context."""
@@ -105,21 +104,37 @@ class Renderer:
         )
         return Output(page_path, html.encode("utf-8"))
 
-    def pages(self) -> Iterator[Output]:
-        """Every HTML page of the site."""
-        yield self.home()
-        sections = self.leaf_sections()
+    def jobs(self) -> list[tuple[str, ...]]:
+        """Every page to render, as small descriptions that any worker can run."""
+        jobs: list[tuple[str, ...]] = [("home",)]
         for nav in self.nav:
             if nav.section.has_columns:
-                yield self.render("section.html", nav.path, section=nav, breadcrumbs=[], title=nav.section.label)
-            for leaf, _, _ in nav.leaves:
-                yield from self.leaf_pages(leaf, sections)
-        for leaf in self.site.catalogue.site_columns:
-            yield from self.leaf_pages(leaf, sections)
-        for entry in self.site.items:
-            yield self.item_page(entry, sections)
-        yield from self.policy_pages()
-        yield self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
+                jobs.append(("section", nav.section.id))
+            jobs += [("leaf", leaf.ref, str(n)) for leaf, _, _ in nav.leaves for n in range(1, self.page_count(leaf) + 1)]
+        jobs += [("leaf", leaf.ref, str(n)) for leaf in self.site.catalogue.site_columns for n in range(1, self.page_count(leaf) + 1)]
+        jobs += [("item", entry.key) for entry in self.site.items]
+        jobs += [("policies", "all"), ("policies", "valid"), ("404",)]
+        return jobs
+
+    def run(self, job: tuple[str, ...]) -> Output:
+        """Render one page described by ``jobs()``."""
+        kind = job[0]
+        if kind == "home":
+            return self.home()
+        if kind == "section":
+            nav = next(n for n in self.nav if n.section.id == job[1])
+            return self.render("section.html", nav.path, section=nav, breadcrumbs=[], title=nav.section.label)
+        if kind == "leaf":
+            return self.leaf_page(self.site.catalogue.leaves[job[1]], int(job[2]))
+        if kind == "item":
+            return self.item_page(self.site.by_key[job[1]])
+        if kind == "policies":
+            return self.policy_page(job[1] == "valid")
+        return self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
+
+    def page_count(self, leaf: Leaf) -> int:
+        """How many list pages a leaf has (at least one, even when empty)."""
+        return max(1, -(-len(self.by_leaf.get(leaf.ref, ())) // PAGE_SIZE))
 
     def home(self) -> Output:
         latest = [e for e in self.site.items if self.site.catalogue.leaves[e.item.catalogue].in_catalogue][:LATEST_ON_HOME]
@@ -127,36 +142,33 @@ class Renderer:
         news = self.by_leaf.get("news", [])[:LATEST_ON_HOME]
         return self.render("home.html", "index.html", title="政府信息公开", breadcrumbs=[], latest=latest, entries=entries, news=news, news_path=leaf_path("news"))
 
-    def _crumbs(self, leaf: Leaf, sections: dict[str, NavSection]) -> list[tuple[str, str]]:
+    def _crumbs(self, leaf: Leaf) -> list[tuple[str, str]]:
         crumbs: list[tuple[str, str]] = []
-        nav = sections.get(leaf.ref)
+        nav = self.sections.get(leaf.ref)
         if nav is not None and nav.section.has_columns:
             crumbs.append((nav.section.label, nav.path))
         crumbs.append((leaf.label, leaf_path(leaf.ref)))
         return crumbs
 
-    def leaf_pages(self, leaf: Leaf, sections: dict[str, NavSection]) -> Iterator[Output]:
-        """A column's list, 20 items a page."""
+    def leaf_page(self, leaf: Leaf, number: int) -> Output:
+        """Page ``number`` of a column's list, 20 items a page, newest first."""
         entries = self.by_leaf.get(leaf.ref, [])
-        pages = max(1, -(-len(entries) // PAGE_SIZE))
-        crumbs = self._crumbs(leaf, sections)
-        for number in range(1, pages + 1):
-            chunk = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-            links = [(n, leaf_path(leaf.ref, n)) for n in range(1, pages + 1)]
-            yield self.render(
-                "list.html",
-                leaf_path(leaf.ref, number),
-                title=leaf.label if number == 1 else f"{leaf.label}（第{number}页）",
-                leaf=leaf,
-                entries=chunk,
-                total=len(entries),
-                page_number=number,
-                page_links=links,
-                breadcrumbs=crumbs[:-1] + [(leaf.label, "")],
-                section_nav=sections.get(leaf.ref),
-            )
+        pages = self.page_count(leaf)
+        crumbs = self._crumbs(leaf)
+        return self.render(
+            "list.html",
+            leaf_path(leaf.ref, number),
+            title=leaf.label if number == 1 else f"{leaf.label}（第{number}页）",
+            leaf=leaf,
+            entries=entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+            total=len(entries),
+            page_number=number,
+            page_links=[(n, leaf_path(leaf.ref, n)) for n in range(1, pages + 1)],
+            breadcrumbs=crumbs[:-1] + [(leaf.label, "")],
+            section_nav=self.sections.get(leaf.ref),
+        )
 
-    def item_page(self, entry: PublicItem, sections: dict[str, NavSection]) -> Output:
+    def item_page(self, entry: PublicItem) -> Output:
         """One item's page: metadata block, banner, body, attachments and interpretations."""
         leaf = self.site.catalogue.leaves[entry.item.catalogue]
         by_key = self.site.by_key
@@ -167,7 +179,7 @@ class Renderer:
             entry=entry,
             leaf=leaf,
             leaf_path=leaf_path(leaf.ref),
-            breadcrumbs=self._crumbs(leaf, sections) + [(entry.item.title, "")],
+            breadcrumbs=self._crumbs(leaf) + [(entry.item.title, "")],
             interprets=[by_key[k] for k in entry.interprets],
             interpretations=[by_key[k] for k in entry.interpretations],
             superseded_by=by_key.get(entry.superseded_by),
@@ -175,25 +187,27 @@ class Renderer:
             Validity=Validity,
         )
 
-    def policy_pages(self) -> Iterator[Output]:
-        """政策文件库: all policy documents, and those currently valid."""
-        policies = [e for e in self.site.items if is_policy(e)]
-        valid = [e for e in policies if e.item.validity is Validity.VALID]
-        for path, entries, only_valid in (("policies/index.html", policies, False), ("policies/valid.html", valid, True)):
-            yield self.render(
-                "policies.html",
-                path,
-                title="政策文件库",
-                breadcrumbs=[("政策文件库", "")],
-                entries=entries,
-                only_valid=only_valid,
-                interpretation_counts={e.key: len(e.interpretations) for e in entries},
-            )
+    def policy_page(self, only_valid: bool) -> Output:
+        """政策文件库: all policy documents, or those currently valid."""
+        entries = [e for e in self.site.items if is_policy(e) and (not only_valid or e.item.validity is Validity.VALID)]
+        return self.render(
+            "policies.html",
+            "policies/valid.html" if only_valid else "policies/index.html",
+            title="政策文件库",
+            breadcrumbs=[("政策文件库", "")],
+            entries=entries,
+            only_valid=only_valid,
+            interpretation_counts={e.key: len(e.interpretations) for e in entries},
+        )
 
 
-def render_site(site: Site, theme: Theme) -> list[Output]:
-    """Every page of the site, in a deterministic order."""
-    return list(Renderer(site, theme).pages())
+def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], int]) -> list[str]:
+    """Render and write every page on all cores; returns the pages' paths in a deterministic order."""
+    renderer = Renderer(site, theme)
 
+    def render_and_write(job: tuple[str, ...]) -> str:
+        page = renderer.run(job)
+        write(page.path, page.data)
+        return page.path
 
-__all__ = ["Output", "cn_date", "human_size", "item_path", "render_site"]
+    return fork_map(render_and_write, renderer.jobs())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import posixpath
+import functools
+import re
 from urllib.parse import quote
+
+_PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
 
 
 def item_path(key: str) -> str:
@@ -22,9 +25,15 @@ def section_path(section_id: str) -> str:
 
 
 def relative(from_page: str, to_path: str) -> str:
-    """A relative, percent-encoded link from one output file to another."""
-    start = posixpath.dirname(from_page) or "."
-    return quote(posixpath.relpath(to_path, start), safe="/#?=&-_.~")
+    """A relative, percent-encoded link from one output file to another.
+
+    Called for every link of every page, so it avoids ``posixpath.relpath`` (which resolves
+    absolute paths): going up to the root and down again is just as correct for a static site.
+    """
+    directory = from_page.rpartition("/")[0]
+    if directory and to_path.startswith(directory + "/"):
+        return quote_path(to_path[len(directory) + 1 :])
+    return "../" * from_page.count("/") + quote_path(to_path)
 
 
 def root_of(page: str) -> str:
@@ -32,6 +41,7 @@ def root_of(page: str) -> str:
     return "../" * page.count("/")
 
 
+@functools.lru_cache(maxsize=65536)
 def quote_path(path: str) -> str:
     """A site-relative output path as a URL path."""
-    return quote(path, safe="/-_.~")
+    return path if path.isascii() and _PLAIN.fullmatch(path) else quote(path, safe="/-_.~")

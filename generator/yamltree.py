@@ -83,26 +83,30 @@ def _precheck(text: str, first_line: int) -> list[YamlIssue]:
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         issues.append(YamlIssue(first_line, "", f"YAML 部分过大（超过 {MAX_YAML_BYTES // 1024} KB），请精简内容。"))
         return issues
-    depth = 0
-    for lineno, line in enumerate(text.split("\n"), start=first_line):
-        for ch in line:
-            if ch in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    issues.append(YamlIssue(lineno, "", f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），请检查括号是否成对。"))
-                    return issues
-            elif ch in "]}":
-                depth = max(0, depth - 1)
-        m = _FULLWIDTH_COLON_KEY.match(line)
-        if m and ":" not in line[: m.end()]:
-            key = m.group(2).strip()
-            issues.append(
-                YamlIssue(
-                    lineno,
-                    key,
-                    f"键“{key}”后面用了全角冒号“：”，YAML 只认半角冒号。请改为“{key}: …”（半角冒号后加一个空格）。",
+    # Counting first keeps the common case (no brackets, no full-width colon) free of a per-character loop.
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        depth = 0
+        for lineno, line in enumerate(text.split("\n"), start=first_line):
+            for ch in line:
+                if ch in "[{":
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        issues.append(YamlIssue(lineno, "", f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），请检查括号是否成对。"))
+                        return issues
+                elif ch in "]}":
+                    depth = max(0, depth - 1)
+    if "：" in text:
+        for lineno, line in enumerate(text.split("\n"), start=first_line):
+            m = _FULLWIDTH_COLON_KEY.match(line)
+            if m and ":" not in line[: m.end()]:
+                key = m.group(2).strip()
+                issues.append(
+                    YamlIssue(
+                        lineno,
+                        key,
+                        f"键“{key}”后面用了全角冒号“：”，YAML 只认半角冒号。请改为“{key}: …”（半角冒号后加一个空格）。",
+                    )
                 )
-            )
     return issues
 
 

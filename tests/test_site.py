@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -183,3 +184,46 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(make_site: Callable[...
     code, output = gongkai("build", str(site), "--out", str(site / "other"))
     assert code == 2 and "不是空的" in output
     assert read(site / "other/keep.txt") == "important"
+
+
+def test_body_is_safe_and_indented_text_stays_a_paragraph(make_site: Callable[..., Path]) -> None:
+    body = "    首行用四个空格缩进的段落。\n\n<script>alert(1)</script>\n\n<!-- 隐藏的批注 -->\n\n[点我](javascript:alert(1))\n\n# 一级标题\n\n|项目|金额|\n|-|-|\n|预算|100|"
+    site = make_site({"content/a.md": item("title: 甲\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-02-02", body)})
+    page = read(build_site(site).out_dir / "items/a.html")
+    assert "<p>首行用四个空格缩进的段落。</p>" in page and "<pre>" not in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<!--" not in page
+    assert 'href="javascript' not in page
+    assert page.count("<h1>") == 1 and "<h2>一级标题</h2>" in page
+    assert '<th scope="col">项目</th>' in page
+
+
+def test_no_change_rebuild_keeps_output_and_any_change_rebuilds(make_site: Callable[..., Path]) -> None:
+    notice = item("title: 通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2024-02-02", "正文" * 20)
+    site = make_site({"content/rules.md": POLICY, "content/notice.md": notice})
+    first = build_site(site)
+    assert not first.up_to_date and first.public_items == 2
+    before = tree_digest(site / "build")
+    again = build_site(site)
+    assert again.up_to_date and again.pages == first.pages and again.public_items == 2
+    assert tree_digest(site / "build") == before
+    # Same size, same modification time: only the content hash can tell this edit apart.
+    path = site / "content/notice.md"
+    original = path.read_bytes()
+    stat = path.stat()
+    withdrawn_text = item("title: 通知\ncatalogue: other/notices\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "")
+    padding = len(original) - len(withdrawn_text.encode("utf-8"))
+    assert padding >= 0
+    path.write_bytes(withdrawn_text.encode("utf-8") + b"x" * padding)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    withdrawn = build_site(site)
+    assert not withdrawn.up_to_date and withdrawn.public_items == 1
+    assert not (site / "build/items/notice.html").exists()
+    # Tampering with the output (a changed or an extra file) is noticed and repaired.
+    index = site / "build/index.html"
+    index.write_text("defaced", encoding="utf-8")
+    (site / "build/extra.html").write_text("x", encoding="utf-8")
+    repaired = build_site(site)
+    assert not repaired.up_to_date
+    assert "defaced" not in read(index) and not (site / "build/extra.html").exists()

@@ -1,0 +1,120 @@
+"""The record of the last successful build, in ``<site>/.gongkai-cache/last-build.json``.
+
+It holds the fingerprint of everything the build read and a manifest of every file it wrote.
+When the input has the same fingerprint and the output folder still matches the manifest
+exactly (same files, sizes and times, nothing added), the output already is what a new build
+would write, so ``gongkai build`` keeps it.  Any difference — one byte of one item, a theme file,
+a day passing, a file touched in ``build/`` — means a full build into a fresh folder.
+
+The record holds output paths, hashes and the last build's warnings, which name source files;
+it lives beside ``content/`` and is never published.  A missing or damaged record costs only time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .problems import Level, Problem
+
+CACHE_DIR = ".gongkai-cache"
+_FILE = "last-build.json"
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last successful build read and wrote."""
+
+    fingerprint: str
+    out_dir: str
+    manifest: dict[str, tuple[int, int]]
+    problems: tuple[Problem, ...]
+    public_items: int
+    withheld_items: int
+
+
+def digest(data: bytes) -> str:
+    """A short, strong hash of some bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(site_dir: Path, items: Iterable[str], others: Iterable[str], theme_dirs: Iterable[Path], extra: str) -> str:
+    """A hash of everything a build reads: item bytes, attachment and theme file stats, settings."""
+    content = site_dir / "content"
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}\n{dt.date.today().isoformat()}\n{extra}\n".encode())
+    for rel in items:
+        h.update(f"{rel}\n".encode())
+        h.update(hashlib.blake2b((content / rel).read_bytes(), digest_size=16).digest())
+    for rel in others:
+        st = (content / rel).stat()
+        h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    for directory in theme_dirs:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def scan_output(out_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the output folder with its size and modification time."""
+    found: dict[str, tuple[int, int]] = {}
+    for dirpath, _dirnames, filenames in os.walk(out_dir):
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            st = os.stat(full)
+            found[os.path.relpath(full, out_dir)] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def load_last_build(site_dir: Path) -> LastBuild | None:
+    """The record of the last successful build, or None."""
+    try:
+        data = json.loads((site_dir / CACHE_DIR / _FILE).read_text(encoding="utf-8"))
+        return LastBuild(
+            fingerprint=str(data["fingerprint"]),
+            out_dir=str(data["out_dir"]),
+            manifest={k: (int(v[0]), int(v[1])) for k, v in data["manifest"].items()},
+            problems=tuple(Problem(p[0], int(p[1]), Level(p[2]), p[3], p[4]) for p in data["problems"]),
+            public_items=int(data["public_items"]),
+            withheld_items=int(data["withheld_items"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def save_last_build(site_dir: Path, record: LastBuild) -> None:
+    """Write the record atomically; failing to write it is not an error."""
+    folder = site_dir / CACHE_DIR
+    data = {
+        "fingerprint": record.fingerprint,
+        "out_dir": record.out_dir,
+        "manifest": record.manifest,
+        "problems": [[p.path, p.line, p.level.value, p.field, p.message] for p in record.problems],
+        "public_items": record.public_items,
+        "withheld_items": record.withheld_items,
+    }
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, folder / _FILE)
+    except OSError:
+        pass
+
+
+def still_current(record: LastBuild | None, out_dir: Path, current: str) -> bool:
+    """True when the input is unchanged and the output folder is exactly what that build wrote."""
+    if record is None or record.fingerprint != current or record.out_dir != str(out_dir.resolve()):
+        return False
+    return out_dir.is_dir() and scan_output(out_dir) == record.manifest
