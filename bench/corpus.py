@@ -51,7 +51,7 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
             f"disclosure: {'不予公开' if n % 50 == 49 else '主动公开'}",
             f"published: {date}",
             f'index_no: "11341200003219540W/{year}-{n:05d}"',
-            f"topic: 综合政务\\政务公开",
+            "topic: 综合政务\\政务公开",
             f"keywords: [工作{n % 97}, 通知]",
         ]
         if n % 50 == 49:
