@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Site, assemble
-from .cache import LastBuild, fingerprint, load_last_build, save_last_build, scan_output, still_current
+from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .discover import SiteFiles, discover
 from .exports import EXPORTS, exports
-from .load import Loaded, SiteSettings, load_item, load_settings
+from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
 from .model import Item
 from .output import Staging, ensure_replaceable
@@ -48,7 +48,7 @@ class CheckResult:
     site: Site | None
     items: tuple[Item, ...]
     stages: tuple[Stage, ...]
-    fingerprint: str = ""
+    digests: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -117,7 +117,8 @@ def check_site(site_dir: Path, base_url: str | None = None, progress: Progress |
         settings = dataclasses.replace(settings, config=config)
     items: list[Item] = []
     drafts: dict[str, BodyDraft] = {}
-    for entry in _load(content_dir, settings, files):
+    loaded = _load(content_dir, settings, files)
+    for entry in loaded:
         problems += entry.problems
         if entry.item is not None:
             items.append(entry.item)
@@ -130,7 +131,8 @@ def check_site(site_dir: Path, base_url: str | None = None, progress: Progress |
     site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
     timer.done("检查", len(site.items), "个公开条目")
-    return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages))
+    digests = tuple(zip(files.items, (entry.digest for entry in loaded), strict=True))
+    return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests)
 
 
 def build_site(
@@ -145,9 +147,15 @@ def build_site(
     scan = _Timer(progress)
     files = _discover(site_dir, base_url)
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
-    current = fingerprint(site_dir, files.items, sorted(files.others), theme_dirs, f"{base_url}\n{out.resolve()}")
+    extra = f"{base_url}\n{out.resolve()}"
     last = load_last_build(site_dir)
-    if still_current(last, out, current):
+    if could_be_current(last, out):
+        content = site_dir / "content"
+        digests = [(rel, file_digest((content / rel).read_bytes())) for rel in files.items]
+        current = fingerprint(site_dir, digests, sorted(files.others), theme_dirs, extra)
+    else:
+        current = ""  # no earlier build to keep: hash the files while loading them instead
+    if current and still_current(last, out, current):
         assert last is not None
         scan.done("扫描", len(files.items), "个条目文件（内容未变，输出已是最新）")
         check = CheckResult(last.problems, None, (), tuple(scan.stages))
@@ -170,6 +178,7 @@ def build_site(
         staging.commit()
     count = len(pages) + len(EXPORTS) + len(site.files) + len(static)
     public, withheld = len(site.items), len(result.items) - len(site.items)
+    current = current or fingerprint(site_dir, result.digests, sorted(files.others), theme_dirs, extra)
     save_last_build(site_dir, LastBuild(current, str(out.resolve()), scan_output(out), result.problems, public, withheld))
     timer.done("写出", count, "个文件")
     stages = tuple(scan.stages) + result.stages + tuple(timer.stages)

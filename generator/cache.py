@@ -40,19 +40,13 @@ class LastBuild:
     withheld_items: int
 
 
-def digest(data: bytes) -> str:
-    """A short, strong hash of some bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def fingerprint(site_dir: Path, items: Iterable[str], others: Iterable[str], theme_dirs: Iterable[Path], extra: str) -> str:
-    """A hash of everything a build reads: item bytes, attachment and theme file stats, settings."""
+def fingerprint(site_dir: Path, item_digests: Iterable[tuple[str, str]], others: Iterable[str], theme_dirs: Iterable[Path], extra: str) -> str:
+    """A hash of everything a build reads: item bytes (by digest), attachment and theme file stats, settings."""
     content = site_dir / "content"
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}\n{dt.date.today().isoformat()}\n{extra}\n".encode())
-    for rel in items:
-        h.update(f"{rel}\n".encode())
-        h.update(hashlib.blake2b((content / rel).read_bytes(), digest_size=16).digest())
+    for rel, item_digest in item_digests:
+        h.update(f"{rel}\n{item_digest}\n".encode())
     for rel in others:
         st = (content / rel).stat()
         h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns}\n".encode())
@@ -111,6 +105,11 @@ def save_last_build(site_dir: Path, record: LastBuild) -> None:
         os.replace(tmp, folder / _FILE)
     except OSError:
         pass
+
+
+def could_be_current(record: LastBuild | None, out_dir: Path) -> bool:
+    """Cheap first test: is there a record of a build into this very folder, which still exists?"""
+    return record is not None and record.out_dir == str(out_dir.resolve()) and out_dir.is_dir()
 
 
 def still_current(record: LastBuild | None, out_dir: Path, current: str) -> bool:

@@ -140,6 +140,10 @@ def build(
         typer.echo("未生成网站：原有输出保持不变。", err=True)
         raise typer.Exit(1) from None
     out.problems(tuple(p for p in result.check.problems if p.level is Level.WARNING))
+    for entry in result.check.items:
+        if not entry.is_public:
+            # Paths only, on the clerk's own terminal: a reminder of what stays off the site.
+            out.detail(f"  未发布：{entry.path}（{entry.disclosure.value}）")
     what = "内容未变，保留" if result.up_to_date else "已生成"
     out.info(
         f"{what} {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"

@@ -333,6 +333,12 @@ class Loaded:
     item: Item | None
     problems: tuple[Problem, ...]
     draft: markdown.BodyDraft | None
+    digest: str
+
+
+def file_digest(data: bytes) -> str:
+    """The content hash that identifies an item file's bytes (see ``cache``)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:
@@ -345,7 +351,7 @@ def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -
             problems.append(error(rel, item.body_line, "正文", result))
         else:
             draft = result
-    return Loaded(item, tuple(problems), draft)
+    return Loaded(item, tuple(problems), draft, file_digest(data))
 
 
 def _read_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> tuple[Item | None, list[Problem]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import POLICY, SITE_YML, item, tree_digest
+from .conftest import POLICY, SITE_YML, item, tree_digest, write_site
 
 GOOD = item("""
 title: 正常条目
@@ -83,13 +83,7 @@ def test_bad_input_is_reported_and_previous_output_kept(
     code, output = gongkai("build", str(site), "-q")
     assert code == 0, output
     before = tree_digest(site / "build")
-    for rel, data in files.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+    write_site(site, files, site_yml=None)
     code, output = gongkai("build", str(site))
     assert code == 1, output
     assert "Traceback" not in output
