@@ -1,8 +1,9 @@
-"""Assembly stage: resolve references, apply the publish gate, render bodies, link both ways.
+"""Assembly stage: resolve references, apply the publish gate, finish bodies, link both ways.
 
 The publish gate (``publish_gate``) is the single place where non-public items are dropped.
 Everything this module returns in ``Site`` is derived from public items only; the rest of the
-pipeline never sees a withheld item.
+pipeline never sees a withheld item.  (Loading already declines to render a withheld item's body,
+so not even an intermediate HTML string of it exists.)
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ def _leaf(section: dict[str, Any], column: dict[str, Any] | None, overrides: dic
         max_age_days=overrides["max_age_days"].get(ref, entry.get("max_age_days", section.get("max_age_days"))),
         not_applicable=overrides["not_applicable"].get(ref, ""),
         in_catalogue=True,
+        added=column is not None and "section" in column,  # only columns from _catalogue.yml name their section
     )
 
 

@@ -111,6 +111,7 @@ class Leaf:
     max_age_days: int | None
     not_applicable: str
     in_catalogue: bool
+    added: bool = False
 
 
 @dataclass(frozen=True)

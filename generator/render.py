@@ -84,12 +84,12 @@ class Renderer:
         shown: list[NavSection] = []
         for section in self.site.catalogue.sections:
             leaves = tuple((leaf, leaf_path(leaf.ref), len(self.by_leaf.get(leaf.ref, ()))) for leaf in section.leaves)
-            used = any(count or leaf.not_applicable for leaf, _, count in leaves)
+            # An optional section appears once the site uses it: an item, a 不涉及 note or a column of its own.
+            used = any(count or leaf.not_applicable or leaf.added for leaf, _, count in leaves)
             if section.id in self.site.catalogue.optional_sections and not used:
                 continue
             shown.append(NavSection(section, section_path(section.id), sum(c for _, _, c in leaves), leaves))
         return tuple(shown)
-
 
     def render(self, template: str, page_path: str, **context: Any) -> Output:
         """One page from a template and its context."""

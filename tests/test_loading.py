@@ -67,7 +67,7 @@ def test_catalogue_is_filtered_by_kind() -> None:
 def test_site_catalogue_extensions_render(make_site: Callable[..., Path]) -> None:
     site = make_site(
         {
-            "content/_catalogue.yml": "not_applicable:\n  statutory/fees: 本镇无收费项目。\ncolumns:\n  - {section: other, id: village-affairs, label: 村务公开, max_age_days: 90}\nmax_age_days:\n  statutory/plans: 30\n",
+            "content/_catalogue.yml": "not_applicable:\n  statutory/fees: 本镇无收费项目。\ncolumns:\n  - {section: other, id: village-affairs, label: 村务公开, max_age_days: 90}\n  - {section: decision, id: hearings, label: 听证会, max_age_days: 90}\nmax_age_days:\n  statutory/plans: 30\n",
             "content/v.md": item("title: 村务\ncatalogue: other/village-affairs\ndisclosure: active\npublished: 2024-02-02"),
         }
     )
@@ -80,8 +80,9 @@ def test_site_catalogue_extensions_render(make_site: Callable[..., Path]) -> Non
     assert "本镇无收费项目。" in (out / "statutory/fees/index.html").read_text(encoding="utf-8")
     assert "村务公开" in (out / "other/index.html").read_text(encoding="utf-8")
     assert "本栏目暂无公开信息" in (out / "statutory/plans/index.html").read_text(encoding="utf-8")
-    # An optional section nobody uses is not shown; a used one is.
-    assert not (out / "decision").exists() and not (out / "standard-catalogue").exists()
+    # An optional section nobody uses is not shown; one with a column of the site's own is, even empty.
+    assert not (out / "standard-catalogue").exists()
+    assert "本栏目暂无公开信息" in (out / "decision/hearings/index.html").read_text(encoding="utf-8")
     assert (out / "other/village-affairs/index.html").is_file()
 
 
