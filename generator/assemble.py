@@ -100,6 +100,7 @@ class _Index:
                         line,
                         label("id"),
                         f"网址标识“{item.key}”与 {other.path} 重复（标识来自 id 字段或文件名）。请给其中一个写不同的 id。",
+                        "format/duplicate-key",
                     )
                 )
                 continue
@@ -108,7 +109,7 @@ class _Index:
                 first = self.by_index.get(item.index_no)
                 if first is not None:
                     problems.append(
-                        error(item.path, item.line_of("index_no"), label("index_no"), f"索引号“{item.index_no}”与 {first.path} 重复，索引号必须全站唯一。")
+                        error(item.path, item.line_of("index_no"), label("index_no"), f"索引号“{item.index_no}”与 {first.path} 重复，索引号必须全站唯一。", "metadata/duplicate-index-no")
                     )
                 else:
                     self.by_index[item.index_no] = item
@@ -140,14 +141,14 @@ class _Assembler:
         target = self.index.resolve(item, ref.text)
         if target is None:
             self.problems.append(
-                error(item.path, ref.line, label(field), f"找不到被引用的条目“{ref.text}”。引用可写对方的 id、索引号，或相对本文件的路径（如 ../policy-docs/2024-rules.md）。")
+                error(item.path, ref.line, label(field), f"找不到被引用的条目“{ref.text}”。引用可写对方的 id、索引号，或相对本文件的路径（如 ../policy-docs/2024-rules.md）。", "links/reference")
             )
             return None
         if target is item:
-            self.problems.append(error(item.path, ref.line, label(field), "条目不能引用它自己。"))
+            self.problems.append(error(item.path, ref.line, label(field), "条目不能引用它自己。", "links/reference"))
             return None
         if item.is_public and not target.is_public:
-            self.problems.append(error(item.path, ref.line, label(field), _not_public(target)))
+            self.problems.append(error(item.path, ref.line, label(field), _not_public(target), "links/withheld"))
             return None
         return target
 
@@ -155,13 +156,13 @@ class _Assembler:
         """Register a content file for copying next to the item's page; returns its output path."""
         if source in self.withheld_files:
             self.problems.append(
-                error(item.path, line, field, f"文件 content/{source} 也是非公开条目的附件，不能在公开条目中发布。请另存一份可公开的版本再引用。")
+                error(item.path, line, field, f"文件 content/{source} 也是非公开条目的附件，不能在公开条目中发布。请另存一份可公开的版本再引用。", "links/withheld")
             )
             return None
         size = (self.files.content_dir / source).stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
             self.problems.append(
-                error(item.path, line, field, f"附件 content/{source} 有 {size // 1024 // 1024} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 上限，请压缩或拆分。")
+                error(item.path, line, field, f"附件 content/{source} 有 {size // 1024 // 1024} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 上限，请压缩或拆分。", "links/size")
             )
             return None
         name = posixpath.basename(source)
@@ -188,16 +189,16 @@ class _Assembler:
         if not raw:
             return f"#{fragment}"
         if raw.startswith("/"):
-            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”以“/”开头，发布到子目录后会失效。请写相对路径，或完整网址（https://…）。"))
+            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”以“/”开头，发布到子目录后会失效。请写相对路径，或完整网址（https://…）。", "links/body"))
             return None
         source = resolve_path(item.path, raw)
         if source is None:
-            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”指向 content 文件夹之外。"))
+            self.problems.append(error(item.path, line, "正文链接", f"链接“{raw}”指向 content 文件夹之外。", "links/body"))
             return None
         if source in self.index.by_path:
             target = self.index.by_path[source]
             if not target.is_public:
-                self.problems.append(error(item.path, line, "正文链接", _not_public(target)))
+                self.problems.append(error(item.path, line, "正文链接", _not_public(target), "links/withheld"))
                 return None
             out = item_path(target.key)
         elif source in self.files.others:
@@ -207,7 +208,7 @@ class _Assembler:
             out = published
         else:
             what = "条目" if raw.lower().endswith(".md") else "文件"
-            self.problems.append(error(item.path, line, "正文链接", f"链接的{what}“{raw}”不存在（应在 content/{source}），请检查文件名和位置。"))
+            self.problems.append(error(item.path, line, "正文链接", f"链接的{what}“{raw}”不存在（应在 content/{source}），请检查文件名和位置。", "links/body"))
             return None
         return relative(page, out) + (f"#{fragment}" if fragment else "")
 

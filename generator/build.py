@@ -7,6 +7,7 @@ Neither prints: progress goes to an optional callback, problems come back as val
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -15,8 +16,10 @@ from pathlib import Path
 
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
+from .checks import CheckInput, redact, run_checks
 from .discover import SiteFiles, discover
 from .exports import EXPORTS, exports
+from .extract import extract
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
 from .model import Item
@@ -102,8 +105,17 @@ def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[L
     return fork_map(load, files.items)
 
 
-def check_site(site_dir: Path, base_url: str | None = None, progress: Progress | None = None, files: SiteFiles | None = None) -> CheckResult:
-    """Load and assemble a whole site, collecting every problem; writes nothing."""
+def check_site(
+    site_dir: Path,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    files: SiteFiles | None = None,
+    today: dt.date | None = None,
+) -> CheckResult:
+    """Load, assemble and inspect a whole site, collecting every problem; writes nothing.
+
+    ``today`` is the day the date rules (stale columns, future dates …) are judged on.
+    """
     timer = _Timer(progress)
     content_dir = site_dir / "content"
     if files is None:
@@ -130,6 +142,12 @@ def check_site(site_dir: Path, base_url: str | None = None, progress: Progress |
     timer.done("读取", len(items), "个条目")
     site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
+    texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
+    last = load_last_build(site_dir)
+    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {})
+    problems += run_checks(check)
+    # A last safeguard: no message may carry a full ID, card or mobile number, whatever produced it.
+    problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]
     timer.done("检查", len(site.items), "个公开条目")
     digests = tuple(zip(files.items, (entry.digest for entry in loaded), strict=True))
     return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests)
@@ -140,8 +158,10 @@ def build_site(
     out_dir: Path | None = None,
     base_url: str | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Check, render and write a site; raises ``ContentError`` (writing nothing) on content errors."""
+    """Check, render and write a site; raises ``ContentError`` (writing nothing) on content errors,
+    or with ``strict`` on warnings too."""
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
     scan = _Timer(progress)
@@ -157,13 +177,15 @@ def build_site(
         current = ""  # no earlier build to keep: hash the files while loading them instead
     if current and still_current(last, out, current):
         assert last is not None
+        if strict and last.problems:
+            raise ContentError(last.problems)
         scan.done("扫描", len(files.items), "个条目文件（内容未变，输出已是最新）")
         check = CheckResult(last.problems, None, (), tuple(scan.stages))
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
     result = check_site(site_dir, base_url, progress, files)
-    if not result.ok or result.site is None:
+    if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site
     timer = _Timer(progress)
@@ -179,7 +201,8 @@ def build_site(
     count = len(pages) + len(EXPORTS) + len(site.files) + len(static)
     public, withheld = len(site.items), len(result.items) - len(site.items)
     current = current or fingerprint(site_dir, result.digests, sorted(files.others), theme_dirs, extra)
-    save_last_build(site_dir, LastBuild(current, str(out.resolve()), scan_output(out), result.problems, public, withheld))
+    numbers = {e.key: e.item.index_no for e in site.items if e.item.index_no}
+    save_last_build(site_dir, LastBuild(current, str(out.resolve()), scan_output(out), result.problems, public, withheld, numbers))
     timer.done("写出", count, "个文件")
     stages = tuple(scan.stages) + result.stages + tuple(timer.stages)
     return BuildResult(result, out, len(pages), count, written, stages, public, withheld)

@@ -1,6 +1,7 @@
 """The record of the last successful build, in ``<site>/.gongkai-cache/last-build.json``.
 
-It holds the fingerprint of everything the build read and a manifest of every file it wrote.
+It holds the fingerprint of everything the build read, a manifest of every file it wrote, and
+the 索引号 of every public item (a published 索引号 must never change; ``check`` compares).
 When the input has the same fingerprint and the output folder still matches the manifest
 exactly (same files, sizes and times, nothing added), the output already is what a new build
 would write, so ``gongkai build`` keeps it.  Any difference — one byte of one item, a theme file,
@@ -38,6 +39,7 @@ class LastBuild:
     problems: tuple[Problem, ...]
     public_items: int
     withheld_items: int
+    index_numbers: dict[str, str]
 
 
 def fingerprint(site_dir: Path, item_digests: Iterable[tuple[str, str]], others: Iterable[str], theme_dirs: Iterable[Path], extra: str) -> str:
@@ -77,9 +79,10 @@ def load_last_build(site_dir: Path) -> LastBuild | None:
             fingerprint=str(data["fingerprint"]),
             out_dir=str(data["out_dir"]),
             manifest={k: (int(v[0]), int(v[1])) for k, v in data["manifest"].items()},
-            problems=tuple(Problem(p[0], int(p[1]), Level(p[2]), p[3], p[4]) for p in data["problems"]),
+            problems=tuple(Problem(p[0], int(p[1]), Level(p[2]), p[3], p[4], p[5]) for p in data["problems"]),
             public_items=int(data["public_items"]),
             withheld_items=int(data["withheld_items"]),
+            index_numbers={str(k): str(v) for k, v in data["index_numbers"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -92,7 +95,8 @@ def save_last_build(site_dir: Path, record: LastBuild) -> None:
         "fingerprint": record.fingerprint,
         "out_dir": record.out_dir,
         "manifest": record.manifest,
-        "problems": [[p.path, p.line, p.level.value, p.field, p.message] for p in record.problems],
+        "problems": [[p.path, p.line, p.level.value, p.field, p.message, p.rule] for p in record.problems],
+        "index_numbers": record.index_numbers,
         "public_items": record.public_items,
         "withheld_items": record.withheld_items,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -80,6 +81,17 @@ def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catal
     by_ref.update({leaf.ref: leaf for leaf in site_columns})
     reasons = {str(r["id"]): str(r["label"]) for r in data["exempt_reasons"]}
     return Catalogue(tuple(sections), site_columns, by_ref, frozenset(optional), reasons)
+
+
+def sections_in_use(catalogue: Catalogue, counts: Mapping[str, int]) -> tuple[Section, ...]:
+    """The sections a site shows: every required one, and an optional one once the site uses it
+    (an item, a 不涉及 note or a column of its own).  ``counts`` are public items per leaf."""
+    return tuple(
+        section
+        for section in catalogue.sections
+        if section.id not in catalogue.optional_sections
+        or any(counts.get(leaf.ref, 0) or leaf.not_applicable or leaf.added for leaf in section.leaves)
+    )
 
 
 def _kinds_of(ref: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import enum
 import json
 import sys
@@ -13,6 +15,7 @@ import typer
 
 from . import __version__
 from .build import Stage, build_site, check_site
+from .checks import FAMILIES
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError
 from .scaffold import scaffold
@@ -89,35 +92,78 @@ def new(
         typer.echo(f"下一步：cd {directory} && gongkai build")
 
 
+def _today(value: Optional[str]) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期“{value}”应写成 YYYY-MM-DD，如 2026-01-31。") from None
+
+
+def _family_counts(problems: tuple[Problem, ...]) -> dict[str, dict[str, object]]:
+    return {
+        family: {
+            "label": label,
+            "errors": sum(p.family == family and p.level is Level.ERROR for p in problems),
+            "warnings": sum(p.family == family and p.level is Level.WARNING for p in problems),
+        }
+        for family, label in FAMILIES.items()
+    }
+
+
+Strict = Annotated[bool, typer.Option("--strict", help="把警告也当作错误。")]
+
+
 @app.command()
 def check(
     site: SiteArg = Path("."),
     format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
+    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天检查栏目更新等日期规则（YYYY-MM-DD），默认今天。")] = None,
+    strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
-    """检查站点内容，列出全部问题（不生成网站）。"""
+    """检查站点内容：格式、个人信息、链接、解读、栏目、元数据、文字规范（不生成网站）。"""
     out = _Out(quiet or format is Format.json, verbose)
+    day = _today(today)
     try:
-        result = check_site(site, progress=out.stage)
+        result = check_site(site, progress=out.stage, today=day)
     except UsageError as exc:
         raise _usage(exc) from None
+    problems = tuple(dataclasses.replace(p, level=Level.ERROR) for p in result.problems) if strict else result.problems
+    failed = any(p.level is Level.ERROR for p in problems)
     if format is Format.json:
         data = {
-            "errors": sum(p.level is Level.ERROR for p in result.problems),
-            "warnings": sum(p.level is Level.WARNING for p in result.problems),
+            "schema": "gongkai-check/1",
+            "site": result.site.config.name if result.site else "",
+            "today": (day or dt.date.today()).isoformat(),
+            "ok": not failed,
+            "errors": sum(p.level is Level.ERROR for p in problems),
+            "warnings": sum(p.level is Level.WARNING for p in problems),
+            "families": _family_counts(problems),
             "problems": [
-                {"file": p.path, "line": p.line, "level": "error" if p.level is Level.ERROR else "warning", "field": p.field, "message": p.message}
-                for p in result.problems
+                {
+                    "file": p.path,
+                    "line": max(p.line, 1),
+                    "level": "error" if p.level is Level.ERROR else "warning",
+                    "rule": p.rule or "format",
+                    "field": p.field,
+                    "message": p.message,
+                }
+                for p in problems
             ],
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        out.problems(result.problems)
-        if result.ok:
+        out.problems(problems)
+        for family in _family_counts(problems).values():
+            errors, warnings = family["errors"], family["warnings"]
+            out.info(f"  {family['label']}：{'无问题' if not errors and not warnings else f'{errors} 个错误、{warnings} 个警告'}")
+        if not failed:
             public = len(result.site.items) if result.site else 0
             out.info(f"检查通过：{len(result.items)} 个条目，其中 {public} 个主动公开。")
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
@@ -125,6 +171,7 @@ def build(
     site: SiteArg = Path("."),
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出目录，默认为 站点/build。")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
+    strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -132,7 +179,7 @@ def build(
     out = _Out(quiet, verbose)
     start = time.perf_counter()
     try:
-        result = build_site(site, out_dir, base_url, progress=out.stage)
+        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict)
     except UsageError as exc:
         raise _usage(exc) from None
     except ContentError as exc:

@@ -23,6 +23,7 @@ from .model import (
     DISCLOSURE_CODES,
     FORM_CODES,
     VALIDITY_CODES,
+    AllowEntry,
     AttachmentRef,
     Catalogue,
     Disclosure,
@@ -61,6 +62,7 @@ FIELDS: dict[str, str] = {
     "attachments": "附件",
     "interprets": "解读对象",
     "interpretation_form": "解读形式",
+    "privacy_allow": "隐私例外",
 }
 ALIASES = {alias: key for key, alias in FIELDS.items()}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -234,12 +236,33 @@ class _ItemReader:
                 self.reader.fail(entry.line, label("attachments"), f"附件“{file}”是符号链接，出于安全不予发布，请放入真实文件。")
                 continue
             if target not in self.files.others:
-                self.reader.fail(entry.line, label("attachments"), f"找不到附件文件“{file}”（应在 content/{target}），请检查文件名和位置。")
+                self.reader.problems.append(error(self.rel, entry.line, label("attachments"), f"找不到附件文件“{file}”（应在 content/{target}），请检查文件名和位置。", "links/attachment"))
                 continue
             if target.lower().endswith(".md"):
                 self.reader.fail(entry.line, label("attachments"), f"“{file}”是条目文件，不能作为附件；要引用其他条目请在正文中加链接。")
                 continue
             found.append(AttachmentRef(target, title or posixpath.splitext(posixpath.basename(file))[0], entry.line))
+        return tuple(found)
+
+    def allow_list(self) -> tuple[AllowEntry, ...]:
+        node = self.values.get("privacy_allow")
+        if is_null(node):
+            return ()
+        assert node is not None
+        entries = node.items if isinstance(node, Seq) else (node,)
+        found: list[AllowEntry] = []
+        hint = "每项写成 {value: 要公开的值, reason: 公开理由}，如 {value: 13800001234, reason: 村党支部书记工作电话}。"
+        for entry in entries:
+            if not isinstance(entry, Map):
+                self.reader.fail(entry.line, label("privacy_allow"), "隐私例外" + hint)
+                continue
+            sub = {k.text: v for k, v in entry.entries}
+            value = self.reader.text(sub.get("value", sub.get("值")), label("privacy_allow"))
+            reason = self.reader.text(sub.get("reason", sub.get("理由")), label("privacy_allow"))
+            if not value or not reason:
+                self.reader.fail(entry.line, label("privacy_allow"), "隐私例外必须同时写明值和理由。" + hint)
+                continue
+            found.append(AllowEntry(value, reason, entry.line))
         return tuple(found)
 
     def read(self, body: str, body_line: int) -> Item:
@@ -317,6 +340,7 @@ class _ItemReader:
             attachments=self.attachments(),
             interprets=interprets,
             interpretation_form=form,
+            privacy_allow=self.allow_list(),
             body=body,
             body_line=body_line,
             lines=tuple(sorted(self.lines.items())),

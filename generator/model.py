@@ -154,6 +154,15 @@ class AttachmentRef:
 
 
 @dataclass(frozen=True)
+class AllowEntry:
+    """A value an item publishes on purpose although it looks personal, with the reason."""
+
+    value: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Item:
     """One item file, loaded and validated field by field; references are not yet resolved."""
 
@@ -181,6 +190,7 @@ class Item:
     attachments: tuple[AttachmentRef, ...]
     interprets: tuple[Ref, ...]
     interpretation_form: InterpretationForm | None
+    privacy_allow: tuple[AllowEntry, ...]
     body: str
     body_line: int
     lines: tuple[tuple[str, int], ...]

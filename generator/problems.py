@@ -26,6 +26,12 @@ class Problem:
     level: Level
     field: str
     message: str
+    rule: str = ""
+
+    @property
+    def family(self) -> str:
+        """The rule family (``privacy``, ``links`` …); ``format`` for problems of the content format."""
+        return self.rule.split("/", 1)[0] if self.rule else "format"
 
     def format(self) -> str:
         """``file:line: 错误 [field] message`` — the form every command prints."""
@@ -34,14 +40,14 @@ class Problem:
         return f"{where}: {self.level.value}{field} {self.message}"
 
 
-def error(path: str, line: int, field: str, message: str) -> Problem:
+def error(path: str, line: int, field: str, message: str, rule: str = "") -> Problem:
     """Shorthand for an error problem."""
-    return Problem(path, line, Level.ERROR, field, message)
+    return Problem(path, line, Level.ERROR, field, message, rule)
 
 
-def warning(path: str, line: int, field: str, message: str) -> Problem:
+def warning(path: str, line: int, field: str, message: str, rule: str = "") -> Problem:
     """Shorthand for a warning problem."""
-    return Problem(path, line, Level.WARNING, field, message)
+    return Problem(path, line, Level.WARNING, field, message, rule)
 
 
 def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
@@ -52,7 +58,7 @@ def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
 def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> tuple[Problem, ...]:
     """Problems in a stable order: by file, then line, then errors before warnings."""
     return tuple(
-        sorted(set(problems), key=lambda p: (p.path, p.line, p.level is Level.WARNING, p.field, p.message))
+        sorted(set(problems), key=lambda p: (p.path, p.line, p.level is Level.WARNING, p.field, p.message, p.rule))
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from .assemble import PublicItem, Site
+from .catalogue import sections_in_use
 from .model import Leaf, Section, Validity
 from .theme import Theme
 from .urls import leaf_path, relative, section_path
@@ -81,15 +82,16 @@ class Renderer:
         self.templates: dict[str, jinja2.Template] = {}
 
     def _nav(self) -> tuple[NavSection, ...]:
-        shown: list[NavSection] = []
-        for section in self.site.catalogue.sections:
-            leaves = tuple((leaf, leaf_path(leaf.ref), len(self.by_leaf.get(leaf.ref, ()))) for leaf in section.leaves)
-            # An optional section appears once the site uses it: an item, a 不涉及 note or a column of its own.
-            used = any(count or leaf.not_applicable or leaf.added for leaf, _, count in leaves)
-            if section.id in self.site.catalogue.optional_sections and not used:
-                continue
-            shown.append(NavSection(section, section_path(section.id), sum(c for _, _, c in leaves), leaves))
-        return tuple(shown)
+        counts = {ref: len(entries) for ref, entries in self.by_leaf.items()}
+        return tuple(
+            NavSection(
+                section,
+                section_path(section.id),
+                sum(counts.get(leaf.ref, 0) for leaf in section.leaves),
+                tuple((leaf, leaf_path(leaf.ref), counts.get(leaf.ref, 0)) for leaf in section.leaves),
+            )
+            for section in sections_in_use(self.site.catalogue, counts)
+        )
 
     def render(self, template: str, page_path: str, **context: Any) -> Output:
         """One page from a template and its context."""

@@ -72,11 +72,12 @@ def test_check_json_has_a_stable_shape(make_site: Callable[..., Path], gongkai: 
     code, output = gongkai("check", str(site), "--format", "json")
     assert code == 1
     data = json.loads(output)
-    assert data["errors"] == 1 and data["warnings"] == 0
-    assert data["problems"] == [
-        {"file": "a.md", "line": 3, "level": "error", "field": "catalogue/目录分类", "message": data["problems"][0]["message"]}
-    ]
-    assert "statutory/plans" in data["problems"][0]["message"]
+    assert data["schema"] == "gongkai-check/1" and data["ok"] is False
+    assert data["errors"] == 1
+    assert data["families"]["format"] == {"label": "内容格式", "errors": 1, "warnings": 0}
+    first = next(p for p in data["problems"] if p["level"] == "error")
+    assert first == {"file": "a.md", "line": 3, "level": "error", "rule": "format", "field": "catalogue/目录分类", "message": first["message"]}
+    assert "statutory/plans" in first["message"]
 
 
 def test_build_progress_quiet_and_verbose(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:

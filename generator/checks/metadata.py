@@ -1,0 +1,48 @@
+"""Metadata rules: the 头部信息 an inspector reads, and the site's footer identity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..model import Validity
+from ..problems import Problem, error, warning
+from .context import SITE_FILE, CheckInput
+
+DOC_NO = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9（）()]+〔(19|20)\d{2}〕[1-9]\d*号$")
+SUMMARY_MAX = 100
+SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
+
+
+def suggest_doc_no(value: str) -> str:
+    """The GB/T 9704 form of a 文号 written with the wrong brackets, 第 or leading zeros."""
+    fixed = re.sub(r"[\[［【(（〈<{]\s*((?:19|20)\d{2})\s*[\]］】)）〉>}]", r"〔\1〕", value.replace(" ", ""))
+    fixed = re.sub(r"〕第?0*([1-9]\d*)号", r"〕\1号", fixed)
+    return fixed
+
+
+def metadata(ctx: CheckInput) -> Iterator[Problem]:
+    """文号 form, 索引号 present and unchanged, dates, 内容概述 length, footer identity."""
+    for entry in ctx.site.items:
+        item = entry.item
+        if not item.index_no:
+            yield warning(item.path, 1, "index_no/索引号", "缺少索引号。运行 gongkai number 自动编号。", "metadata/index-no")
+        previous = ctx.previous_index.get(item.key)
+        if previous and item.index_no and previous != item.index_no:
+            yield error(item.path, item.line_of("index_no"), "index_no/索引号", f"索引号一经公开不得更改：上次发布时为“{previous}”，现在是“{item.index_no}”。请改回原索引号。", "metadata/index-changed")
+        if item.doc_no and not DOC_NO.match(item.doc_no):
+            fixed = suggest_doc_no(item.doc_no)
+            hint = f"应写作“{fixed}”。" if DOC_NO.match(fixed) else "格式为“机关代字〔年份〕序号号”，如 青政发〔2026〕3号（六角括号，序号不加“第”和前导零）。"
+            yield warning(item.path, item.line_of("doc_no"), "doc_no/文号", f"文号“{item.doc_no}”不符合 GB/T 9704：{hint}", "metadata/doc-no")
+        if item.published and item.published > ctx.today:
+            yield warning(item.path, item.line_of("published"), "published/发布日期", f"发布日期 {item.published} 晚于今天（{ctx.today}）。请写实际发布日期。", "metadata/future")
+        if item.expires and item.expires < ctx.today and item.validity is Validity.VALID:
+            yield warning(item.path, item.line_of("expires"), "expires/有效期至", f"有效期已于 {item.expires} 届满，但有效性仍是“有效”。请改为失效并写失效日期，或说明已延期。", "metadata/expired")
+        if len(item.summary) > SUMMARY_MAX:
+            yield warning(item.path, item.line_of("summary"), "summary/内容概述", f"内容概述有 {len(item.summary)} 个字，超过 {SUMMARY_MAX} 字。请精简。", "metadata/summary")
+    identity = ctx.site.config.identity
+    for value, field, label in ((identity.site_code, "identity.site_code", "网站标识码"), (identity.icp, "identity.icp", "ICP备案号"), (identity.police, "identity.police", "公网安备号")):
+        if not value:
+            yield warning(SITE_FILE, 1, field, f"网站底部缺少{label}。请在 _site.yml 的 identity 中填写（政府网站发展指引要求）。", "metadata/identity")
+    if identity.site_code and not SITE_CODE.match(identity.site_code):
+        yield warning(SITE_FILE, 1, "identity.site_code", f"网站标识码“{identity.site_code}”应为 10 位数字（或 bm 加 8 位数字）。", "metadata/identity")

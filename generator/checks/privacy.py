@@ -1,0 +1,122 @@
+"""Privacy rules: personal identifiers in public items' text and in their published attachments.
+
+ID numbers, bank cards and mobile numbers are errors; e-mail addresses, house numbers and birth
+dates in name lists are warnings.  Every value is reported masked.  Not hits: the office's own
+numbers in ``_site.yml``, the 统一社会信用代码, 索引号 and 文号, masked values, and values an item
+allow-lists with a reason (``privacy_allow``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..extract import Table, TextBlock, text_table
+from ..model import Item, SiteConfig
+from ..problems import Problem, error, warning
+from .context import CheckInput
+from .identifiers import CARD, EMAIL, ID15, ID18, MOBILE, digits_of, is_card, is_id15, is_id18, mask, mask_email
+
+_NAME_HEADER = re.compile(r"姓名|户主|名字|户名|申请人|救助对象|保障对象|人员")
+_ADDRESS_HEADER = re.compile(r"住址|地址|门牌|居住地|家庭住址")
+_BIRTH_HEADER = re.compile(r"出生|生日")
+_HOUSE_NUMBER = re.compile(r"\d+\s*(?:号|室|栋|幢|单元|弄)")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}(?:\s*[月./-]\s*\d{1,2}\s*日?)?")
+_ALLOW_HINT = "确需公开的（如工作电话），请在该条目的 privacy_allow（隐私例外）中写明这个值和理由。"
+TEXT_FIELDS = ("title", "summary", "topic", "issuer", "keywords")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Text to scan: where it is, its lines and tables, and the values allowed there."""
+
+    path: str
+    blocks: tuple[TextBlock, ...]
+    tables: tuple[Table, ...]
+    allowed: frozenset[str]
+
+
+def _office_values(config: SiteConfig) -> frozenset[str]:
+    values = [config.org_code, config.contact.phone, config.contact.fax, config.contact.supervision_phone, config.contact.email]
+    return frozenset(v for value in values if value for v in (digits_of(value), value.lower()))
+
+
+def _item_source(item: Item, allowed: frozenset[str]) -> _Source:
+    blocks = [TextBlock(item.line_of(f), f, " ".join(item.keywords) if f == "keywords" else str(getattr(item, f))) for f in TEXT_FIELDS]
+    blocks += [TextBlock(a.line, "attachments", a.title) for a in item.attachments]
+    lines = [(item.body_line + i, line) for i, line in enumerate(item.body.split("\n"))]
+    blocks += [TextBlock(n, "正文", line) for n, line in lines]
+    return _Source(item.path, tuple(blocks), tuple(text_table(lines, "正文")), allowed)
+
+
+def _allowed(items: Iterable[Item], office: frozenset[str]) -> frozenset[str]:
+    return office | {v for item in items for a in item.privacy_allow for v in (digits_of(a.value), a.value.lower())}
+
+
+def _sources(ctx: CheckInput) -> Iterator[_Source]:
+    office = _office_values(ctx.site.config)
+    for entry in ctx.site.items:
+        yield _item_source(entry.item, _allowed([entry.item], office))
+    for text in ctx.attachments:
+        users = [e.item for e in ctx.users_of(text.path)]
+        yield _Source(text.path, text.blocks, text.tables, _allowed(users, office))
+
+
+def _where(source: _Source, block: TextBlock) -> str:
+    return block.where if source.path.endswith(".md") else f"附件·{block.where}"
+
+
+def _identifiers(source: _Source, block: TextBlock) -> Iterator[Problem]:
+    text, where = block.text, _where(source, block)
+    for m in ID18.finditer(text):
+        if is_id18(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
+            yield error(source.path, block.line, where, f"发现身份证号 {mask(m.group(0), 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(m.group(0), 6, 4)}。" + _ALLOW_HINT, "privacy/id-number")
+    for m in ID15.finditer(text):
+        if is_id15(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
+            yield error(source.path, block.line, where, f"发现15位身份证号 {mask(m.group(0), 4, 2)}（已遮盖）。公开前必须去标识化。" + _ALLOW_HINT, "privacy/id-number")
+    for m in CARD.finditer(text):
+        if is_card(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
+            yield error(source.path, block.line, where, f"发现银行卡号 {mask(digits_of(m.group(0)), 4, 4)}（已遮盖）。公开前请删除或只保留末4位。" + _ALLOW_HINT, "privacy/bank-card")
+    for m in MOBILE.finditer(text):
+        number = "".join(m.groups())
+        if number not in source.allowed:
+            yield error(source.path, block.line, where, f"发现手机号码 {m.group(1)}****{m.group(3)}（已遮盖）。个人手机号公开前请遮盖中间四位。" + _ALLOW_HINT, "privacy/mobile")
+    for m in EMAIL.finditer(text):
+        address = m.group(0)
+        if address.lower() not in source.allowed and not address.lower().endswith(".gov.cn"):
+            yield warning(source.path, block.line, where, f"发现电子邮箱 {mask_email(address)}。如是个人邮箱，请删除；机关邮箱可在 privacy_allow 中说明。", "privacy/email")
+
+
+def _name_lists(source: _Source) -> Iterator[Problem]:
+    for table in source.tables:
+        if len(table.rows) < 2 or not any(_NAME_HEADER.search(cell) for cell in table.rows[0]):
+            continue
+        header = table.rows[0]
+        where = table.where if source.path.endswith(".md") else f"附件·{table.where}"
+        for offset, row in enumerate(table.rows[1:], start=1):
+            line = table.first_line + offset
+            for column, cell in enumerate(row):
+                title = header[column] if column < len(header) else ""
+                if "*" in cell or cell.strip() in source.allowed:
+                    continue
+                if _ADDRESS_HEADER.search(title) and _HOUSE_NUMBER.search(cell):
+                    yield warning(source.path, line, where, f"名单的“{title}”列含门牌号（{cell[:2]}…）。公开名单的住址一般只写到村（社区），请删除门牌号。", "privacy/house-number")
+                elif _BIRTH_HEADER.search(title) and _DATE.search(cell):
+                    yield warning(source.path, line, where, f"名单的“{title}”列含出生日期。姓名与出生日期同时公开会识别到个人，请删除这一列或只保留年份。", "privacy/birth-date")
+
+
+def privacy(ctx: CheckInput) -> Iterator[Problem]:
+    """Personal identifiers in public items and their attachments."""
+    for source in _sources(ctx):
+        for block in source.blocks:
+            if block.text and any(c.isdigit() or c == "@" for c in block.text):
+                yield from _identifiers(source, block)
+        yield from _name_lists(source)
+
+
+def unreadable(ctx: CheckInput) -> Iterator[Problem]:
+    """Attachments whose text could not be checked."""
+    for text in ctx.attachments:
+        if text.problem:
+            yield warning(text.path, 1, "附件", f"附件{text.problem}，无法检查其中的个人信息。请人工核对，或另存为未加密的 PDF/Word/Excel 后重试。", "privacy/unreadable")

@@ -1,0 +1,210 @@
+"""Text of published attachments, for the privacy rules: docx, xlsx, csv, pdf and plain text.
+
+Everything a reader of the file could see or recover counts: tracked deletions and comments in
+docx, hidden sheets in xlsx.  Tables keep their rows, so that name lists can be recognised.
+Files are read defensively (size caps, no DOCTYPE in XML); an unreadable file is reported, never
+skipped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+EXTENSIONS = (".docx", ".xlsx", ".csv", ".pdf", ".txt", ".md")
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A line of text at a place in a file: ``line`` is a line, row, paragraph or page number."""
+
+    line: int
+    where: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells, the first row being the header."""
+
+    where: str
+    first_line: int
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What could be read from one file; ``problem`` says why (part of) it could not."""
+
+    path: str
+    blocks: tuple[TextBlock, ...]
+    tables: tuple[Table, ...]
+    problem: str = ""
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ValueError(f"{name} 解压后过大")
+    data = archive.read(info)
+    if b"<!DOCTYPE" in data[:2048]:
+        raise ValueError(f"{name} 含有 DOCTYPE 声明")
+    return ET.fromstring(data)
+
+
+def _docx_text(element: ET.Element) -> str:
+    """Visible text and tracked deletions of a paragraph or cell."""
+    return "".join(node.text or "" for node in element.iter() if node.tag in (W + "t", W + "delText"))
+
+
+def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
+    blocks: list[TextBlock] = []
+    tables: list[Table] = []
+    document = _xml(archive, "word/document.xml")
+    body = document.find(W + "body") if document is not None else None
+    for index, element in enumerate(body if body is not None else [], start=1):
+        if element.tag == W + "p":
+            blocks.append(TextBlock(index, "正文段落", _docx_text(element)))
+        elif element.tag == W + "tbl":
+            rows = tuple(tuple(_docx_text(cell) for cell in row.iter(W + "tc")) for row in element.iter(W + "tr"))
+            tables.append(Table("表格", index, rows))
+            blocks += [TextBlock(index, "表格", "\t".join(row)) for row in rows]
+    for name in sorted(archive.namelist()):
+        kind = {"comments": "批注", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}.get(
+            re.sub(r"\d*\.xml$", "", posixpath.basename(name)), ""
+        )
+        if name.startswith("word/") and kind:
+            root = _xml(archive, name)
+            if root is not None:
+                blocks += [TextBlock(i, kind, _docx_text(p)) for i, p in enumerate(root.iter(W + "p"), start=1)]
+    return blocks, tables
+
+
+def _column(ref: str) -> int:
+    letters = re.match(r"[A-Z]+", ref)
+    number = 0
+    for char in letters.group(0) if letters else "A":
+        number = number * 26 + ord(char) - 64
+    return number - 1
+
+
+def _xlsx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
+    shared: list[str] = []
+    strings = _xml(archive, "xl/sharedStrings.xml")
+    if strings is not None:
+        shared = ["".join(t.text or "" for t in si.iter(S + "t")) for si in strings.iter(S + "si")]
+    targets: dict[str, str] = {}
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    for rel in rels.iter(PR + "Relationship") if rels is not None else []:
+        target = rel.get("Target", "")
+        targets[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    workbook = _xml(archive, "xl/workbook.xml")
+    sheets = [
+        (s.get("name", ""), s.get("state", "visible"), targets.get(s.get(R + "id", ""), ""))
+        for s in (workbook.iter(S + "sheet") if workbook is not None else [])
+    ]
+    blocks: list[TextBlock] = []
+    tables: list[Table] = []
+    for name, state, target in sheets:
+        root = _xml(archive, target) if target else None
+        if root is None:
+            continue
+        where = f"工作表“{name}”" + ("（隐藏）" if state != "visible" else "")
+        rows: list[tuple[str, ...]] = []
+        first = 0
+        for row in root.iter(S + "row"):
+            cells: dict[int, str] = {}
+            for cell in row.iter(S + "c"):
+                kind, value = cell.get("t", ""), cell.find(S + "v")
+                if kind == "s" and value is not None and (value.text or "").isdigit() and int(value.text or 0) < len(shared):
+                    text = shared[int(value.text or 0)]
+                elif kind == "inlineStr":
+                    text = "".join(t.text or "" for t in cell.iter(S + "t"))
+                else:
+                    text = value.text or "" if value is not None else ""
+                cells[_column(cell.get("r", "A"))] = text
+            number = int(row.get("r", len(rows) + 1))
+            first = first or number
+            values = tuple(cells.get(i, "") for i in range(max(cells) + 1)) if cells else ()
+            rows.append(values)
+            blocks.append(TextBlock(number, where, "\t".join(values)))
+        tables.append(Table(where, first or 1, tuple(rows)))
+    return blocks, tables
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _pdf(data: bytes) -> list[TextBlock]:
+    from pypdf import PdfReader  # imported here: only sites with PDF attachments pay for it
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise ValueError("PDF 已加密")
+    blocks: list[TextBlock] = []
+    for number, page in enumerate(reader.pages, start=1):
+        blocks += [TextBlock(number, f"第{number}页", line) for line in (page.extract_text() or "").splitlines()]
+    return blocks
+
+
+def text_table(lines: list[tuple[int, str]], where: str) -> list[Table]:
+    """Markdown (pipe) tables among numbered text lines."""
+    tables: list[Table] = []
+    rows: list[tuple[str, ...]] = []
+    first = 0
+    for number, line in [*lines, (0, "")]:
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = tuple(c.strip() for c in stripped.strip("|").split("|"))
+            if not all(re.fullmatch(r":?-{1,}:?", c) for c in cells):
+                rows.append(cells)
+                first = first or number
+            continue
+        if rows:
+            tables.append(Table(where, first, tuple(rows)))
+        rows, first = [], 0
+    return tables
+
+
+def extract(content_dir: Path, rel: str) -> Extracted | None:
+    """The text of one published file, or None for a kind of file that holds no text we read."""
+    suffix = posixpath.splitext(rel)[1].lower()
+    if suffix not in EXTENSIONS:
+        return None
+    try:
+        data = (content_dir / rel).read_bytes()
+        if suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                blocks, tables = _docx(archive) if suffix == ".docx" else _xlsx(archive)
+            return Extracted(rel, tuple(blocks), tuple(tables))
+        if suffix == ".pdf":
+            return Extracted(rel, tuple(_pdf(data)), ())
+        text = _decode(data)
+        if suffix == ".csv":
+            rows = [tuple(row) for row in csv.reader(io.StringIO(text))]
+            blocks = [TextBlock(i, "表格", "\t".join(row)) for i, row in enumerate(rows, start=1)]
+            return Extracted(rel, tuple(blocks), (Table("表格", 1, tuple(rows)),))
+        lines = list(enumerate(text.splitlines(), start=1))
+        return Extracted(rel, tuple(TextBlock(n, "正文", line) for n, line in lines), tuple(text_table(lines, "正文")))
+    except Exception as exc:
+        return Extracted(rel, (), (), f"无法读取其中的文字（{type(exc).__name__}）")
