@@ -23,6 +23,9 @@ _ADDRESS_HEADER = re.compile(r"住址|地址|门牌|居住地|家庭住址")
 _BIRTH_HEADER = re.compile(r"出生|生日")
 _HOUSE_NUMBER = re.compile(r"\d+\s*(?:号|室|栋|幢|单元|弄)")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}(?:\s*[月./-]\s*\d{1,2}\s*日?)?")
+# Cheap tests on a whole text before any line is looked at: a run of digits long enough to be an
+# identifier (separators allowed), an e-mail's @, or a pipe table with a name column.
+_CANDIDATE = re.compile(r"\d[\d\s-]{9,}\d|@")
 _ALLOW_HINT = "确需公开的（如工作电话），请在该条目的 privacy_allow（隐私例外）中写明这个值和理由。"
 TEXT_FIELDS = ("title", "summary", "topic", "issuer", "keywords")
 
@@ -54,10 +57,17 @@ def _allowed(items: Iterable[Item], office: frozenset[str]) -> frozenset[str]:
     return office | {v for item in items for a in item.privacy_allow for v in (digits_of(a.value), a.value.lower())}
 
 
+def _worth_reading(item: Item) -> bool:
+    fields = " ".join(str(getattr(item, f)) for f in TEXT_FIELDS if f != "keywords")
+    text = f"{fields} {' '.join(item.keywords)} {' '.join(a.title for a in item.attachments)}\n{item.body}"
+    return bool(_CANDIDATE.search(text)) or ("|" in item.body and bool(_NAME_HEADER.search(item.body)))
+
+
 def _sources(ctx: CheckInput) -> Iterator[_Source]:
     office = _office_values(ctx.site.config)
     for entry in ctx.site.items:
-        yield _item_source(entry.item, _allowed([entry.item], office))
+        if _worth_reading(entry.item):
+            yield _item_source(entry.item, _allowed([entry.item], office))
     for text in ctx.attachments:
         users = [e.item for e in ctx.users_of(text.path)]
         yield _Source(text.path, text.blocks, text.tables, _allowed(users, office))
@@ -110,7 +120,7 @@ def privacy(ctx: CheckInput) -> Iterator[Problem]:
     """Personal identifiers in public items and their attachments."""
     for source in _sources(ctx):
         for block in source.blocks:
-            if block.text and any(c.isdigit() or c == "@" for c in block.text):
+            if _CANDIDATE.search(block.text):
                 yield from _identifiers(source, block)
         yield from _name_lists(source)
 
