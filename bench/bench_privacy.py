@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.privacy_corpus import CASES, found_rules, score, write_corpus  # noqa: E402
+from tests.privacy_corpus import CASES, found_rules, score, write_corpus
 
 
 def main() -> int:
