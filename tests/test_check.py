@@ -185,3 +185,10 @@ def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path], gongk
 def test_check_prints_a_line_per_rule_family(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]], family: str) -> None:
     code, output = gongkai("check", str(make_site({"content/a.md": notice()})), "--today", "2026-11-22")
     assert code == 0 and re.search(f"  {family}：(无问题|\\d+ 个错误、\\d+ 个警告)", output)
+
+
+def test_an_unreadable_attachment_is_reported_not_skipped(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/a.md": notice("attachments: [名单.xlsx, 表.docx]"), "content/名单.xlsx": b"PK\x03\x04 not really a workbook", "content/表.docx": b"garbage"})
+    found = "\n".join(problems_of(site))
+    for name in ("名单.xlsx", "表.docx"):
+        assert f"{name}:1: 警告 [附件] 附件无法读取其中的文字" in found and "请人工核对" in found
