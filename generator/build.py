@@ -19,13 +19,14 @@ from .cache import LastBuild, could_be_current, fingerprint, load_last_build, sa
 from .checks import CheckInput, redact, run_checks
 from .discover import SiteFiles, discover
 from .exports import EXPORTS, exports
-from .extract import extract
+from .extract import Extracted, extract
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
 from .model import Item
 from .output import Staging, ensure_replaceable
 from .problems import ContentError, Problem, UsageError, error, has_errors, sort_problems
 from .render import render_site
+from .search import build_index
 from .theme import default_theme_dir, load_theme
 from .workers import fork_map
 
@@ -52,6 +53,7 @@ class CheckResult:
     items: tuple[Item, ...]
     stages: tuple[Stage, ...]
     digests: tuple[tuple[str, str], ...] = ()
+    texts: tuple[Extracted, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -150,7 +152,7 @@ def check_site(
     problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]
     timer.done("检查", len(site.items), "个公开条目")
     digests = tuple(zip(files.items, (entry.digest for entry in loaded), strict=True))
-    return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests)
+    return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests, texts)
 
 
 def build_site(
@@ -159,6 +161,7 @@ def build_site(
     base_url: str | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    search: bool = True,
 ) -> BuildResult:
     """Check, render and write a site; raises ``ContentError`` (writing nothing) on content errors,
     or with ``strict`` on warnings too."""
@@ -167,7 +170,7 @@ def build_site(
     scan = _Timer(progress)
     files = _discover(site_dir, base_url)
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
-    extra = f"{base_url}\n{out.resolve()}"
+    extra = f"{base_url}\n{out.resolve()}\nsearch={search}"
     last = load_last_build(site_dir)
     if could_be_current(last, out):
         content = site_dir / "content"
@@ -190,13 +193,18 @@ def build_site(
     site = result.site
     timer = _Timer(progress)
     theme = load_theme(site_dir, site.config.theme)
+    sources = {copy.source: copy.target for copy in site.files}
+    attachment_texts = {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip()) for t in result.texts if t.path in sources}
     with Staging(out) as staging:
-        pages = render_site(site, theme, staging.write)
+        pages = render_site(site, theme, staging.write, attachment_texts)
         timer.done("生成", len(pages), "个页面")
         written = sum(staging.write(o.path, o.data) for o in exports(site, pages))
         written += sum(staging.copy(site_dir / "content" / c.source, c.target) for c in site.files)
         static = theme.static_files()
         written += sum(staging.copy(source, f"assets/{rel}") for rel, source in static.items())
+        if search and site.items:
+            report = build_index(staging.root, len(site.items))
+            timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         staging.commit()
     count = len(pages) + len(EXPORTS) + len(site.files) + len(static)
     public, withheld = len(site.items), len(result.items) - len(site.items)

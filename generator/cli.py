@@ -19,6 +19,7 @@ from .checks import FAMILIES
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError
 from .scaffold import scaffold
+from .search import SearchError
 
 app = typer.Typer(
     add_completion=False,
@@ -172,16 +173,21 @@ def build(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出目录，默认为 站点/build。")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
     strict: Strict = False,
+    no_search: Annotated[bool, typer.Option("--no-search", help="不建立搜索索引（仅用于快速预览）。")] = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
-    """检查并生成网站；有错误时不改动原有输出。"""
+    """检查并生成网站（含全文搜索索引）；有错误时不改动原有输出。"""
     out = _Out(quiet, verbose)
     start = time.perf_counter()
     try:
-        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict)
+        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search)
     except UsageError as exc:
         raise _usage(exc) from None
+    except SearchError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        typer.echo("未生成网站：原有输出保持不变。", err=True)
+        raise typer.Exit(1) from None
     except ContentError as exc:
         out.problems(exc.problems)
         typer.echo("未生成网站：原有输出保持不变。", err=True)

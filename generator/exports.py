@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from typing import Any
 from xml.sax.saxutils import escape
@@ -14,7 +15,7 @@ from .render import Output
 from .urls import quote_path
 
 FEED_SIZE = 50
-EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml")
+EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml", "search/ids.json")
 CSV_COLUMNS = (
     ("id", "标识"),
     ("url", "网址"),
@@ -137,7 +138,30 @@ def atom_feed(site: Site) -> Output:
     return Output("feed.xml", ("\n".join(out) + "\n").encode("utf-8"))
 
 
+def normalize_id(text: str) -> str:
+    """A 文号 or 索引号 as the search page compares it: no spaces, any bracket style, upper case."""
+    text = re.sub(r"\s+", "", text)
+    return text.translate(str.maketrans("[［【(（]］】)）", "〔〔〔〔〔〕〕〕〕〕")).upper()
+
+
+def search_ids(site: Site) -> Output:
+    """``search/ids.json``: public items by 文号 and 索引号, so that such a query finds its item first."""
+    entries = [
+        {
+            "keys": sorted({normalize_id(v) for v in (e.item.doc_no, e.item.index_no) if v}),
+            "url": quote_path(e.path),
+            "title": e.item.title,
+            "doc_no": e.item.doc_no,
+            "date": e.item.published.isoformat() if e.item.published else "",
+            "column": site.catalogue.leaves[e.item.catalogue].label,
+        }
+        for e in site.items
+        if e.item.doc_no or e.item.index_no
+    ]
+    return Output("search/ids.json", json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+
+
 def exports(site: Site, pages: list[str]) -> list[Output]:
     """All machine-readable outputs."""
     rows = records(site)
-    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site)]
+    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), search_ids(site)]

@@ -22,6 +22,7 @@ LATEST_ON_HOME = 10
 POLICY_COLUMN = "statutory/policy-docs"
 INTERPRETATION_COLUMN = "statutory/interpretations"
 HOME_ENTRIES = ("guide", "apply", "annual-report")
+ATTACHMENT_TEXT_CHARS = 20_000  # searchable text kept per attachment, to bound page weight
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ def is_policy(entry: PublicItem) -> bool:
     return entry.item.catalogue == POLICY_COLUMN or bool(entry.item.doc_class)
 
 
+def search_kind(entry: PublicItem) -> str:
+    """The 类型 search filter: 政策文件, 政策解读 or 其他信息."""
+    if entry.interprets or entry.item.catalogue == INTERPRETATION_COLUMN:
+        return "政策解读"
+    return "政策文件" if is_policy(entry) else "其他信息"
+
+
 @jinja2.pass_context
 def _href(context: Any, target: str) -> str:
     return relative(str(context["page_path"]), target)
@@ -67,8 +75,9 @@ def _href(context: Any, target: str) -> str:
 class Renderer:
     """Renders every page of a site with one theme."""
 
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(self, site: Site, theme: Theme, attachment_texts: dict[str, str] | None = None) -> None:
         self.site = site
+        self.attachment_texts = attachment_texts or {}
         self.env = theme.environment()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
@@ -115,7 +124,7 @@ class Renderer:
             jobs += [("leaf", leaf.ref, str(n)) for leaf, _, _ in nav.leaves for n in range(1, self.page_count(leaf) + 1)]
         jobs += [("leaf", leaf.ref, str(n)) for leaf in self.site.catalogue.site_columns for n in range(1, self.page_count(leaf) + 1)]
         jobs += [("item", entry.key) for entry in self.site.items]
-        jobs += [("policies", "all"), ("policies", "valid"), ("404",)]
+        jobs += [("policies", "all"), ("policies", "valid"), ("search",), ("404",)]
         return jobs
 
     def run(self, job: tuple[str, ...]) -> Output:
@@ -132,6 +141,8 @@ class Renderer:
             return self.item_page(self.site.by_key[job[1]])
         if kind == "policies":
             return self.policy_page(job[1] == "valid")
+        if kind == "search":
+            return self.render("search.html", "search/index.html", title="搜索", breadcrumbs=[("搜索", "")])
         return self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
 
     def page_count(self, leaf: Leaf) -> int:
@@ -186,7 +197,10 @@ class Renderer:
             interpretations=[by_key[k] for k in entry.interpretations],
             superseded_by=by_key.get(entry.superseded_by),
             supersedes=[by_key[k] for k in entry.supersedes],
-            Validity=Validity,
+            search_kind=search_kind(entry),
+            attachment_texts=[
+                {"title": a.title, "text": self.attachment_texts[a.path][:ATTACHMENT_TEXT_CHARS]} for a in entry.attachments if self.attachment_texts.get(a.path)
+            ],
         )
 
     def policy_page(self, only_valid: bool) -> Output:
@@ -203,9 +217,12 @@ class Renderer:
         )
 
 
-def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], int]) -> list[str]:
-    """Render and write every page on all cores; returns the pages' paths in a deterministic order."""
-    renderer = Renderer(site, theme)
+def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], int], attachment_texts: dict[str, str] | None = None) -> list[str]:
+    """Render and write every page on all cores; returns the pages' paths in a deterministic order.
+
+    ``attachment_texts`` maps a published attachment's path to its text, indexed for search.
+    """
+    renderer = Renderer(site, theme, attachment_texts)
 
     def render_and_write(job: tuple[str, ...]) -> str:
         page = renderer.run(job)

@@ -1,0 +1,87 @@
+"""Search stage: the Pagefind index of the public item pages, built into the staging folder.
+
+Pagefind is run as one batch with its *extended* binary (the only one that segments Chinese),
+from an empty working directory and without ``PAGEFIND_*`` variables, so that no configuration
+file or variable on the clerk's machine can change what is indexed (a playground, another
+output folder …).  Because the staging folder is new for every build, no fragment of an earlier
+build — a withdrawn item's text — can survive.  The page count Pagefind reports must equal the
+number of public item pages, or the build fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLE = "pagefind"
+EXPECTED_VERSION = "pagefind 1.5.2"
+
+
+class SearchError(Exception):
+    """The search index could not be built as required; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What Pagefind reported."""
+
+    pages: int
+    words: int
+    filters: int
+    language: str
+
+
+def extended_binary() -> Path:
+    """The extended Pagefind binary shipped by ``pagefind[extended]`` (never one found on PATH)."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        raise SearchError("找不到 Pagefind 扩展版（中文分词需要它）。请安装：pip install 'pagefind[extended]==1.5.2'。") from None
+    path = Path(get_executable())
+    if not path.name.startswith("pagefind_extended"):
+        raise SearchError(f"Pagefind 程序 {path.name} 不是扩展版，中文无法分词。")
+    return path
+
+
+def build_index(site_root: Path, expected_pages: int) -> SearchReport:
+    """Index ``site_root`` into ``site_root/pagefind``; raises ``SearchError`` unless all went as required."""
+    binary = extended_binary()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
+    with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
+        version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
+        if version.stdout.strip() != EXPECTED_VERSION:
+            raise SearchError(f"Pagefind 版本不对：需要 {EXPECTED_VERSION}，实际是“{version.stdout.strip() or version.stderr.strip()}”。")
+        done = subprocess.run(
+            [str(binary), "--site", str(site_root.resolve()), "--output-subdir", BUNDLE],
+            cwd=empty,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：{output.strip()[-500:]}")
+    pages = _number(r"Indexed (\d+) pages?", output)
+    report = SearchReport(pages, _number(r"Indexed (\d+) words?", output), _number(r"Indexed (\d+) filters?", output), _language(output))
+    if report.pages != expected_pages:
+        raise SearchError(f"搜索索引收录了 {report.pages} 个页面，应为 {expected_pages} 个公开条目页面。为防止收录错误，已停止。")
+    if expected_pages and report.language != "zh-cn":
+        raise SearchError(f"搜索索引的语言是“{report.language}”，应为 zh-cn（页面须有 lang=\"zh-CN\"）。")
+    if (site_root / BUNDLE / "playground").exists():
+        raise SearchError("搜索包中出现了 playground 调试页面，不应发布。")
+    return report
+
+
+def _number(pattern: str, text: str) -> int:
+    match = re.search(pattern, text)
+    return int(match.group(1)) if match else 0
+
+
+def _language(text: str) -> str:
+    match = re.search(r"Discovered \d+ languages?: ([\w-]+)", text)
+    return match.group(1) if match else ""
