@@ -6,10 +6,11 @@ import gzip
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+import cbor2
 import pytest
 
 from .conftest import POLICY, item
@@ -120,3 +121,49 @@ def test_counts_and_lists_never_include_withheld_items(leak_site: tuple[Path, di
     assert {entry["disclosure"] for entry in data["items"]} == {"主动公开"}
     assert len(list((build / "items").glob("*.html"))) == 2
     assert len(list((build / "files").glob("*/*"))) == 1
+
+
+def _decoded(path: Path) -> object:
+    """A Pagefind bundle file: gzip, the ``pagefind_dcd`` signature, then JSON (fragments) or CBOR."""
+    payload = gzip.decompress(path.read_bytes())
+    assert payload.startswith(b"pagefind_dcd"), path
+    body = payload[len(b"pagefind_dcd") :]
+    return json.loads(body) if path.suffix == ".pf_fragment" else cbor2.loads(body)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield ZERO_WIDTH.sub("", value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_search_bundle_decoded_channel_by_channel(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
+    site, all_canaries = leak_site
+    bundle = site / "build" / "pagefind"
+    channels: dict[str, str] = {}
+    for kind in ("pf_fragment", "pf_index", "pf_filter", "pf_meta"):
+        files = sorted(bundle.rglob(f"*.{kind}"))
+        assert files, kind
+        channels[kind] = "\n".join(s for f in files for s in _strings(_decoded(f)))
+    # Positive controls: the public item reaches every channel Pagefind has.
+    public = all_canaries["public"]
+    for field in ("title", "body", "doc_no", "summary", "attach_text"):
+        assert public[field][0] in channels["pf_fragment"] and public[field][1] in channels["pf_fragment"], field
+    for field in ("title", "body", "attach_text"):
+        assert public[field][0].lower() in channels["pf_index"].lower(), field
+    assert public["issuer"][0] in channels["pf_filter"] and public["issuer"][1] in channels["pf_filter"]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh-cn"]["page_count"] == 2
+    assert not (bundle / "playground").exists()
+    # No trace of either withheld item in any channel, in any case.
+    for name in ("exempt", "onrequest"):
+        for pair in all_canaries[name].values():
+            for token in pair:
+                for kind, text in channels.items():
+                    assert token.lower() not in text.lower(), f"{token} in {kind}"

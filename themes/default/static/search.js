@@ -6,20 +6,64 @@ const form = $("search-form"), input = $("q"), status = $("search-status"), list
 const more = $("search-more"), sortSelect = $("sort"), filterBox = $("search-filters"), controls = $("filter-controls");
 const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
+const FALLBACK_CANDIDATES = 30;
 let pagefind = null, ids = [], shown = 0, current = [], serial = 0, seen = new Set();
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
-// Pagefind matches an unspaced Chinese query loosely and a quoted one not at all: split it into
-// words here, keeping quoted phrases as phrases.
-export function segment(query) {
-  const words = (text) => segmenter
-    ? [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment).join(" ")
-    : text;
-  return query.replace(/"([^"]*)"|“([^”]*)”|([^"“”]+)/g, (_, a, b, c) => {
-    if (a !== undefined || b !== undefined) return `"${words(a ?? b)}"`;
-    return ` ${words(c)} `;
-  }).replace(/\s+/g, " ").trim();
+// Pagefind matches an unspaced Chinese query loosely: split it into words here.
+function words(text) {
+  return segmenter
+    ? [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment)
+    : text.split(/\s+/).filter(Boolean);
+}
+
+// The words to look up, and every part the user typed (unquoted parts and quoted phrases, as
+// written): a result must contain each of them.
+export function parse(query) {
+  const phrases = [], parts = [], terms = [];
+  query.replace(/"([^"]*)"|“([^”]*)”|([^"“”]+)/g, (_, a, b, c) => {
+    const text = a ?? b ?? c;
+    if (a !== undefined || b !== undefined) phrases.push(text.replace(/\s+/g, ""));
+    else parts.push(...text.split(/\s+/).filter(Boolean));
+    terms.push(...words(text));
+    return "";
+  });
+  return { terms: [...new Set(terms)], needles: [...parts, ...phrases].filter(Boolean), phrases: phrases.filter(Boolean) };
+}
+
+const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
+
+async function containing(results, needles, limit) {
+  const datas = await Promise.all(results.slice(0, limit).map((r) => r.data()));
+  return datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
+}
+
+// Pagefind's word boundaries are not always the browser's (the index may hold 高标/准 where the
+// browser says 高/标准), so an AND of words can miss a page that contains the text. When it finds
+// nothing, look for each word on its own, open the pages most words found, and keep those that
+// contain the query as written. Quoted phrases are always checked that way.
+async function find(query, options) {
+  const { terms, needles, phrases } = parse(query);
+  const direct = await pagefind.search(terms.length ? terms.join(" ") : null, options);
+  if (direct.results.length && !phrases.length) return direct.results;
+  if (direct.results.length) {
+    const exact = await containing(direct.results, phrases, 60);
+    if (exact.length) return exact;
+  }
+  if (!terms.length) return [];
+  const votes = new Map();
+  for (const term of terms) {
+    for (const result of (await pagefind.search(term, options)).results) {
+      const entry = votes.get(result.id) || { result, count: 0 };
+      entry.count += 1;
+      votes.set(result.id, entry);
+    }
+  }
+  const ranked = [...votes.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score).map((v) => v.result);
+  const found = await containing(ranked, needles, FALLBACK_CANDIDATES);
+  if (options.sort) found.sort((a, b) => (b.meta.date || "").localeCompare(a.meta.date || ""));
+  return found;
 }
 
 // 文号 and 索引号 are compared without spaces and with any bracket style.
@@ -45,17 +89,21 @@ function resultItem(data, note) {
   return li;
 }
 
+function inAttachment(data) {
+  const subs = data.sub_results || [];
+  const attachment = (s) => (s.anchor?.id || "").startsWith("attachment-text");
+  return subs.some(attachment) && !subs.some((s) => !attachment(s) && (s.excerpt || "").includes("<mark>"));
+}
+
 async function showMore() {
   const batch = current.slice(shown, shown + PAGE);
-  const datas = await Promise.all(batch.map((r) => r.data ? r.data() : Promise.resolve(r)));
+  const datas = await Promise.all(batch.map((r) => (r.data ? r.data() : Promise.resolve(r))));
   for (const data of datas) {
     // An exact 文号/索引号 match is listed first; Pagefind's copy of it is skipped when it arrives.
     const path = new URL(data.url, location.href).pathname;
     if (seen.has(path)) continue;
     seen.add(path);
-    const fromAttachment = (data.sub_results || []).some((s) => (s.anchor?.id || "").startsWith("attachment-text")) &&
-      !(data.sub_results || []).some((s) => !(s.anchor?.id || "").startsWith("attachment-text") && s.excerpt?.includes("<mark>"));
-    list.append(resultItem(data, data.exact ? "文号/索引号完全匹配" : fromAttachment ? "（匹配内容在附件中）" : ""));
+    list.append(resultItem(data, data.exact ? "文号/索引号完全匹配" : inAttachment(data) ? "（匹配内容在附件中）" : ""));
   }
   shown += batch.length;
   more.hidden = shown >= current.length;
@@ -88,10 +136,9 @@ async function run() {
   status.textContent = "正在搜索……";
   const options = { filters };
   if (sortSelect.value === "date") options.sort = { date: "desc" };
-  const search = await pagefind.search(query ? segment(query) : null, options);
+  const rest = query ? await find(query, options) : (await pagefind.search(null, options)).results;
   if (mine !== serial) return;  // a newer search has started
   const exact = ids.filter((entry) => query && entry.keys.includes(normalize(query)));
-  const rest = search?.results || [];
   seen = new Set();
   current = [...exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })), ...rest];
   await showMore();
