@@ -18,7 +18,7 @@ from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, redact, run_checks
 from .discover import SiteFiles, discover
-from .exports import EXPORTS, exports
+from .exports import EXPORTS, ID_BUCKETS, exports
 from .extract import Extracted, extract
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
@@ -206,7 +206,7 @@ def build_site(
             report = build_index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         staging.commit()
-    count = len(pages) + len(EXPORTS) + len(site.files) + len(static)
+    count = len(pages) + len(EXPORTS) + ID_BUCKETS + len(site.files) + len(static)
     public, withheld = len(site.items), len(result.items) - len(site.items)
     current = current or fingerprint(site_dir, result.digests, sorted(files.others), theme_dirs, extra)
     numbers = {e.key: e.item.index_no for e in site.items if e.item.index_no}

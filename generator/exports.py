@@ -15,7 +15,7 @@ from .render import Output
 from .urls import quote_path
 
 FEED_SIZE = 50
-EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml", "search/ids.json")
+EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml")
 CSV_COLUMNS = (
     ("id", "标识"),
     ("url", "网址"),
@@ -144,24 +144,37 @@ def normalize_id(text: str) -> str:
     return text.translate(str.maketrans("[［【(（]］】)）", "〔〔〔〔〔〕〕〕〕〕")).upper()
 
 
-def search_ids(site: Site) -> Output:
-    """``search/ids.json``: public items by 文号 and 索引号, so that such a query finds its item first."""
-    entries = [
-        {
-            "keys": sorted({normalize_id(v) for v in (e.item.doc_no, e.item.index_no) if v}),
+ID_BUCKETS = 64
+
+
+def id_bucket(key: str) -> int:
+    """FNV-1a (32 bit) of a normalized 文号/索引号, modulo the bucket count; search.js computes the same."""
+    value = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % ID_BUCKETS
+
+
+def search_ids(site: Site) -> list[Output]:
+    """``search/ids/NN.json``: public items by 文号 and 索引号, so that such a query finds its item
+    first.  Split into buckets so that a query downloads one small file, however large the site."""
+    buckets: dict[int, list[dict[str, object]]] = {n: [] for n in range(ID_BUCKETS)}
+    for e in site.items:
+        keys = sorted({normalize_id(v) for v in (e.item.doc_no, e.item.index_no) if v})
+        entry = {
+            "keys": keys,
             "url": quote_path(e.path),
             "title": e.item.title,
             "doc_no": e.item.doc_no,
             "date": e.item.published.isoformat() if e.item.published else "",
             "column": site.catalogue.leaves[e.item.catalogue].label,
         }
-        for e in site.items
-        if e.item.doc_no or e.item.index_no
-    ]
-    return Output("search/ids.json", json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+        for bucket in sorted({id_bucket(k) for k in keys}):
+            buckets[bucket].append(entry)
+    return [Output(f"search/ids/{n:02d}.json", json.dumps(entries, ensure_ascii=False).encode("utf-8")) for n, entries in buckets.items()]
 
 
 def exports(site: Site, pages: list[str]) -> list[Output]:
     """All machine-readable outputs."""
     rows = records(site)
-    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), search_ids(site)]
+    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), *search_ids(site)]

@@ -141,3 +141,14 @@ def test_search_without_a_bundle_says_so(tmp_path: Path, browser: Any) -> None:
         page.goto(f"{url}search/index.html?q=公开")
         page.wait_for_function(DONE)
         assert "搜索暂时无法使用" in page.inner_text("#search-status")
+
+
+def test_id_buckets_agree_between_python_and_the_browser(site: tuple[Any, str]) -> None:
+    from generator.exports import id_bucket, normalize_id
+
+    page, url = site
+    page.goto(f"{url}search/index.html")
+    page.wait_for_selector("select[data-filter='类型']")
+    keys = [normalize_id(k) for k in ("青政发〔2026〕4号", "11341202003216789K/2025-00021", "皖政办秘〔2021〕30号", "ABC/2020-00001")]
+    buckets = page.evaluate("async (keys) => { const m = await import(new URL('../assets/search.js', location.href).href); return keys.map(m.bucket); }", keys)
+    assert buckets == [id_bucket(k) for k in keys]

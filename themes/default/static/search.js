@@ -7,7 +7,7 @@ const more = $("search-more"), sortSelect = $("sort"), filterBox = $("search-fil
 const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
 const FALLBACK_CANDIDATES = 30;
-let pagefind = null, ids = [], shown = 0, current = [], serial = 0, seen = new Set();
+let pagefind = null, shown = 0, current = [], serial = 0, seen = new Set();
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
@@ -69,6 +69,24 @@ async function find(query, options) {
 // 文号 and 索引号 are compared without spaces and with any bracket style.
 function normalize(text) {
   return text.replace(/\s+/g, "").replace(/[\[［【(（]/g, "〔").replace(/[\]］】)）]/g, "〕").toUpperCase();
+}
+
+// The same FNV-1a bucket as exports.id_bucket: one small file to fetch, however large the site.
+export function bucket(key) {
+  let value = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) value = Math.imul(value ^ byte, 0x01000193) >>> 0;
+  return value % 64;
+}
+
+async function exactMatches(query) {
+  const key = normalize(query);
+  if (key.length < 5) return [];
+  try {
+    const entries = await (await fetch(new URL(`search/ids/${String(bucket(key)).padStart(2, "0")}.json`, siteRoot))).json();
+    return entries.filter((entry) => entry.keys.includes(key));
+  } catch {
+    return [];
+  }
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -138,7 +156,8 @@ async function run() {
   if (sortSelect.value === "date") options.sort = { date: "desc" };
   const rest = query ? await find(query, options) : (await pagefind.search(null, options)).results;
   if (mine !== serial) return;  // a newer search has started
-  const exact = ids.filter((entry) => query && entry.keys.includes(normalize(query)));
+  const exact = query ? await exactMatches(query) : [];
+  if (mine !== serial) return;
   seen = new Set();
   current = [...exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })), ...rest];
   await showMore();
@@ -167,7 +186,6 @@ async function start() {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
     await pagefind.init();
-    ids = await (await fetch(new URL("search/ids.json", siteRoot))).json();
   } catch (error) {
     status.textContent = "搜索暂时无法使用（未找到搜索索引）。请通过信息公开目录查找。";
     return;
