@@ -161,7 +161,7 @@ def search_ids(site: Site) -> list[Output]:
     buckets: dict[int, list[dict[str, object]]] = {n: [] for n in range(ID_BUCKETS)}
     for e in site.items:
         keys = sorted({normalize_id(v) for v in (e.item.doc_no, e.item.index_no) if v})
-        entry = {
+        entry: dict[str, object] = {
             "keys": keys,
             "url": quote_path(e.path),
             "title": e.item.title,
