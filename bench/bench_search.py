@@ -82,11 +82,11 @@ def main() -> None:
         print(f"N={count}: build with search {time.perf_counter() - start:.1f} s (Pagefind {index.seconds:.1f} s, {index.count} pages)")
         rng = random.Random(3)
         picks = sorted(rng.sample([n for n in range(count) if n % 50 != 49], 20))
-        queries = [(f"第{n}项工作", f"第{n}项工作的通知") for n in picks]
+        queries = [(f"第{n}号", f"（第{n}号）") for n in picks]
         with serve(result.out_dir) as url:
             score, misses = recall(browser.new_page(), url, queries)
             print(f"N={count}: recall@5 {score:.2f} over {len(queries)} title queries; misses: {misses or 'none'}")
-            first, later = weigh(browser, url, "防汛抗旱", ["乡村振兴", f"第{picks[3]}项工作", "高标准农田建设"])
+            first, later = weigh(browser, url, "防汛抗旱", ["宅基地审批", f"第{picks[3]}号", "基政发〔2021〕1236号", "村级财务管理"])
             print(f"N={count}: first query {first / 1024:.0f} KB; later queries {', '.join(f'{b / 1024:.0f} KB' for b in later)}")
 
 

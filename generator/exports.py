@@ -144,7 +144,7 @@ def normalize_id(text: str) -> str:
     return text.translate(str.maketrans("[［【(（]］】)）", "〔〔〔〔〔〕〕〕〕〕")).upper()
 
 
-ID_BUCKETS = 64
+ID_BUCKETS = 256
 
 
 def id_bucket(key: str) -> int:
@@ -171,7 +171,7 @@ def search_ids(site: Site) -> list[Output]:
         }
         for bucket in sorted({id_bucket(k) for k in keys}):
             buckets[bucket].append(entry)
-    return [Output(f"search/ids/{n:02d}.json", json.dumps(entries, ensure_ascii=False).encode("utf-8")) for n, entries in buckets.items()]
+    return [Output(f"search/ids/{n:03d}.json", json.dumps(entries, ensure_ascii=False).encode("utf-8")) for n, entries in buckets.items()]
 
 
 def exports(site: Site, pages: list[str]) -> list[Output]:

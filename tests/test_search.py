@@ -93,6 +93,8 @@ def test_withheld_words_find_nothing(site: tuple[Any, str]) -> None:
 def test_filters_and_sort_without_a_query(site: tuple[Any, str]) -> None:
     page, url = site
     page.goto(f"{url}search/index.html")
+    page.wait_for_selector("#search-filters:not([hidden])")
+    page.click("#search-filters summary")
     page.wait_for_selector("select[data-filter='类型']")
     page.select_option("select[data-filter='类型']", "政策解读")
     page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('找到')")
@@ -124,7 +126,7 @@ def test_header_box_leads_to_results_with_the_keyboard(site: tuple[Any, str]) ->
 def test_query_parsing_keeps_phrases(site: tuple[Any, str]) -> None:
     page, url = site
     page.goto(f"{url}search/index.html")
-    page.wait_for_selector("select[data-filter='类型']")
+    page.wait_for_selector("#search-filters:not([hidden])")
     parsed = page.evaluate("async () => (await import(new URL('../assets/search.js', location.href).href)).parse('\"村级 财务管理\" 乡村振兴 高标准')")
     assert parsed["phrases"] == ["村级财务管理"] and parsed["needles"] == ["乡村振兴", "高标准", "村级财务管理"]
     assert {"乡村", "振兴", "财务", "管理"} <= set(parsed["terms"])
@@ -148,7 +150,7 @@ def test_id_buckets_agree_between_python_and_the_browser(site: tuple[Any, str]) 
 
     page, url = site
     page.goto(f"{url}search/index.html")
-    page.wait_for_selector("select[data-filter='类型']")
+    page.wait_for_selector("#search-filters:not([hidden])")
     keys = [normalize_id(k) for k in ("青政发〔2026〕4号", "11341202003216789K/2025-00021", "皖政办秘〔2021〕30号", "ABC/2020-00001")]
     buckets = page.evaluate("async (keys) => { const m = await import(new URL('../assets/search.js', location.href).href); return keys.map(m.bucket); }", keys)
     assert buckets == [id_bucket(k) for k in keys]

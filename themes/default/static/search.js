@@ -75,14 +75,17 @@ function normalize(text) {
 export function bucket(key) {
   let value = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(key)) value = Math.imul(value ^ byte, 0x01000193) >>> 0;
-  return value % 64;
+  return value % 256;
 }
+
+// Only a query shaped like a 文号 (…〔2024〕6号) or an 索引号 (…/2024-00013) can be one.
+const ID_SHAPE = /〔\d{4}〕.*号$|\/\d{4}-\d+$/;
 
 async function exactMatches(query) {
   const key = normalize(query);
-  if (key.length < 5) return [];
+  if (!ID_SHAPE.test(key)) return [];
   try {
-    const entries = await (await fetch(new URL(`search/ids/${String(bucket(key)).padStart(2, "0")}.json`, siteRoot))).json();
+    const entries = await (await fetch(new URL(`search/ids/${String(bucket(key)).padStart(3, "0")}.json`, siteRoot))).json();
     return entries.filter((entry) => entry.keys.includes(key));
   } catch {
     return [];
@@ -167,7 +170,10 @@ async function run() {
   status.textContent = total ? `找到 ${total} 条结果。` : "没有找到相关信息。请换一个词，或减少筛选条件。";
 }
 
+// The filter indexes are loaded only when the visitor opens the filter panel: they are as large as
+// the site, and most searches never use them.
 async function setupFilters() {
+  if (controls.childElementCount) return;
   const available = await pagefind.filters();
   for (const name of FILTERS) {
     const values = Object.keys(available[name] || {}).sort((a, b) => (name === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh")));
@@ -178,7 +184,6 @@ async function setupFilters() {
     select.addEventListener("change", run);
     controls.append(el("span", { class: "filter" }, el("label", { for: id }, name), select));
   }
-  filterBox.hidden = false;
 }
 
 async function start() {
@@ -190,7 +195,8 @@ async function start() {
     status.textContent = "搜索暂时无法使用（未找到搜索索引）。请通过信息公开目录查找。";
     return;
   }
-  await setupFilters();
+  filterBox.hidden = false;
+  filterBox.addEventListener("toggle", () => { if (filterBox.open) setupFilters(); });
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   sortSelect.addEventListener("change", run);
   more.addEventListener("click", showMore);
