@@ -7,7 +7,7 @@ const more = $("search-more"), sortSelect = $("sort"), filterBox = $("search-fil
 const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
 const FALLBACK_CANDIDATES = 30;
-let pagefind = null, shown = 0, current = [], serial = 0, seen = new Set();
+let pagefind = null, shown = 0, current = [], serial = 0, seen = new Set(), fullText = false;
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
@@ -29,6 +29,8 @@ export function parse(query) {
     terms.push(...words(text));
     return "";
   });
+  // Every word is looked up, single characters too: Pagefind matches them as prefixes (宅 finds
+  // 宅基地 where the browser cut 宅/基地), and dropping one would widen the query.
   return { terms: [...new Set(terms)], needles: [...parts, ...phrases].filter(Boolean), phrases: phrases.filter(Boolean) };
 }
 
@@ -157,17 +159,24 @@ async function run() {
   status.textContent = "正在搜索……";
   const options = { filters };
   if (sortSelect.value === "date") options.sort = { date: "desc" };
-  const rest = query ? await find(query, options) : (await pagefind.search(null, options)).results;
+  // A 文号 or 索引号 that names an item is answered from its bucket alone; the text search for it
+  // (mostly very common pieces: 政, 发, 2024, 号) runs only when asked for.
+  const exact = query && !fullText ? await exactMatches(query) : [];
+  const rest = exact.length ? [] : query ? await find(fullText ? `"${query}"` : query, options) : (await pagefind.search(null, options)).results;
+  fullText = false;
   if (mine !== serial) return;  // a newer search has started
-  const exact = query ? await exactMatches(query) : [];
-  if (mine !== serial) return;
   seen = new Set();
   current = [...exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })), ...rest];
   await showMore();
   if (mine !== serial) return;
   // Announced once the first results are on the page, so a screen reader can go straight to them.
-  const total = Math.max(rest.length, exact.length);  // an exact match is almost always among Pagefind's results too
+  const total = rest.length + exact.length;
   status.textContent = total ? `找到 ${total} 条结果。` : "没有找到相关信息。请换一个词，或减少筛选条件。";
+  if (exact.length) {
+    const again = el("button", { type: "button", class: "search-text" }, `在正文中搜索提到“${query}”的信息`);
+    again.addEventListener("click", () => { fullText = true; run(); });
+    list.append(el("li", { class: "search-again" }, again));
+  }
 }
 
 // The filter indexes are loaded only when the visitor opens the filter panel: they are as large as
