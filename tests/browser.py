@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -51,6 +52,9 @@ def serve(folder: Path, prefix: str = "/xxgk/") -> Iterator[str]:
 def chromium() -> Iterator[object]:
     """A Playwright browser on the system Chromium (skips the test when it is not installed)."""
     if not Path(CHROMIUM).exists():
+        # CI sets GONGKAI_REQUIRE_BROWSER: there a missing browser is a failure, not a skip.
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("Debian chromium is required but not installed")
         pytest.skip("Debian chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
