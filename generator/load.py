@@ -143,6 +143,14 @@ def resolve_path(base_rel: str, target: str) -> str | None:
     return joined
 
 
+def _entries(node: Node | None) -> tuple[Node, ...]:
+    """A list field's entries; a single value written without a list counts as a one-entry list."""
+    if is_null(node):
+        return ()
+    assert node is not None
+    return node.items if isinstance(node, Seq) else (node,)
+
+
 class _ItemReader:
     """Reads one item's front matter, field by field."""
 
@@ -195,26 +203,16 @@ class _ItemReader:
         self.reader.fail(1, label(field), f"缺少必填字段“{FIELDS[field]}”（{field}）。{hint}")
 
     def refs(self, field: str) -> tuple[Ref, ...]:
-        node = self.values.get(field)
-        if is_null(node):
-            return ()
-        assert node is not None
-        items = node.items if isinstance(node, Seq) else (node,)
         refs: list[Ref] = []
-        for entry in items:
+        for entry in _entries(self.values.get(field)):
             value = self.reader.text(entry, label(field))
             if value:
                 refs.append(Ref(value, entry.line))
         return tuple(refs)
 
     def attachments(self) -> tuple[AttachmentRef, ...]:
-        node = self.values.get("attachments")
-        if is_null(node):
-            return ()
-        assert node is not None
-        entries = node.items if isinstance(node, Seq) else (node,)
         found: list[AttachmentRef] = []
-        for entry in entries:
+        for entry in _entries(self.values.get("attachments")):
             if isinstance(entry, Map):
                 sub = {k.text: v for k, v in entry.entries}
                 for k, _ in entry.entries:
@@ -245,14 +243,9 @@ class _ItemReader:
         return tuple(found)
 
     def allow_list(self) -> tuple[AllowEntry, ...]:
-        node = self.values.get("privacy_allow")
-        if is_null(node):
-            return ()
-        assert node is not None
-        entries = node.items if isinstance(node, Seq) else (node,)
         found: list[AllowEntry] = []
         hint = "每项写成 {value: 要公开的值, reason: 公开理由}，如 {value: 13800001234, reason: 村党支部书记工作电话}。"
-        for entry in entries:
+        for entry in _entries(self.values.get("privacy_allow")):
             if not isinstance(entry, Map):
                 self.reader.fail(entry.line, label("privacy_allow"), "隐私例外" + hint)
                 continue
