@@ -83,7 +83,7 @@ def test_an_exact_id_can_also_be_searched_in_the_text(site: tuple[Any, str]) -> 
     page.click("button.search-text")
     page.wait_for_function("() => !document.querySelector('button.search-text') && /^(找到|没有)/.test(document.getElementById('search-status').textContent)")
     titles = [li.inner_text().split("\n")[0] for li in page.query_selector_all("#search-results > li")]
-    assert any("青山镇村级公益事业一事一议筹资筹劳实施办法" == t for t in titles), titles
+    assert any(t == "青山镇村级公益事业一事一议筹资筹劳实施办法" for t in titles), titles
 
 
 def test_attachment_matches_are_marked(site: tuple[Any, str]) -> None:
