@@ -80,12 +80,15 @@ def draft(body: str, excerpt_chars: int = 120) -> BodyDraft | str:
     links: list[BodyLink] = []
     text: list[str] = []
     line = 0
+    # The page's title is its only h1: the body's highest heading becomes h2, whether the clerk
+    # started at # or at ##, so that no level is skipped.
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
     for token in tokens:
         if token.map:
             line = token.map[0]
-        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2", "h3", "h4", "h5"):
-            # The page's title is its only h1: body headings move one level down.
-            token.tag = f"h{int(token.tag[1]) + 1}"
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         elif token.type == "th_open":
             token.attrSet("scope", "col")
         for child in token.children or ():

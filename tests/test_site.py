@@ -222,6 +222,9 @@ def test_body_is_safe_and_indented_text_stays_a_paragraph(make_site: Callable[..
     assert "<!--" not in page
     assert 'href="javascript' not in page
     assert page.count("<h1>") == 1 and "<h2>一级标题</h2>" in page
+    started_at_two = build_site(make_site({"content/b.md": item("title: 乙\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-02-02", "## 一、总体情况\n\n### （一）主动公开\n\n正文")})).out_dir
+    second = read(started_at_two / "items/b.html")
+    assert "<h2>一、总体情况</h2>" in second and "<h3>（一）主动公开</h3>" in second
     assert '<th scope="col">项目</th>' in page
 
 
