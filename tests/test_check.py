@@ -181,7 +181,13 @@ def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path], gongk
     assert code == 2
 
 
-@pytest.mark.parametrize("family", ["个人信息", "链接", "政策解读", "栏目", "元数据", "文字规范", "内容格式"])
+def test_images_without_alt_text_warn(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/a.md": notice(body="![](x.png)\n\n![说明图](x.png)"), "content/x.png": b"\x89PNG"})
+    found = [p for p in problems_of(site) if "accessibility" in p]
+    assert len(found) == 1 and found[0].startswith("a.md:7: 警告 [正文图片] 图片没有替代文字")
+
+
+@pytest.mark.parametrize("family", ["个人信息", "链接", "政策解读", "栏目", "元数据", "文字规范", "无障碍", "内容格式"])
 def test_check_prints_a_line_per_rule_family(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]], family: str) -> None:
     code, output = gongkai("check", str(make_site({"content/a.md": notice()})), "--today", "2026-11-22")
     assert code == 0 and re.search(f"  {family}：(无问题|\\d+ 个错误、\\d+ 个警告)", output)

@@ -8,6 +8,7 @@ run on the assembled public site.
 from __future__ import annotations
 
 from ..problems import Problem
+from .accessibility import image_alt
 from .columns import columns
 from .context import CheckInput, Rule
 from .hygiene import hygiene
@@ -17,7 +18,7 @@ from .links import large_attachments
 from .metadata import metadata
 from .privacy import privacy, unreadable
 
-RULES: tuple[Rule, ...] = (privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, hygiene)
+RULES: tuple[Rule, ...] = (privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, hygiene, image_alt)
 
 FAMILIES = {
     "format": "内容格式",
@@ -27,6 +28,7 @@ FAMILIES = {
     "columns": "栏目",
     "metadata": "元数据",
     "hygiene": "文字规范",
+    "accessibility": "无障碍",
 }
 
 
