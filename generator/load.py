@@ -363,7 +363,7 @@ def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -
     item, problems = _read_item(rel, data, settings, files)
     draft = None
     if item is not None and item.is_public:
-        result = markdown.draft(item.body)
+        result = markdown.draft(item.body, title=item.title)
         if isinstance(result, str):
             problems.append(error(rel, item.body_line, "正文", result))
         else:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 MAX_BODY_CHARS = 1_000_000
 _SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.IGNORECASE)
@@ -22,6 +23,8 @@ _ANY_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Private-use characters: the renderer leaves them alone, and bodies containing them are refused.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+# A line such as 表1：2026年收支预算 written just above a table is that table's caption.
+_CAPTION = re.compile(r"^表\s*[0-9一二三四五六七八九十]*\s*[：:．.、]\s*\S")
 
 
 def _validate_link(url: str) -> bool:
@@ -70,13 +73,34 @@ def is_external(target: str) -> bool:
     return bool(_ANY_SCHEME.match(target)) or target.startswith("#")
 
 
-def draft(body: str, excerpt_chars: int = 120) -> BodyDraft | str:
-    """Render a body; returns a Chinese message instead when the body cannot be accepted."""
+def _caption_tables(tokens: list[Token], title: str) -> list[Token]:
+    """Give every table a caption: the 表…： line just above it, or the item's title and its number."""
+    result: list[Token] = []
+    number = 0
+    for token in tokens:
+        if token.type != "table_open":
+            result.append(token)
+            continue
+        number += 1
+        text = f"{title}（表{number}）" if title else f"表{number}"
+        if len(result) >= 3 and result[-3].type == "paragraph_open" and result[-2].type == "inline" and _CAPTION.match(result[-2].content):
+            text = result[-2].content
+            del result[-3:]
+        inline = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
+        result += [token, Token("caption_open", "caption", 1), inline, Token("caption_close", "caption", -1)]
+    return result
+
+
+def draft(body: str, excerpt_chars: int = 120, title: str = "") -> BodyDraft | str:
+    """Render a body; returns a Chinese message instead when the body cannot be accepted.
+
+    ``title`` names tables that have no caption line of their own.
+    """
     if len(body) > MAX_BODY_CHARS:
         return "正文过长（超过 100 万字），请拆分为多个条目或改为附件。"
     if _OPEN in body or _CLOSE in body:
         return "正文含有不可见的私用区字符（U+E000/U+E001），请删除后重试。"
-    tokens = _MD.parse(body)
+    tokens = _caption_tables(_MD.parse(body), title)
     links: list[BodyLink] = []
     text: list[str] = []
     line = 0

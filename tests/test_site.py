@@ -217,8 +217,9 @@ def test_body_is_safe_and_indented_text_stays_a_paragraph(make_site: Callable[..
     body = "    首行用四个空格缩进的段落。\n\n<script>alert(1)</script>\n\n<!-- 隐藏的批注 -->\n\n[点我](javascript:alert(1))\n\n# 一级标题\n\n|项目|金额|\n|-|-|\n|预算|100|"
     site = make_site({"content/a.md": item("title: 甲\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-02-02", body)})
     page = read(build_site(site).out_dir / "items/a.html")
-    assert "<p>首行用四个空格缩进的段落。</p>" in page and "<pre>" not in page
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    rendered = page.split('<div class="body">', 1)[1].split("</div>", 1)[0]
+    assert "<p>首行用四个空格缩进的段落。</p>" in rendered and "<pre>" not in rendered
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     assert "<!--" not in page
     assert 'href="javascript' not in page
     assert page.count("<h1>") == 1 and "<h2>一级标题</h2>" in page
@@ -226,6 +227,10 @@ def test_body_is_safe_and_indented_text_stays_a_paragraph(make_site: Callable[..
     second = read(started_at_two / "items/b.html")
     assert "<h2>一、总体情况</h2>" in second and "<h3>（一）主动公开</h3>" in second
     assert '<th scope="col">项目</th>' in page
+    assert "<table>\n<caption>甲（表1）</caption>" in page
+    named = item("title: 乙\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-02-02", "表1：2026年收支预算\n\n|项目|金额|\n|-|-|\n|收入|1|")
+    second = read(build_site(make_site({"content/b.md": named})).out_dir / "items/b.html")
+    assert "<caption>表1：2026年收支预算</caption>" in second and "<p>表1：" not in second
 
 
 def test_no_change_rebuild_keeps_output_and_any_change_rebuilds(make_site: Callable[..., Path]) -> None:

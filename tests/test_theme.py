@@ -171,3 +171,44 @@ def test_a_site_theme_overrides_files_one_by_one(make_site: Callable[..., Path])
     assert (out / "assets/style.css").read_text(encoding="utf-8") == "body { color: #000; }\n"
     assert (out / "assets/reading.js").is_file()  # static files not overridden still come from the default
     assert re.search(r'<nav class="catalogue-nav"', (out / "index.html").read_text(encoding="utf-8"))
+
+
+def test_paginated_column_passes_axe(browser: Any, make_site: Callable[..., Path]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    files: dict[str, str | bytes] = {
+        f"content/n/{i:02d}.md": item(f"title: 通知{i:02d}\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-01-{(i % 28) + 1:02d}") for i in range(45)
+    }
+    out = build_site(make_site(files), search=False).out_dir
+    with serve(out) as served:
+        for mode in ("", ELDER):
+            context = browser.new_context()
+            if mode:
+                context.add_init_script(f"localStorage.setItem('gongkai-reading', {json.dumps(mode)})")
+            page = context.new_page()
+            page.goto(served + "other/notices/page-2.html")
+            assert page.is_visible("nav.pagination")
+            result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            assert [v["id"] for v in result.response["violations"]] == []
+            context.close()
+
+
+def test_narrowest_phones_and_print(browser: Any, url: str) -> None:
+    page = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
+    for path in ("index.html", "items/2026-collective-assets.html", "search/index.html", "statutory/policy-docs/index.html"):
+        page.goto(url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.goto(url + "items/2026-collective-assets.html")
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".catalogue-nav", ".site-footer", ".reading-toolbar", ".breadcrumbs"):
+        assert not page.is_visible(hidden), hidden
+    assert page.is_visible("table.metadata") and page.is_visible(".body")
+
+
+def test_no_external_fonts_scripts_or_trackers(sample: Path) -> None:
+    for html in sample.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        for tag, url in re.findall(r"<(link|script|img|iframe|source)\b[^>]*?(?:href|src)=\"([^\"]*)\"", text):
+            assert not re.match(r"(https?:)?//", url), f"{html}: <{tag}> {url}"
+    css = (sample / "assets/style.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "url(http" not in css and "@font-face" not in css
