@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
-from .checks import CheckInput, redact, run_checks
+from .checks import CheckInput, check_item, redact, run_checks, warm_up
 from .discover import SiteFiles, discover
 from .exports import EXPORTS, ID_BUCKETS, exports
 from .extract import Extracted, extract
@@ -101,9 +101,15 @@ def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
 
 
 def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:
-    def load(rel: str) -> Loaded:
-        return load_item(rel, (content_dir / rel).read_bytes(), settings, files)
+    """Load every item and run the item rules on the public ones, in the same worker."""
 
+    def load(rel: str) -> Loaded:
+        loaded = load_item(rel, (content_dir / rel).read_bytes(), settings, files)
+        if loaded.item is not None and loaded.item.is_public:
+            loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, settings.config)))
+        return loaded
+
+    warm_up()  # the traditional-character table, built once before the workers fork
     return fork_map(load, files.items)
 
 

@@ -37,12 +37,15 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]``, in order, on up to ``jobs`` forked processes."""
+    """``[fn(x) for x in items]``, in order, on up to ``jobs`` forked processes.
+
+    Below ``MIN_PARALLEL`` items the work stays in this process (forking costs more than it saves).
+    """
     global _work
     jobs = cpu_count() if jobs is None else jobs
     if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
-    chunks = jobs * 4
+    chunks = min(len(items), jobs * 4)
     size = -(-len(items) // chunks)
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _work = (fn, items)

@@ -7,18 +7,23 @@ run on the assembled public site.
 
 from __future__ import annotations
 
+from ..model import Item, SiteConfig
 from ..problems import Problem
 from .accessibility import image_alt
 from .columns import columns
-from .context import CheckInput, Rule
-from .hygiene import hygiene
+from .context import CheckInput, ItemRule, Rule
+from .hygiene import hygiene, warm_up
 from .identifiers import redact
 from .interpretations import interpretation_rules
 from .links import large_attachments
 from .metadata import metadata
-from .privacy import privacy, unreadable
+from .privacy import attachment_privacy, item_privacy, unreadable
 
-RULES: tuple[Rule, ...] = (privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, hygiene, image_alt)
+# Rules that look at one public item at a time: the build runs them where the item is loaded,
+# on all cores.
+ITEM_RULES: tuple[ItemRule, ...] = (item_privacy, hygiene, image_alt)
+# Rules that look at the site as a whole, the attachments included.
+SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata)
 
 FAMILIES = {
     "format": "内容格式",
@@ -32,9 +37,14 @@ FAMILIES = {
 }
 
 
-def run_checks(check: CheckInput, rules: tuple[Rule, ...] = RULES) -> list[Problem]:
-    """Every problem the rules find."""
-    return [problem for rule in rules for problem in rule(check)]
+def check_item(item: Item, config: SiteConfig) -> list[Problem]:
+    """Every problem the item rules find in one public item."""
+    return [problem for rule in ITEM_RULES for problem in rule(item, config)]
 
 
-__all__ = ["FAMILIES", "RULES", "CheckInput", "Rule", "redact", "run_checks"]
+def run_checks(check: CheckInput) -> list[Problem]:
+    """Every problem the site rules find."""
+    return [problem for rule in SITE_RULES for problem in rule(check)]
+
+
+__all__ = ["FAMILIES", "ITEM_RULES", "SITE_RULES", "CheckInput", "ItemRule", "Rule", "check_item", "redact", "run_checks", "warm_up"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..assemble import PublicItem, Site
 from ..extract import Extracted
+from ..model import Item, SiteConfig
 from ..problems import Problem
 
 SITE_FILE = "content/_site.yml"
@@ -34,3 +35,4 @@ class CheckInput:
 
 
 Rule = Callable[[CheckInput], Iterable[Problem]]
+ItemRule = Callable[[Item, SiteConfig], Iterable[Problem]]

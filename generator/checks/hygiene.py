@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 import opencc
 
-from ..model import Item
+from ..model import Item, SiteConfig
 from ..problems import Problem, error, warning
-from .context import CheckInput
 
 PLACEHOLDER = re.compile(
     r"(?:19|20)[xX×]{2}"  # 20xx年, 〔20xx〕
@@ -49,6 +48,11 @@ def _traditional() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(changed)}]")
 
 
+def warm_up() -> None:
+    """Build the converter and the character table now (before worker processes are forked)."""
+    _traditional()
+
+
 def _lines(item: Item) -> Iterator[tuple[int, str, str]]:
     yield item.line_of("title"), "title/标题", item.title
     if item.summary:
@@ -69,19 +73,17 @@ def _mainland(line: str) -> list[str]:
     return found
 
 
-def hygiene(ctx: CheckInput) -> Iterator[Problem]:
-    """Placeholders, broken citations, mojibake and traditional/Taiwan wording in public items."""
+def hygiene(item: Item, config: SiteConfig) -> Iterator[Problem]:
+    """Placeholders, broken citations, mojibake and traditional/Taiwan wording in one public item."""
     traditional = _traditional()
-    for entry in ctx.site.items:
-        path = entry.item.path
-        whole = f"{entry.item.title}\n{entry.item.summary}\n{entry.item.body}"
-        suspects = (
-            _PLACEHOLDER_START.search(whole) or "〔" in whole or RUBY.search(whole) or DEBRIS.search(whole)
-            or traditional.search(whole) or _TAIWAN.search(whole)
-        )
-        if not suspects:
-            continue
-        for line, field, text in _lines(entry.item):
+    path = item.path
+    whole = f"{item.title}\n{item.summary}\n{item.body}"
+    suspects = (
+        _PLACEHOLDER_START.search(whole) or "〔" in whole or RUBY.search(whole) or DEBRIS.search(whole)
+        or traditional.search(whole) or _TAIWAN.search(whole)
+    )
+    if suspects:
+        for line, field, text in _lines(item):
             if not text:
                 continue
             placeholders = [m.group(0) for m in PLACEHOLDER.finditer(text)] if _PLACEHOLDER_START.search(text) else []

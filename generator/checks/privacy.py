@@ -63,14 +63,11 @@ def _worth_reading(item: Item) -> bool:
     return bool(_CANDIDATE.search(text)) or ("|" in item.body and bool(_NAME_HEADER.search(item.body)))
 
 
-def _sources(ctx: CheckInput) -> Iterator[_Source]:
-    office = _office_values(ctx.site.config)
-    for entry in ctx.site.items:
-        if _worth_reading(entry.item):
-            yield _item_source(entry.item, _allowed([entry.item], office))
-    for text in ctx.attachments:
-        users = [e.item for e in ctx.users_of(text.path)]
-        yield _Source(text.path, text.blocks, text.tables, _allowed(users, office))
+def _scan(source: _Source) -> Iterator[Problem]:
+    for block in source.blocks:
+        if _CANDIDATE.search(block.text):
+            yield from _identifiers(source, block)
+    yield from _name_lists(source)
 
 
 def _where(source: _Source, block: TextBlock) -> str:
@@ -116,13 +113,18 @@ def _name_lists(source: _Source) -> Iterator[Problem]:
                     yield warning(source.path, line, where, f"名单的“{title}”列含出生日期。姓名与出生日期同时公开会识别到个人，请删除这一列或只保留年份。", "privacy/birth-date")
 
 
-def privacy(ctx: CheckInput) -> Iterator[Problem]:
-    """Personal identifiers in public items and their attachments."""
-    for source in _sources(ctx):
-        for block in source.blocks:
-            if _CANDIDATE.search(block.text):
-                yield from _identifiers(source, block)
-        yield from _name_lists(source)
+def item_privacy(item: Item, config: SiteConfig) -> Iterator[Problem]:
+    """Personal identifiers in one public item's front matter and body."""
+    if _worth_reading(item):
+        yield from _scan(_item_source(item, _allowed([item], _office_values(config))))
+
+
+def attachment_privacy(ctx: CheckInput) -> Iterator[Problem]:
+    """Personal identifiers in the published attachments, allowed values taken from the items that publish them."""
+    office = _office_values(ctx.site.config)
+    for text in ctx.attachments:
+        users = [e.item for e in ctx.users_of(text.path)]
+        yield from _scan(_Source(text.path, text.blocks, text.tables, _allowed(users, office)))
 
 
 def unreadable(ctx: CheckInput) -> Iterator[Problem]:
