@@ -36,6 +36,16 @@ def run_build(site: Path, out: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def reference_seconds() -> float:
+    """A fixed pure-Python workload, timed in this run: the host's speed drifts (shared, with steal
+    time), so figures from different runs are compared through it."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def bench(count: int) -> None:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         site = generate(Path(tmp) / "site", count)
@@ -61,5 +71,7 @@ def bench(count: int) -> None:
 
 
 if __name__ == "__main__":
+    print(f"reference loop: {reference_seconds():.2f} s (3.3–3.7 s on a quiet machine of this kind)")
     for n in [int(a) for a in sys.argv[1:]] or [1000, 10000]:
         bench(n)
+    print(f"reference loop: {reference_seconds():.2f} s")
