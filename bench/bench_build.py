@@ -71,7 +71,7 @@ def bench(count: int) -> None:
 
 
 if __name__ == "__main__":
-    print(f"reference loop: {reference_seconds():.2f} s (3.3–3.7 s on a quiet machine of this kind)")
+    print(f"reference loop: {reference_seconds():.2f} s")
     for n in [int(a) for a in sys.argv[1:]] or [1000, 10000]:
         bench(n)
     print(f"reference loop: {reference_seconds():.2f} s")
