@@ -36,11 +36,6 @@ def relative(from_page: str, to_path: str) -> str:
     return "../" * from_page.count("/") + quote_path(to_path)
 
 
-def root_of(page: str) -> str:
-    """The prefix that leads from ``page`` back to the site root (``""`` or ``"../../"``)."""
-    return "../" * page.count("/")
-
-
 @functools.lru_cache(maxsize=65536)
 def quote_path(path: str) -> str:
     """A site-relative output path as a URL path."""
