@@ -82,3 +82,13 @@ def gongkai() -> Callable[..., tuple[int, str]]:
         return result.exit_code, result.output
 
     return run
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site in content/, built once for the whole test session (tests only read it)."""
+    from generator import build_site
+
+    out = tmp_path_factory.mktemp("sample") / "build"
+    build_site(REPO, out)
+    return out

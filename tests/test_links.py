@@ -14,10 +14,6 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
-from generator import build_site
-
-from .conftest import REPO
-
 PREFIX = "/xxgk/qingshan/"
 
 
@@ -46,9 +42,8 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    out = tmp_path_factory.mktemp("served") / "build"
-    build_site(REPO, out)
+def served(sample_build: Path) -> Iterator[tuple[str, Path]]:
+    out = sample_build
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_SubPathHandler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

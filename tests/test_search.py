@@ -12,7 +12,6 @@ import pytest
 from generator import build_site
 
 from .browser import chromium, serve
-from .conftest import REPO
 
 DONE = "() => /^(找到|没有找到|搜索暂时)/.test(document.getElementById('search-status').textContent)"
 
@@ -46,10 +45,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[tuple[Any, str]]:
-    out = tmp_path_factory.mktemp("search") / "build"
-    build_site(REPO, out)
-    with serve(out) as url:
+def site(sample_build: Path, browser: Any) -> Iterator[tuple[Any, str]]:
+    with serve(sample_build) as url:
         page = browser.new_page()
         yield page, url
 

@@ -21,11 +21,8 @@ from .conftest import POLICY, REPO, item, tree_digest
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site in content/, built once for this module."""
-    out = tmp_path_factory.mktemp("sample") / "build"
-    build_site(REPO, out)
-    return out
+def sample(sample_build: Path) -> Path:
+    return sample_build
 
 
 def read(path: Path) -> str:

@@ -21,10 +21,8 @@ SCREENSHOTS = REPO / ".screenshots"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("theme") / "build"
-    build_site(REPO, out)
-    return out
+def sample(sample_build: Path) -> Path:
+    return sample_build
 
 
 @pytest.fixture(scope="module")
