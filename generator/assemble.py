@@ -201,6 +201,9 @@ class _Assembler:
                 self.problems.append(error(item.path, line, "正文链接", _not_public(target), "links/withheld"))
                 return None
             out = item_path(target.key)
+        elif source in self.files.control:
+            self.problems.append(error(item.path, line, "正文链接", f"“{raw}”是 gongkai 的设置文件（不公开），不能链接发布。", "links/body"))
+            return None
         elif source in self.files.others:
             published = self.publish_file(item, source, line, "正文链接")
             if published is None:

@@ -18,7 +18,7 @@ from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
 from .discover import SiteFiles, discover
-from .exports import EXPORTS, ID_BUCKETS, exports
+from .exports import exports
 from .extract import Extracted, extract
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
@@ -178,12 +178,13 @@ def build_site(
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
     extra = f"{base_url}\n{out.resolve()}\nsearch={search}"
     last = load_last_build(site_dir)
+    read = sorted(files.others | files.control)
     if could_be_current(last, out):
         content = site_dir / "content"
         digests = [(rel, file_digest((content / rel).read_bytes())) for rel in files.items]
-        current = fingerprint(site_dir, digests, sorted(files.others), theme_dirs, extra)
+        current = fingerprint(site_dir, digests, read, theme_dirs, extra)
     else:
-        current = ""  # no earlier build to keep: hash the files while loading them instead
+        current = ""  # no earlier build to keep: no need to hash the files before loading them
     if current and still_current(last, out, current):
         assert last is not None
         if strict and last.problems:
@@ -204,19 +205,23 @@ def build_site(
     with Staging(out) as staging:
         pages = render_site(site, theme, staging.write, attachment_texts)
         timer.done("生成", len(pages), "个页面")
-        written = sum(staging.write(o.path, o.data) for o in exports(site, pages))
-        written += sum(staging.copy(site_dir / "content" / c.source, c.target) for c in site.files)
-        static = theme.static_files()
-        written += sum(staging.copy(source, f"assets/{rel}") for rel, source in static.items())
+        for output in exports(site, pages):
+            staging.write(output.path, output.data)
+        for copy in site.files:
+            staging.copy(site_dir / "content" / copy.source, copy.target)
+        for rel, source in theme.static_files().items():
+            staging.copy(source, f"assets/{rel}")
         if search and site.items:
             report = build_index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         staging.commit()
-    count = len(pages) + len(EXPORTS) + ID_BUCKETS + len(site.files) + len(static)
+    manifest = scan_output(out)
     public, withheld = len(site.items), len(result.items) - len(site.items)
-    current = current or fingerprint(site_dir, result.digests, sorted(files.others), theme_dirs, extra)
+    # The record describes the bytes this build loaded, whatever an earlier read of the files saw.
+    built = fingerprint(site_dir, result.digests, read, theme_dirs, extra)
     numbers = {e.key: e.item.index_no for e in site.items if e.item.index_no}
-    save_last_build(site_dir, LastBuild(current, str(out.resolve()), scan_output(out), result.problems, public, withheld, numbers))
-    timer.done("写出", count, "个文件")
+    save_last_build(site_dir, LastBuild(built, str(out.resolve()), manifest, result.problems, public, withheld, numbers))
+    timer.done("写出", len(manifest), "个文件")
     stages = tuple(scan.stages) + result.stages + tuple(timer.stages)
-    return BuildResult(result, out, len(pages), count, written, stages, public, withheld)
+    written = sum(size for size, _ in manifest.values())
+    return BuildResult(result, out, len(pages), len(manifest), written, stages, public, withheld)

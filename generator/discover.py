@@ -8,16 +8,22 @@ from pathlib import Path
 
 SITE_FILE = "_site.yml"
 CATALOGUE_FILE = "_catalogue.yml"
+LEDGER = "_index_numbers.txt"
+# gongkai's own files at the top of content/: read by gongkai, never published. The ledger names
+# withheld items' files, so no item may link to it or attach it.
+CONTROL_FILES = frozenset({SITE_FILE, CATALOGUE_FILE, LEDGER})
 
 
 @dataclass(frozen=True)
 class SiteFiles:
-    """Every file under ``content/``, as POSIX paths relative to it, in sorted order."""
+    """Every file under ``content/``, as POSIX paths relative to it: items, other files items may
+    publish, symbolic links (never published) and gongkai's control files (never published)."""
 
     content_dir: Path
     items: tuple[str, ...]
     others: frozenset[str]
     links: frozenset[str]
+    control: frozenset[str]
 
 
 def _hidden(name: str) -> bool:
@@ -32,6 +38,7 @@ def discover(content_dir: Path) -> SiteFiles:
     items: list[str] = []
     others: set[str] = set()
     links: set[str] = set()
+    control: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(content_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = Path(dirpath).relative_to(content_dir).as_posix()
@@ -43,8 +50,10 @@ def discover(content_dir: Path) -> SiteFiles:
             full = Path(dirpath, name)
             if full.is_symlink():
                 links.add(rel)
+            elif rel in CONTROL_FILES:
+                control.add(rel)
             elif name.lower().endswith(".md") and not _hidden(name) and not in_hidden:
                 items.append(rel)
             else:
                 others.add(rel)
-    return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links))
+    return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links), frozenset(control))

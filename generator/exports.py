@@ -15,7 +15,6 @@ from .render import Output
 from .urls import quote_path
 
 FEED_SIZE = 50
-EXPORTS = ("catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml")
 CSV_COLUMNS = (
     ("id", "标识"),
     ("url", "网址"),

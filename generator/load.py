@@ -233,6 +233,9 @@ class _ItemReader:
             if target in self.files.links:
                 self.reader.fail(entry.line, label("attachments"), f"附件“{file}”是符号链接，出于安全不予发布，请放入真实文件。")
                 continue
+            if target in self.files.control:
+                self.reader.fail(entry.line, label("attachments"), f"“{file}”是 gongkai 的设置文件（不公开），不能作为附件发布。")
+                continue
             if target not in self.files.others:
                 self.reader.problems.append(error(self.rel, entry.line, label("attachments"), f"找不到附件文件“{file}”（应在 content/{target}），请检查文件名和位置。", "links/attachment"))
                 continue

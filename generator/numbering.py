@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import check_site
+from .discover import LEDGER
 from .model import Item
 from .problems import Problem, UsageError, error, has_errors, warning
-
-LEDGER = "_index_numbers.txt"
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("catalogue-yml-bad-section", {"content/_catalogue.yml": "columns:\n  - {section: nosuch, id: x, label: 村务}\n"}, "content/_catalogue.yml:2", "columns.section", "section"),
     ("deep-nesting", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nkeywords: " + "[" * 40 + "]" * 40)}, "a.md:6", "", "嵌套过深"),
     ("oversized-front-matter", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nsummary: " + "很" * 30000)}, "a.md:2", "", "过大"),
+    ("attaches-the-ledger", {"content/_index_numbers.txt": "X/2024-00001\tsecret/a.md\n", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [_index_numbers.txt]")}, "a.md:6", "attachments/附件", "设置文件"),
+    ("links-the-site-settings", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[设置](_site.yml)")}, "a.md:7", "正文链接", "设置文件"),
     ("attachment-of-withheld-published", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs\nattachments: [t.xlsx]"), "content/t.xlsx": b"PK", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [t.xlsx]")}, "a.md:6", "attachments/附件", "非公开条目的附件"),
 ]
 

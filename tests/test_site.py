@@ -50,6 +50,8 @@ def test_sample_site_checks_clean_and_is_complete(sample: Path) -> None:
         assert (sample / page).is_file(), page
     withheld = [i for i in result.items if not i.is_public]
     assert len(withheld) >= 4
+    # gongkai's control files (the 索引号 ledger names withheld items' files) are never published.
+    assert not [p for p in sample.rglob("*") if p.name in ("_index_numbers.txt", "_site.yml", "_catalogue.yml")]
     for entry in withheld:
         assert not (sample / "items" / f"{entry.key}.html").exists()
 
@@ -252,6 +254,12 @@ def test_no_change_rebuild_keeps_output_and_any_change_rebuilds(make_site: Calla
     withdrawn = build_site(site)
     assert not withdrawn.up_to_date and withdrawn.public_items == 1
     assert not (site / "build/items/notice.html").exists()
+    assert build_site(site).up_to_date
+    # A settings change (here the site's name) means a full build.
+    settings = site / "content/_site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("测试镇", "改名镇"), encoding="utf-8")
+    renamed = build_site(site)
+    assert not renamed.up_to_date and "改名镇" in read(site / "build/index.html")
     # Tampering with the output (a changed or an extra file) is noticed and repaired.
     index = site / "build/index.html"
     index.write_text("defaced", encoding="utf-8")
