@@ -52,8 +52,8 @@ class Staging:
         if not self.committed:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def write(self, path: str, data: bytes) -> int:
-        """Write one output file (site-relative path); returns its size."""
+    def write(self, path: str, data: bytes) -> None:
+        """Write one output file (site-relative path)."""
         target = os.path.join(self.root, path)
         try:
             handle = open(target, "wb")  # noqa: SIM115 - the common case needs no directory check
@@ -62,14 +62,12 @@ class Staging:
             handle = open(target, "wb")  # noqa: SIM115
         with handle:
             handle.write(data)
-        return len(data)
 
-    def copy(self, source: Path, path: str) -> int:
-        """Copy a file (an attachment or a theme asset) to a site-relative path; returns its size."""
+    def copy(self, source: Path, path: str) -> None:
+        """Copy a file (an attachment or a theme asset) to a site-relative path."""
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-        return target.stat().st_size
 
     def commit(self) -> None:
         """Put the staged folder in place of ``out_dir`` with renames, then delete the old build."""

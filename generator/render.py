@@ -217,7 +217,7 @@ class Renderer:
         )
 
 
-def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], int], attachment_texts: dict[str, str] | None = None) -> list[str]:
+def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], None], attachment_texts: dict[str, str] | None = None) -> list[str]:
     """Render and write every page on all cores; returns the pages' paths in a deterministic order.
 
     ``attachment_texts`` maps a published attachment's path to its text, indexed for search.

@@ -167,3 +167,15 @@ def test_search_bundle_decoded_channel_by_channel(leak_site: tuple[Path, dict[st
             for token in pair:
                 for kind, text in channels.items():
                     assert token.lower() not in text.lower(), f"{token} in {kind}"
+
+
+def test_an_error_about_a_withheld_item_names_its_path_never_its_title(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    secret = item("title: TITLECANARYQ7 绝密标题样例\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "BODYCANARYQ7")
+    public = item("title: 公开\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterprets: [../w/secret.md]\ninterpretation_form: 文字", "见[文件](../w/secret.md)")
+    site = make_site({"content/w/secret.md": secret, "content/p/public.md": public})
+    for command in ("build", "check"):
+        code, output = gongkai(command, str(site))
+        assert code == 1
+        assert "p/public.md:6: 错误 [interprets/解读对象] 引用的条目 w/secret.md 不是主动公开" in output
+        assert "p/public.md:9: 错误 [正文链接] 引用的条目 w/secret.md 不是主动公开" in output
+        assert "TITLECANARYQ7" not in output and "绝密标题样例" not in output and "BODYCANARYQ7" not in output
