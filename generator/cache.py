@@ -17,12 +17,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .output import write_atomic
 from .problems import Level, Problem
 
 CACHE_DIR = ".gongkai-cache"
@@ -103,10 +103,7 @@ def save_last_build(site_dir: Path, record: LastBuild) -> None:
     try:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(tmp, folder / _FILE)
+        write_atomic(folder / _FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
 

@@ -6,16 +6,15 @@ Serials run per year and are never reused: every number ever assigned is appende
 
 from __future__ import annotations
 
-import os
 import re
 import string
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .build import check_site
 from .discover import LEDGER
 from .model import Item
+from .output import write_atomic
 from .problems import Problem, UsageError, error, has_errors, warning
 
 
@@ -58,11 +57,7 @@ def _insert(path: Path, value: str) -> None:
     close = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
     chinese = any(line.startswith(("标题", "目录分类", "公开属性")) for line in lines[1:close])
     lines.insert(close, f'{"索引号" if chinese else "index_no"}: "{value}"')
-    payload = (b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, path)
+    write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode("utf-8"))
 
 
 def assign_numbers(site_dir: Path) -> NumberOutcome:

@@ -18,6 +18,18 @@ from .problems import UsageError
 MARKER = "catalogue.json"
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace one file whole: a crash leaves the old file or the new one, never half of it."""
+    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def ensure_replaceable(out_dir: Path) -> None:
     """Refuse to replace a folder that is not an earlier gongkai build (it may hold other work)."""
     if not out_dir.exists():
