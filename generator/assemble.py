@@ -18,6 +18,7 @@ from .load import SiteSettings, label, resolve_path
 from .markdown import BodyDraft, BodyLink
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error
+from .report_page import national_body
 from .urls import item_path, relative
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -246,7 +247,7 @@ class _Assembler:
         built: list[PublicItem] = []
         for item in public:
             draft = drafts.get(item.path)  # missing only after a body problem, which stops the build
-            body_html, excerpt = (self.body(item, draft), draft.excerpt) if draft else ("", "")
+            body_html, excerpt = (national_body(item, self.body(item, draft)), draft.excerpt) if draft else ("", "")
             superseded = resolved_superseded.get(item.path)
             built.append(
                 PublicItem(

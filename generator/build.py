@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .annual import AnnualData, data_years, read_data
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
@@ -151,8 +152,13 @@ def check_site(
     site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
     texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
+    annual: list[AnnualData] = []
+    for year in data_years(content_dir):
+        data, data_problems = read_data(content_dir, year)
+        problems += data_problems
+        annual += [data] if data is not None else []
     last = load_last_build(site_dir)
-    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {})
+    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {}, tuple(annual))
     problems += run_checks(check)
     # A last safeguard: no message may carry a full ID, card or mobile number, whatever produced it.
     problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]

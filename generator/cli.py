@@ -18,6 +18,7 @@ from .build import Stage, build_site, check_site
 from .checks import FAMILIES
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError
+from .report import write_report
 from .scaffold import scaffold
 from .search import SearchError
 
@@ -71,6 +72,7 @@ class _Out:
 SiteArg = Annotated[Path, typer.Argument(help="站点目录（含 content/），默认当前目录。", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只显示问题。")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="显示更多过程信息。")]
+Today = Annotated[Optional[str], typer.Option("--today", help="按哪一天判断日期规则（YYYY-MM-DD），默认今天。")]
 
 
 def _usage(exc: UsageError) -> typer.Exit:
@@ -120,7 +122,7 @@ Strict = Annotated[bool, typer.Option("--strict", help="把警告也当作错误
 def check(
     site: SiteArg = Path("."),
     format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
-    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天检查栏目更新等日期规则（YYYY-MM-DD），默认今天。")] = None,
+    today: Today = None,
     strict: Strict = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -222,6 +224,29 @@ def number(
     if outcome.problems and any(p.level is Level.ERROR for p in outcome.problems):
         raise typer.Exit(1)
     out.info(f"已编号 {len(outcome.assigned)} 个条目。")
+
+
+@app.command()
+def report(
+    year: Annotated[int, typer.Argument(help="报告年度，如 2025。", show_default=False)],
+    site: SiteArg = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已修改过的年度报告（原文件可从 git 历史找回）。")] = False,
+    today: Today = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """起草某年的政府信息公开工作年度报告（国办公开办函〔2021〕30号格式），写入年度报告栏目。"""
+    out = _Out(quiet, verbose)
+    try:
+        outcome = write_report(site, year, force, _today(today))
+    except UsageError as exc:
+        raise _usage(exc) from None
+    if outcome.data_created:
+        out.info(f"已新建年度报告数据文件 {outcome.data_created}（不会发布）：请填写申请、复议、诉讼和收费数字后重新运行本命令。")
+    out.problems(outcome.problems)
+    if not outcome.report:
+        raise typer.Exit(1)
+    out.info(f"已起草 content/{outcome.report}：请补写【待填写】处的内容，核对表格数字，再运行 gongkai check。")
 
 
 def version_callback(value: bool) -> None:

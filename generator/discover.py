@@ -12,6 +12,8 @@ LEDGER = "_index_numbers.txt"
 # gongkai's own files at the top of content/: read by gongkai, never published. The ledger names
 # withheld items' files, so no item may link to it or attach it.
 CONTROL_FILES = frozenset({SITE_FILE, CATALOGUE_FILE, LEDGER})
+# The annual report's data files hold the application register's counts: read, never published.
+CONTROL_DIR = "_annual/"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def discover(content_dir: Path) -> SiteFiles:
             full = Path(dirpath, name)
             if full.is_symlink():
                 links.add(rel)
-            elif rel in CONTROL_FILES:
+            elif rel in CONTROL_FILES or rel.startswith(CONTROL_DIR):
                 control.add(rel)
             elif name.lower().endswith(".md") and not _hidden(name) and not in_hidden:
                 items.append(rel)

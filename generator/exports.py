@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from .assemble import Site
 from .render import Output
+from .report_page import report_csvs
 from .urls import quote_path
 
 FEED_SIZE = 50
@@ -176,4 +177,5 @@ def search_ids(site: Site) -> list[Output]:
 def exports(site: Site, pages: list[str]) -> list[Output]:
     """All machine-readable outputs."""
     rows = records(site)
-    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), *search_ids(site)]
+    tables = [Output(path, data) for path, data in report_csvs([e.item for e in site.items])]
+    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), *search_ids(site), *tables]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..model import Item, SiteConfig
 from ..problems import Problem
 from .accessibility import image_alt
+from .annual import annual_report
 from .columns import columns
 from .context import CheckInput, ItemRule, Rule
 from .hygiene import hygiene, warm_up
@@ -23,7 +24,7 @@ from .privacy import attachment_privacy, item_privacy, unreadable
 # on all cores.
 ITEM_RULES: tuple[ItemRule, ...] = (item_privacy, hygiene, image_alt)
 # Rules that look at the site as a whole, the attachments included.
-SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata)
+SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, annual_report)
 
 FAMILIES = {
     "format": "内容格式",
@@ -34,6 +35,7 @@ FAMILIES = {
     "metadata": "元数据",
     "hygiene": "文字规范",
     "accessibility": "无障碍",
+    "annual": "年度报告",
 }
 
 

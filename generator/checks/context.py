@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..annual import AnnualData
 from ..assemble import PublicItem, Site
 from ..extract import Extracted
 from ..model import Item, SiteConfig
@@ -19,13 +20,15 @@ CATALOGUE_FILE = "content/_catalogue.yml"
 class CheckInput:
     """The public site as assembled, the text of its published attachments, and the day of the check.
 
-    ``previous_index`` maps item keys to the 索引号 they had in the last successful build.
+    ``previous_index`` maps item keys to the 索引号 they had in the last successful build;
+    ``annual`` holds the office's annual report data files (never published).
     """
 
     site: Site
     attachments: tuple[Extracted, ...]
     today: dt.date
     previous_index: dict[str, str]
+    annual: tuple[AnnualData, ...] = ()
 
     def users_of(self, path: str) -> list[PublicItem]:
         """The public items that publish a file (as attachment or body link)."""

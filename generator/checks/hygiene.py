@@ -17,6 +17,7 @@ PLACEHOLDER = re.compile(
     r"|(?<![A-Za-z])[xX×]{2,}(?![A-Za-z])"  # xxxx年, xx条, XX镇, ××
     r"|(?<![A-Za-z])[xX×](?=[省市县区镇乡村])"  # x省, x市
     r"|[ＸＸ]{2,}|某某某"
+    r"|【待填写[^】]*】"  # what gongkai report leaves for the clerk to write
 )
 BROKEN_CITATION = re.compile(r"〔(?!(?:19|20)\d{2}〕)(?![^〕\n]{0,6}[xX×])[^〕\n]{0,8}")
 RUBY = re.compile(r"[\u4e00-\u9fff]\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
@@ -31,7 +32,7 @@ TAIWAN_TERMS = {
 }
 _TAIWAN = re.compile("|".join(sorted(TAIWAN_TERMS, key=len, reverse=True)))
 # Characters every finding above starts with: texts without any are skipped in one C-level search.
-_PLACEHOLDER_START = re.compile("[xX×ＸＸ某]")
+_PLACEHOLDER_START = re.compile("[xX×ＸＸ某【]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,7 +89,8 @@ def hygiene(item: Item, config: SiteConfig) -> Iterator[Problem]:
                 continue
             placeholders = [m.group(0) for m in PLACEHOLDER.finditer(text)] if _PLACEHOLDER_START.search(text) else []
             if placeholders:
-                yield error(path, line, field, f"有未替换的模板占位符 {_quote(placeholders)}。请填入实际的年份、数字或名称。", "hygiene/placeholder")
+                fix = "请写上实际内容，并删除【待填写：…】标记。" if all(p.startswith("【") for p in placeholders) else "请填入实际的年份、数字或名称。"
+                yield error(path, line, field, f"有未替换的模板占位符 {_quote(placeholders)}。{fix}", "hygiene/placeholder")
             broken = [m.group(0) for m in BROKEN_CITATION.finditer(text)] if "〔" in text else []
             if broken:
                 yield error(path, line, field, f"文号引用不完整 {_quote(broken)}。文号年份应写成“〔2024〕”：六角括号内是四位年份。", "hygiene/citation")

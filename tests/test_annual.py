@@ -1,0 +1,261 @@
+"""The annual report: counts computed from a catalogue whose true counts are known, the data file,
+the cross-checks with the messages a clerk sees, the draft's overwrite guard and the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import build_site, check_site
+from generator.report import is_untouched_draft, write_report
+from tests.browser import chromium, serve
+from tests.conftest import item
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _doc(key: str, published: str, extra: str = "", doc_class: str = "行政规范性文件", disclosure: str = "主动公开") -> str:
+    return item(
+        f"title: 文件{key}\nid: {key}\ncatalogue: statutory/policy-docs\ndisclosure: {disclosure}\n"
+        + ("exempt_reason: internal-affairs\n" if disclosure == "不予公开" else f"published: {published}\n")
+        + f"doc_class: {doc_class}\n{extra}"
+    )
+
+
+# Normative documents with known counts.
+#   2024: issued a, b (2); repealed none; in force at the end a, b (2).
+#   2025: issued d, e, f (3); repealed b (废止 2025-05-01) and e (失效 2025-12-01) (2); in force a, d, f (3).
+# c is 其他文件 and w is withheld: neither counts; f is repealed only in 2026.
+CATALOGUE = {
+    "content/docs/a.md": _doc("a", "2024-03-01"),
+    "content/docs/b.md": _doc("b", "2024-06-01", "validity: 废止\nvalidity_date: 2025-05-01\n"),
+    "content/docs/c.md": _doc("c", "2024-07-01", doc_class="其他文件"),
+    "content/docs/d.md": _doc("d", "2025-02-01"),
+    "content/docs/e.md": _doc("e", "2025-07-01", "validity: 失效\nvalidity_date: 2025-12-01\n"),
+    "content/docs/f.md": _doc("f", "2025-09-01", "validity: 废止\nvalidity_date: 2026-01-10\n"),
+    "content/docs/w.md": _doc("w", "2025-03-01", disclosure="不予公开"),
+    "content/decisions/p1.md": item("title: 处罚决定一\ncatalogue: statutory/penalties-enforcement\ndisclosure: 主动公开\npublished: 2025-04-01\ndoc_class: 行政处罚决定"),
+    "content/decisions/p2.md": item("title: 处罚决定二\ncatalogue: statutory/penalties-enforcement\ndisclosure: 主动公开\npublished: 2025-05-01\ndoc_class: 行政处罚决定"),
+}
+
+DATA_2025 = """行政许可: 12
+行政事业性收费: 1.25
+申请:
+  本年新收: {自然人: 4, 商业企业: 1}
+  上年结转: {自然人: 1}
+  予以公开: {自然人: 2}
+  部分公开: {商业企业: 1}
+  本机关不掌握相关政府信息: {自然人: 1}
+  重复申请: {自然人: 1}
+  结转下年度: {自然人: 1}
+行政复议: {结果维持: 1, 尚未审结: 1}
+"""
+
+
+def _cells(text: str, label: str) -> list[str]:
+    """The cells of the first pipe-table row whose label contains ``label``."""
+    for line in text.splitlines():
+        if line.startswith("|") and label in line.split("|")[1]:
+            return [c.strip() for c in line.strip().strip("|").split("|")][1:]
+    raise AssertionError(f"no row {label}")
+
+
+def _fill(path: Path) -> None:
+    """Write the clerk's paragraphs where the draft left 【待填写】."""
+    path.write_text(re.sub(r"【待填写：[^】]*】", "本镇按要求做好政务公开工作。", path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _annual(problems: tuple[object, ...]) -> list[str]:
+    return [p.format() for p in problems if getattr(p, "family", "") == "annual"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def drafted(make_site: Callable[..., Path]) -> Path:
+    """A site with the known catalogue, data files for 2025, and drafts for 2024 and 2025 filled in."""
+    site = make_site({**CATALOGUE, "content/_annual/2025.yml": DATA_2025, "content/_annual/2024.yml": "申请:\n  本年新收: {自然人: 1}\n  结转下年度: {自然人: 1}\n"})
+    for year in (2024, 2025):
+        outcome = write_report(site, year, today=TODAY)
+        assert outcome.report == f"年度报告/{year}-nianbao.md", outcome.problems
+        _fill(site / "content" / outcome.report)
+    return site
+
+
+def test_draft_counts_what_the_catalogue_knows(drafted: Path) -> None:
+    text24 = (drafted / "content/年度报告/2024-nianbao.md").read_text(encoding="utf-8")
+    text25 = (drafted / "content/年度报告/2025-nianbao.md").read_text(encoding="utf-8")
+    assert _cells(text24, "行政规范性文件") == ["2", "0", "2"]
+    assert _cells(text25, "行政规范性文件") == ["3", "2", "3"]
+    assert _cells(text25, "规章") == ["0", "0", "0"]
+    # Decisions: two penalty items counted from the catalogue, licences and fees from the data file.
+    assert _cells(text25, "行政处罚") == ["2"] and _cells(text25, "行政许可") == ["12"] and _cells(text25, "行政事业性收费") == ["1.25"]
+    # Table 三 with computed totals: 自然人 4 new + 1 carried = 4 handled + 1 carried forward.
+    assert _cells(text25, "本年新收") == ["4", "1", "0", "0", "0", "0", "5"]
+    assert _cells(text25, "（七）总计") == ["4", "1", "0", "0", "0", "0", "5"]
+    assert _cells(text25, "行政复议") == ["1", "0", "0", "1", "2"]
+    for heading in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
+        assert f"## {heading}" in text25
+    # Section 一 counts the year's public items per column (a, c … are 2024; d, e, f, p1, p2 are 2025).
+    assert "- 政策文件：3 条" in text25 and "- 行政处罚和行政强制：2 条" in text25
+    result = check_site(drafted, today=TODAY)
+    assert _annual(result.problems) == []
+    assert result.ok, [p.format() for p in result.problems]
+
+
+def test_unfinished_draft_cannot_be_published(make_site: Callable[..., Path]) -> None:
+    site = make_site(dict(CATALOGUE))
+    outcome = write_report(site, 2025, today=TODAY)
+    assert outcome.data_created == "content/_annual/2025.yml"
+    assert (site / outcome.data_created).read_text(encoding="utf-8").startswith("# 2025 年政府信息公开工作年度报告数据")
+    result = check_site(site, today=TODAY)
+    placeholders = [p for p in result.problems if p.rule == "hygiene/placeholder"]
+    assert len(placeholders) == 4 and not result.ok  # three sections and the data file reminder
+    assert "【待填写：核对 content/_annual/2025.yml" in (site / "content" / outcome.report).read_text(encoding="utf-8")
+
+
+def test_edited_report_is_not_overwritten(drafted: Path, gongkai: Callable[..., tuple[int, str]]) -> None:
+    path = drafted / "content/年度报告/2025-nianbao.md"
+    edited = path.read_text(encoding="utf-8")
+    assert not is_untouched_draft(edited)
+    code, output = gongkai("report", "2025", str(drafted), "--today", "2026-11-22")
+    assert code == 1 and "已修改过，没有覆盖" in output and "--force" in output
+    assert path.read_text(encoding="utf-8") == edited
+    # An untouched draft is simply redrafted with the new numbers.
+    other = write_report(drafted, 2024, force=True, today=TODAY)
+    assert is_untouched_draft((drafted / "content" / other.report).read_text(encoding="utf-8"))
+    (drafted / "content/_annual/2024.yml").write_text("行政许可: 7\n", encoding="utf-8")
+    assert write_report(drafted, 2024, today=TODAY).report
+    assert _cells((drafted / "content" / other.report).read_text(encoding="utf-8"), "行政许可") == ["7"]
+
+
+def test_force_keeps_index_number_and_a_withheld_report_withheld(make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        **CATALOGUE,
+        "content/年报/old.md": item('title: 测试镇2025年政府信息公开工作年度报告\ncatalogue: annual-report\ndisclosure: 依申请公开\nindex_no: "X/2026-00001"\nid: nb-2025'),
+    })
+    outcome = write_report(site, 2025, force=True, today=TODAY)
+    assert outcome.report == "年报/old.md"
+    text = (site / "content/年报/old.md").read_text(encoding="utf-8")
+    assert "disclosure: 依申请公开" in text and 'index_no: "X/2026-00001"' in text and "id: nb-2025" in text
+
+
+def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
+    path = drafted / "content/年度报告/2025-nianbao.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+
+    def edit(label: str, cells: list[str]) -> int:
+        at = next(n for n, line in enumerate(lines) if line.startswith("|") and label in line.split("|")[1])
+        lines[at] = "| " + " | ".join([lines[at].split("|")[1].strip(), *cells]) + " |"
+        return at + 1
+
+    blank = edit("（一）予以公开", ["2", "0", "0", "0", "", "0", "2"])
+    row_total = edit("（二）部分公开", ["0", "1", "0", "0", "0", "0", "2"])
+    rules = edit("规章", ["1", "0", "0"])
+    in_force = edit("行政规范性文件", ["3", "2", "4"])
+    appeal = edit("行政复议", ["1", "0", "0", "1", "3"])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = _annual(check_site(drafted, today=TODAY).problems)
+    rel = "年度报告/2025-nianbao.md"
+    expected = [
+        f"{rel}:{blank}: 错误 [年度报告] 表3“（一）予以公开”行“法律服务机构”列为空：每个单元格都应填数字，没有的填 0，不能空着。",
+        f"{rel}:{row_total}: 错误 [年度报告] 表3“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行“总计”列为 2，按各类申请人之和，应为 1。请核对后改正。",
+        f"{rel}:{rules}: 错误 [年度报告] 表1“规章”行“本年制发件数”列为 1：乡镇、街道和县级部门没有规章制定权，应为 0。",
+        f"{rel}:{appeal}: 错误 [年度报告] 表4“行政复议”行“总计”列为 3，按各项结果之和，应为 2。请核对后改正。",
+    ]
+    for message in expected:
+        assert message in found, "\n".join(found)
+    continuity = [m for m in found if "与上年报告不衔接" in m]
+    assert len(continuity) == 1 and continuity[0].startswith(f"{rel}:{in_force}: 错误")
+    assert "上年现行有效 2（年度报告/2024-nianbao.md）+ 本年制发 3 − 本年废止 2 = 3" in continuity[0]
+    # The edited cell also differs from the catalogue's count: a warning that says where the count comes from.
+    assert any(m.startswith(f"{rel}:{in_force}: 警告") and "按目录统计为 3" in m for m in found)
+
+
+def test_balance_of_a_report_table(drafted: Path) -> None:
+    path = drafted / "content/年度报告/2025-nianbao.md"
+    text = path.read_text(encoding="utf-8").replace("| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    path.write_text(text, encoding="utf-8")
+    found = _annual(check_site(drafted, today=TODAY).problems)
+    assert any("表3“自然人”列勾稽关系不成立：本年新收 4 + 上年结转 1 = 5，而办理结果总计 4 + 结转下年度 0 = 4。两者应相等。" in m for m in found), found
+
+
+def test_data_file_mistakes(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    data = "行政许可: 很多\n申请:\n  本年新收: {自然人: 3}\n  予以公开: {自然人: 1, 外国人: 1}\n  不予公开: {自然人: 1}\n行政复议: [1, 2]\n"
+    site = make_site({**CATALOGUE, "content/_annual/2025.yml": data})
+    code, output = gongkai("check", str(site), "--today", "2026-11-22")
+    assert code == 1
+    path = "content/_annual/2025.yml"
+    assert f"{path}:1: 错误 [行政许可] 应为不小于 0 的整数，这里写成了“很多”。" in output
+    assert f"{path}:4: 错误 [申请.予以公开.外国人] 不认识的项“外国人”。" in output
+    assert f"{path}:5: 错误 [申请.不予公开] 不认识的项“不予公开”。" in output and "属于国家秘密" in output
+    assert f"{path}:6: 错误 [行政复议] 应为若干“键: 值”组成的映射" in output
+    # The numbers that were readable are cross-checked too: 3 received, 1 handled, none carried forward.
+    assert f"{path}:3: 错误 [申请.自然人] “自然人”的申请数不平衡：本年新收 3 + 上年结转 0 = 3，而各项办理结果之和 1 + 结转下年度 0 = 1。" in output
+    # A draft is refused while the data file is wrong, and nothing is written.
+    code, output = gongkai("report", "2025", str(site), "--today", "2026-11-22")
+    assert code == 1 and not (site / "content/年度报告").exists()
+
+
+def test_year_out_of_range(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = make_site(dict(CATALOGUE))
+    code, output = gongkai("report", "2027", str(site), "--today", "2026-11-22")
+    assert code == 2 and "年份 2027 不对" in output
+
+
+def test_report_page_tables_csv_and_privacy(drafted: Path, tmp_path: Path) -> None:
+    (drafted / "content/_annual/2025.yml").write_text(DATA_2025 + "# 申请人 张三 CANARY-REGISTER\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build_site(drafted, out, search=False)
+    page = (out / "items/2025-nianbao.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="national">.*?</table>', page, re.DOTALL)
+    assert len(tables) == 4
+    for table in tables:
+        assert table.count("<caption>") == 1 and "<td></td>" not in table
+        assert all(re.search(r'scope="(row|col|rowgroup|colgroup)"', th) for th in re.findall(r"<th(?:\s[^>]*)?>", table))
+    assert '<th scope="row">行政规范性文件</th><td>3</td><td>2</td><td>3</td>' in tables[0]
+    # Table 三 in the national layout: the applicant groups span their columns, results their rows.
+    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in tables[2]
+    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in tables[2]
+    assert tables[3].count('<th scope="col">结果维持</th>') == 3
+    csv = (out / "files/2025-nianbao/2025年度报告表3.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "一、本年新收政府信息公开申请数量,4,1,0,0,0,0,5" in csv.decode("utf-8-sig")
+    assert 'href="../files/2025-nianbao/2025%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A%E8%A1%A83.csv"' in page
+    # The data file is the office's register: never published, nor anything in it.
+    for file in out.rglob("*"):
+        if file.is_file():
+            assert b"CANARY-REGISTER" not in file.read_bytes() and "_annual" not in file.as_posix()
+
+
+def test_data_file_cannot_be_attached(make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "content/_annual/2025.yml": DATA_2025,
+        "content/a.md": item("title: 公告\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-01-01\nattachments: [_annual/2025.yml]"),
+    })
+    result = check_site(site, today=TODAY)
+    assert not result.ok and any(p.path == "a.md" and p.field.startswith("attachments") for p in result.problems)
+
+
+def test_printed_report_fits_a4(sample_build: Path) -> None:
+    # A4 minus the print margins of the stylesheet (12 mm each side) at 96 px per inch.
+    printable = round((210 - 24) / 25.4 * 96)
+    with serve(sample_build) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": printable, "height": 1100})  # type: ignore[attr-defined]
+        page.goto(url + "items/2025-nianbao.html")
+        page.emulate_media(media="print")
+        widths = page.evaluate("() => [...document.querySelectorAll('table.national')].map(t => [t.getBoundingClientRect().right, t.scrollWidth, t.parentElement.clientWidth])")
+        assert len(widths) == 4
+        for right, scroll, room in widths:
+            assert right <= printable and scroll <= room, widths
+        pdf = page.pdf(format="A4")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    # The last column of every table reached the paper.
+    for words in ("现行有效件数", "本年收费金额", "法律服务机构", "复议后起诉"):
+        assert words in text.replace("\n", ""), words
