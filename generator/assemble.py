@@ -225,6 +225,23 @@ class _Assembler:
                 found.append(PublicAttachment(att.title, target, kind, self.copies[target].size))
         return tuple(found)
 
+    def public_item(
+        self, item: Item, draft: BodyDraft | None, interprets: tuple[str, ...], interpretations: tuple[str, ...], superseded_by: str, supersedes: tuple[str, ...]
+    ) -> PublicItem:
+        """One public item with its body finished and its relations (as keys) attached."""
+        body_html, excerpt = (national_body(item, self.body(item, draft)), draft.excerpt) if draft else ("", "")
+        return PublicItem(
+            item=item,
+            path=item_path(item.key),
+            body_html=body_html,
+            excerpt=item.summary or excerpt,
+            attachments=self.attachments(item),
+            interprets=interprets,
+            interpretations=interpretations,
+            superseded_by=superseded_by,
+            supersedes=supersedes,
+        )
+
     def run(self, items: tuple[Item, ...], drafts: dict[str, BodyDraft]) -> Site:
         # References are checked for every item, so a withheld item's broken reference is reported too.
         resolved_interprets: dict[str, list[Item]] = {}
@@ -244,24 +261,17 @@ class _Assembler:
                 interpretations[target.key].append(item.key)
             if item.path in resolved_superseded:
                 supersedes[resolved_superseded[item.path].key].append(item.key)
-        built: list[PublicItem] = []
-        for item in public:
-            draft = drafts.get(item.path)  # missing only after a body problem, which stops the build
-            body_html, excerpt = (national_body(item, self.body(item, draft)), draft.excerpt) if draft else ("", "")
-            superseded = resolved_superseded.get(item.path)
-            built.append(
-                PublicItem(
-                    item=item,
-                    path=item_path(item.key),
-                    body_html=body_html,
-                    excerpt=item.summary or excerpt,
-                    attachments=self.attachments(item),
-                    interprets=tuple(t.key for t in resolved_interprets[item.path]),
-                    interpretations=tuple(interpretations[item.key]),
-                    superseded_by=superseded.key if superseded is not None else "",
-                    supersedes=tuple(supersedes[item.key]),
-                )
+        built = [
+            self.public_item(
+                item,
+                drafts.get(item.path),  # missing only after a body problem, which stops the build
+                tuple(t.key for t in resolved_interprets[item.path]),
+                tuple(interpretations[item.key]),
+                resolved_superseded[item.path].key if item.path in resolved_superseded else "",
+                tuple(supersedes[item.key]),
             )
+            for item in public
+        ]
         return Site(
             config=self.settings.config,
             catalogue=self.settings.catalogue,
@@ -276,9 +286,53 @@ def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, 
 
     ``drafts`` holds the rendered body of every public item that loaded without a body problem.
     """
-    assembler = _Assembler(settings, items, files)
-    site = assembler.run(items, drafts)
-    return site, assembler.problems
+    assembly = Assembly(settings, items, drafts, files)
+    return assembly.site, assembly.problems
 
 
 
+
+
+# Fields an edit may change while every other page keeps its place: lists stay in the same order,
+# references resolve the same way and the same files are published.
+_PLACE_FIELDS = ("path", "key", "catalogue", "disclosure", "published", "index_no", "explicit_id", "validity", "interprets", "superseded_by", "attachments")
+# Problems about an item's identity that only a full assembly can tell.
+_IDENTITY_RULES = ("format/duplicate-key", "metadata/duplicate-index-no")
+
+
+class Assembly:
+    """An assembled site that takes an edit of one public item without assembling everything again
+    (the preview server's fast path).  ``problems`` are the assembly's problems."""
+
+    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> None:
+        self._assembler = _Assembler(settings, items, files)
+        self.site = self._assembler.run(items, drafts)
+        self.problems = list(self._assembler.problems)
+
+    def replace_item(self, item: Item, draft: BodyDraft | None) -> PublicItem | None:
+        """Take a new version of a public item; None when the edit moves it, changes what it
+        references or publishes, or makes it non-public: those need a full assembly."""
+        old = self.site.by_key.get(item.key)
+        if old is None or not item.is_public or any(getattr(old.item, f) != getattr(item, f) for f in _PLACE_FIELDS):
+            return None
+        assembler = self._assembler
+        copies = dict(assembler.copies)
+        problems, assembler.problems = assembler.problems, []
+        for ref in item.interprets:
+            assembler.ref(item, ref, "interprets")
+        if item.superseded_by is not None:
+            assembler.ref(item, item.superseded_by, "superseded_by")
+        entry = assembler.public_item(item, draft, old.interprets, old.interpretations, old.superseded_by, old.supersedes)
+        fresh, assembler.problems = assembler.problems, problems
+        if assembler.copies != copies:  # a body link now publishes another file
+            assembler.copies = copies
+            return None
+        index = assembler.index
+        index.by_path[item.path] = index.by_key[item.key] = item
+        if item.index_no:
+            index.by_index[item.index_no] = item
+        items = tuple(entry if e.key == item.key else e for e in self.site.items)
+        self.site = Site(self.site.config, self.site.catalogue, items, {**self.site.by_key, item.key: entry}, self.site.files)
+        kept = [p for p in self.problems if p.path != item.path or p.rule in _IDENTITY_RULES]
+        self.problems = kept + fresh
+        return entry

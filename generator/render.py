@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
@@ -76,19 +77,30 @@ class Renderer:
     """Renders every page of a site with one theme."""
 
     def __init__(self, site: Site, theme: Theme, attachment_texts: dict[str, str] | None = None) -> None:
-        self.site = site
         self.attachment_texts = attachment_texts or {}
         self.env = theme.environment()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
         self.env.filters["size"] = human_size
+        self.templates: dict[str, jinja2.Template] = {}
+        self._use(site)
+
+    def _use(self, site: Site) -> None:
+        self.site = site
         by_leaf: dict[str, list[PublicItem]] = defaultdict(list)
         for entry in site.items:
             by_leaf[entry.item.catalogue].append(entry)
         self.by_leaf = dict(by_leaf)
         self.nav = self._nav()
         self.sections = {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
-        self.templates: dict[str, jinja2.Template] = {}
+
+    def for_site(self, site: Site, attachment_texts: dict[str, str] | None = None) -> Renderer:
+        """A renderer of another version of the site that shares this one's compiled templates."""
+        clone = copy.copy(self)
+        if attachment_texts is not None:
+            clone.attachment_texts = attachment_texts
+        clone._use(site)
+        return clone
 
     def _nav(self) -> tuple[NavSection, ...]:
         counts = {ref: len(entries) for ref, entries in self.by_leaf.items()}
