@@ -227,6 +227,23 @@ def number(
 
 
 @app.command()
+def serve(
+    site: SiteArg = Path("."),
+    host: Annotated[str, typer.Option("--host", help="监听地址，默认只允许本机访问。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+) -> None:
+    """边写边预览：生成网站并在本机提供访问，文件保存后自动更新页面，内容有错时在页面上提示。"""
+    from .serve import serve as run_preview  # watchdog and the server load only for this command
+
+    if not (site / "content").is_dir():
+        raise _usage(UsageError(f"{site} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai serve 站点目录。"))
+    try:
+        run_preview(site, host, port, typer.echo)
+    except OSError as exc:
+        raise _usage(UsageError(f"无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）。端口可能被占用，请换一个：--port 8001。")) from None
+
+
+@app.command()
 def report(
     year: Annotated[int, typer.Argument(help="报告年度，如 2025。", show_default=False)],
     site: SiteArg = Path("."),

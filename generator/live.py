@@ -1,0 +1,452 @@
+"""The preview server's pipeline: every stage's result kept in memory, and an edit redoing only
+what it touches.
+
+Three paths, from cheapest to safest:
+
+- an edit of a public item that keeps its place (column, date, references, files): the item is
+  loaded and assembled alone, and only the pages that show it are rendered again;
+- any other change of items or their files: everything is assembled again from the loaded items
+  (only changed files are read), and the pages of the columns involved are rendered again;
+- settings, theme, catalogue or annual data, or a whole folder: everything again.
+
+Outputs are written only when their bytes change.  When the content has errors nothing is
+written: the last good build stays in place.  The search index is rebuilt in the background.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .annual import AnnualData, data_years, read_data
+from .assemble import Assembly, PublicItem, Site
+from .cache import load_last_build
+from .checks import CheckInput, check_item, redact, run_checks, warm_up
+from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
+from .exports import exports
+from .extract import Extracted, extract
+from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
+from .problems import Problem, error, has_errors, sort_problems
+from .render import PAGE_SIZE, Renderer, is_policy
+from .search import build_index
+from .theme import load_theme
+from .workers import fork_map
+
+Job = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one rebuild did: how (``fast``, ``partial``, ``full``), the problems of the site now,
+    and the output files it wrote or deleted (empty when errors kept the last good build)."""
+
+    kind: str
+    problems: tuple[Problem, ...]
+    written: tuple[str, ...]
+    deleted: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the site has no errors (the output is current)."""
+        return not has_errors(self.problems)
+
+
+# Words that mark a file as not public, in Chinese or as the English codes: a file that fails to
+# load and contains one is treated as withheld (fail closed).
+_WITHHELD_WORDS = ("不予公开", "依申请公开", "exempt", "on-request")
+
+
+class LiveSite:
+    """A site kept built in ``out_dir`` while it is edited.  Not thread-safe: one thread updates it."""
+
+    def __init__(self, site_dir: Path, out_dir: Path, base_url: str | None = None) -> None:
+        self.site_dir = site_dir
+        self.content = site_dir / "content"
+        self.out = out_dir
+        self.base_url = base_url
+        self.loaded: dict[str, Loaded] = {}
+        self.ever_public: set[str] = set()
+        self.texts: dict[str, tuple[tuple[int, int], Extracted | None]] = {}
+        self.outputs: dict[Job, str] = {}
+        self.copied: dict[str, tuple[str, int, int]] = {}
+        self.static: dict[str, Path] = {}
+        self.export_paths: set[str] = set()
+        self.problems: tuple[Problem, ...] = ()
+        self.assembly: Assembly | None = None
+        self.renderer: Renderer | None = None
+        self.settings: SiteSettings | None = None
+        self.files: SiteFiles | None = None
+        self.annual: tuple[AnnualData, ...] = ()
+        self.setting_problems: list[Problem] = []
+        self.annual_problems: list[Problem] = []
+        self.site_problems: list[Problem] = []
+        # The site as last written, and what changed since while errors kept it in place.
+        self.good: Site | None = None
+        self.good_nav: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        self.pending_keys: set[str] = set()
+        self.pending_paths: set[str] = set()
+        self.pending_jobs: list[Job] = []
+        last = load_last_build(site_dir)
+        self.previous_index = last.index_numbers if last else {}
+        self.lock = threading.Lock()  # held while output files change
+        warm_up()
+
+    # ---- public entry points ----------------------------------------------------------------
+
+    def full(self) -> Update:
+        """Read settings, theme and every file again (loading only items whose bytes changed)."""
+        files = discover(self.content) if self.content.is_dir() else None
+        settings, problems = load_settings(self.content)
+        if settings is not None and self.base_url:
+            settings = dataclasses.replace(settings, config=dataclasses.replace(settings.config, base_url=self.base_url))
+        self.setting_problems = problems
+        if files is None or settings is None:
+            if files is None:
+                self.setting_problems.append(error("content", 0, "", "站点目录下没有 content 文件夹。"))
+            return Update("full", sort_problems(self.setting_problems), (), ())
+        if self.settings != settings:
+            self.loaded = {}  # every item is judged against the settings
+        self.settings, self.files = settings, files
+        self.loaded = self._load_all(files.items)
+        self._read_annual()
+        return self._assemble_and_write(partial=False)
+
+    def update(self, paths: Iterable[Path]) -> Update:
+        """Take the files that changed on disk (absolute paths); picks the cheapest correct path."""
+        rels: set[str] = set()
+        for path in paths:
+            try:
+                rel = path.resolve().relative_to(self.content.resolve()).as_posix()
+            except ValueError:
+                return self.full()  # the theme or something outside content/
+            if rel in CONTROL_FILES or rel.startswith(CONTROL_DIR) or rel == "." or path.is_dir():
+                return self.full()
+            rels.add(rel)
+        if self.settings is None or self.files is None or self.assembly is None:
+            return self.full()
+        known = set(self.files.items)
+        modified = {r for r in rels if r in known and (self.content / r).is_file()}
+        if modified == rels:
+            fast = self._fast(modified)
+            if fast is not None:
+                return fast
+        return self._partial(rels)
+
+    def overlay(self) -> tuple[list[Problem], int]:
+        """The problems a browser may see, and how many it may not.
+
+        A problem of an item that is not public, or whose disclosure cannot be told (it failed to
+        load, was never public, and mentions a non-public attribute), is only printed in the
+        terminal: no byte of a withheld item may reach a browser, its file name included.  Paths of
+        withheld items inside other messages are replaced.
+        """
+        withheld = [rel for rel in self.loaded if not self._shown(rel)]
+        shown: list[Problem] = []
+        hidden = 0
+        for problem in self.problems:
+            if problem.path in self.loaded and problem.path in withheld:
+                hidden += 1
+                continue
+            message = problem.message
+            for rel in withheld:
+                if rel in message:
+                    message = message.replace(rel, "（某个非公开条目）")
+            shown.append(dataclasses.replace(problem, message=message))
+        return shown, hidden
+
+    def settle(self) -> None:
+        """After edits settle: the exports (catalogue, feed, sitemap) catch up with fast updates."""
+        if self.good is None or self.renderer is None or has_errors(self.problems):
+            return
+        with self.lock:
+            self._exports(self.good, [self.outputs[j] for j in self.renderer.jobs() if j in self.outputs])
+
+    def search_index(self) -> None:
+        """Rebuild the Pagefind bundle into a fresh folder, then swap it in."""
+        if self.assembly is None or not self.assembly.site.items:
+            return
+        staging = self.out / ".pagefind-next"
+        shutil.rmtree(staging, ignore_errors=True)
+        build_index(self.out, len(self.assembly.site.items), output=staging)
+        with self.lock:
+            old = self.out / ".pagefind-old"
+            shutil.rmtree(old, ignore_errors=True)
+            bundle = self.out / "pagefind"
+            if bundle.exists():
+                os.replace(bundle, old)
+            os.replace(staging, bundle)
+            shutil.rmtree(old, ignore_errors=True)
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def _load_one(self, rel: str) -> Loaded:
+        assert self.settings is not None and self.files is not None
+        data = (self.content / rel).read_bytes()
+        previous = self.loaded.get(rel)
+        if previous is not None and previous.digest == file_digest(data):
+            return previous
+        loaded = load_item(rel, data, self.settings, self.files)
+        if loaded.item is not None and loaded.item.is_public:
+            loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, self.settings.config)))
+            self.ever_public.add(rel)
+        return loaded
+
+    def _load_all(self, rels: tuple[str, ...], verify: bool = True) -> dict[str, Loaded]:
+        """Every item; ``verify`` reads each file to see whether it changed, otherwise only files
+        not loaded before are read."""
+        if not verify:
+            known = {rel: self.loaded[rel] for rel in rels if rel in self.loaded}
+            new = self._load_all(tuple(r for r in rels if r not in known)) if len(known) < len(rels) else {}
+            return {rel: known[rel] if rel in known else new[rel] for rel in rels}
+        stale = [r for r in rels if r not in self.loaded]
+        fresh = dict(zip(stale, fork_map(self._load_one, stale), strict=True)) if len(stale) > 50 else {}
+        for rel in stale:
+            if rel in fresh and fresh[rel].item is not None and fresh[rel].item.is_public:  # type: ignore[union-attr]
+                self.ever_public.add(rel)  # loaded in a worker: record it here
+        return {rel: fresh[rel] if rel in fresh else self._load_one(rel) for rel in rels}
+
+    def _read_annual(self) -> None:
+        annual: list[AnnualData] = []
+        self.annual_problems = []
+        for year in data_years(self.content):
+            data, problems = read_data(self.content, year)
+            self.annual_problems += problems
+            annual += [data] if data is not None else []
+        self.annual = tuple(annual)
+
+    def _shown(self, rel: str) -> bool:
+        """Whether a browser may see an item file's problems: when it is public, or when it was
+        public and is now broken (a bad disclosure loads as 不予公开) without naming a
+        non-public attribute."""
+        loaded = self.loaded.get(rel)
+        if loaded is not None and loaded.item is not None and loaded.item.is_public:
+            return True
+        if rel not in self.ever_public or loaded is None or not has_errors(list(loaded.problems)):
+            return False
+        try:
+            text = (self.content / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return not any(word in text for word in _WITHHELD_WORDS)
+
+    # ---- the three paths -------------------------------------------------------------------
+
+    def _fast(self, rels: set[str]) -> Update | None:
+        assert self.assembly is not None and self.renderer is not None
+        if self.pending_keys or self.pending_paths:
+            return None  # an earlier change is still waiting for a full assembly
+        new = {rel: self._load_one(rel) for rel in rels}
+        if all(new[rel] is self.loaded[rel] for rel in rels):
+            return Update("fast", self.problems, (), ())  # the bytes did not change (an editor's touch)
+        jobs: list[Job] = []
+        for rel, loaded in new.items():
+            if loaded.item is None or loaded.item.key != getattr(self.loaded[rel].item, "key", None):
+                return None
+            entry = self.assembly.replace_item(loaded.item, loaded.draft)
+            if entry is None:
+                return None
+            self.loaded[rel] = loaded
+            jobs += self._showing(entry)
+        self.renderer = self.renderer.for_site(self.assembly.site)
+        self._collect_problems(run_site_rules=False)
+        self.pending_jobs += jobs
+        if has_errors(self.problems):
+            return Update("fast", self.problems, (), ())
+        with self.lock:
+            written = self._render(self.pending_jobs)
+        self.pending_jobs = []
+        self.good = self.assembly.site
+        # Site-wide rules (columns, metadata …) come after the pages are written: they cannot change a page.
+        self._collect_problems(run_site_rules=True)
+        return Update("fast", self.problems, tuple(written), ())
+
+    def _partial(self, rels: set[str]) -> Update:
+        before = self.good
+        self.files = discover(self.content)
+        for rel in rels:
+            self.loaded.pop(rel, None)  # a new, changed or removed file: read it again
+        self.loaded = self._load_all(self.files.items, verify=False)
+        if before is not None:
+            self.pending_keys |= {e.key for e in before.items if e.item.path in rels or any(a.file in rels for a in e.item.attachments)}
+        self.pending_paths |= rels
+        return self._assemble_and_write(partial=before is not None)
+
+    def _assemble_and_write(self, partial: bool) -> Update:
+        assert self.settings is not None and self.files is not None
+        items = tuple(loaded.item for loaded in self.loaded.values() if loaded.item is not None)
+        drafts = {loaded.item.path: loaded.draft for loaded in self.loaded.values() if loaded.item is not None and loaded.draft is not None}
+        self.assembly = Assembly(self.settings, items, drafts, self.files)
+        site = self.assembly.site
+        self._collect_problems(run_site_rules=True)
+        kind = "partial" if partial else "full"
+        if has_errors(self.problems):
+            if not partial:
+                self.good = None  # after settings or theme changes every page is rendered again
+            return Update(kind, self.problems, (), ())
+        texts = self._attachment_texts(site)
+        if self.renderer is None or not partial:
+            theme = load_theme(self.site_dir, site.config.theme)
+            self.static = theme.static_files()
+            renderer = Renderer(site, theme, texts)
+        else:
+            renderer = self.renderer.for_site(site, texts)
+        self.renderer = renderer
+        all_jobs = renderer.jobs()
+        before = self.good
+        if not partial or before is None or self.good_nav != _nav_shape(renderer):
+            jobs = all_jobs
+        else:
+            jobs = self._affected(renderer, before, self.pending_keys, self.pending_paths) + self.pending_jobs
+        with self.lock:
+            written = self._render(jobs)
+            wanted = set(all_jobs)
+            deleted = self._remove([path for job, path in self.outputs.items() if job not in wanted])
+            self.outputs = {job: path for job, path in self.outputs.items() if job in wanted}
+            written += self._files(site)
+            written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
+            if before is not None and {e.key for e in before.items} - set(site.by_key):
+                # An item left the site: its words must leave the search index now, not after re-indexing.
+                shutil.rmtree(self.out / "pagefind", ignore_errors=True)
+        self.good, self.good_nav = site, _nav_shape(renderer)
+        self.pending_keys, self.pending_paths, self.pending_jobs = set(), set(), []
+        return Update(kind, self.problems, tuple(written), tuple(deleted))
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _collect_problems(self, run_site_rules: bool) -> None:
+        assert self.assembly is not None
+        if run_site_rules:
+            site = self.assembly.site
+            check = CheckInput(site, tuple(t for t in self._attachment_extracts(site) if t is not None), dt.date.today(), self.previous_index, self.annual)
+            self.site_problems = run_checks(check)
+        problems = self.setting_problems + self.annual_problems
+        for loaded in self.loaded.values():
+            problems += loaded.problems
+        problems += self.assembly.problems + self.site_problems
+        self.problems = sort_problems([dataclasses.replace(p, message=redact(p.message)) for p in problems])
+
+    def _attachment_extracts(self, site: Site) -> list[Extracted | None]:
+        found: list[Extracted | None] = []
+        for copy in site.files:
+            try:
+                st = (self.content / copy.source).stat()
+            except OSError:
+                continue
+            stamp = (st.st_size, st.st_mtime_ns)
+            cached = self.texts.get(copy.source)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, extract(self.content, copy.source))
+                self.texts[copy.source] = cached
+            found.append(cached[1])
+        return found
+
+    def _attachment_texts(self, site: Site) -> dict[str, str]:
+        sources = {copy.source: copy.target for copy in site.files}
+        return {
+            sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip())
+            for t in self._attachment_extracts(site)
+            if t is not None and t.path in sources
+        }
+
+    def _showing(self, entry: PublicItem) -> list[Job]:
+        """The pages that show an item whose place did not change."""
+        assert self.renderer is not None
+        entries = self.renderer.by_leaf.get(entry.item.catalogue, [])
+        position = next((n for n, e in enumerate(entries) if e.key == entry.key), 0)
+        jobs: list[Job] = [("item", entry.key), ("leaf", entry.item.catalogue, str(position // PAGE_SIZE + 1)), ("home",)]
+        if is_policy(entry):
+            jobs += [("policies", "all"), ("policies", "valid")]
+        related = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes)
+        return jobs + [("item", key) for key in related if key]
+
+    def _affected(self, new: Renderer, before: Site, keys: set[str], paths: set[str]) -> list[Job]:
+        """The pages an edit of items ``keys`` (before) or files ``paths`` (now) may change."""
+        site = new.site
+        now = {e.key for e in site.items if e.item.path in paths or any(a.file in paths for a in e.item.attachments)}
+        leaves: set[str] = set()
+        related: set[str] = set()
+        for site_version, wanted in ((before, keys | now), (site, keys | now)):
+            for key in wanted:
+                entry = site_version.by_key.get(key)
+                if entry is not None:
+                    leaves.add(entry.item.catalogue)
+                    related |= {k for k in (key, *entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes) if k}
+        fixed = {"home", "section", "policies"}
+        return [
+            job for job in new.jobs()
+            if job[0] in fixed or (job[0] == "leaf" and job[1] in leaves) or (job[0] == "item" and job[1] in related) or job not in self.outputs
+        ]
+
+    def _render(self, jobs: list[Job]) -> list[str]:
+        renderer = self.renderer
+        assert renderer is not None
+        unique = list(dict.fromkeys(job for job in jobs if job[0] != "item" or job[1] in renderer.site.by_key))
+
+        def run(job: Job) -> tuple[str, bool]:
+            page = renderer.run(job)
+            return page.path, _write_if_changed(self.out, page.path, page.data)
+
+        results = fork_map(run, unique) if len(unique) > 200 else [run(job) for job in unique]
+        for job, (path, _) in zip(unique, results, strict=True):
+            self.outputs[job] = path
+        return [path for path, changed in results if changed]
+
+    def _remove(self, paths: list[str]) -> list[str]:
+        for path in paths:
+            (self.out / path).unlink(missing_ok=True)
+        return paths
+
+    def _files(self, site: Site) -> list[str]:
+        written: list[str] = []
+        wanted: dict[str, tuple[str, int, int]] = {}
+        for copy in site.files:
+            st = (self.content / copy.source).stat()
+            wanted[copy.target] = (copy.source, st.st_size, st.st_mtime_ns)
+        for rel, source in self.static.items():
+            st = source.stat()
+            wanted[f"assets/{rel}"] = (str(source), st.st_size, st.st_mtime_ns)
+        for target, stamp in wanted.items():
+            if self.copied.get(target) != stamp:
+                source = Path(stamp[0]) if Path(stamp[0]).is_absolute() else self.content / stamp[0]
+                (self.out / target).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, self.out / target)
+                written.append(target)
+        self._remove([t for t in self.copied if t not in wanted])
+        self.copied = wanted
+        return written
+
+    def _exports(self, site: Site, pages: list[str]) -> list[str]:
+        written: list[str] = []
+        paths: set[str] = set()
+        for output in exports(site, pages):
+            paths.add(output.path)
+            if _write_if_changed(self.out, output.path, output.data):
+                written.append(output.path)
+        self._remove(sorted(self.export_paths - paths))
+        self.export_paths = paths
+        return written
+
+
+def _nav_shape(renderer: Renderer) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What every page's navigation depends on: the sections in use and their columns."""
+    return tuple((nav.section.id, tuple(leaf.ref for leaf, _, _ in nav.leaves)) for nav in renderer.nav)
+
+
+def _write_if_changed(root: Path, path: str, data: bytes) -> bool:
+    """Write an output file unless it already holds these bytes; True when it was written."""
+    target = root / path
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)  # a browser never reads half a page
+    return True

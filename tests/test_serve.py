@@ -1,0 +1,283 @@
+"""``gongkai serve`` over real HTTP: files edited the way editors save them, the reload signal,
+the error overlay, withheld items and the server's hardening."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.serve import Preview
+from tests.browser import chromium
+from tests.conftest import POLICY, item
+
+NOTICE = item("title: 关于秋季防火的通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-01", "第一段：注意防火。")
+SECRET = item("title: 内部会议纪要CANARYTITLE\ncatalogue: other/notices\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "CANARYBODY")
+
+
+@contextmanager
+def running(site: Path, search: bool = False) -> Iterator[Preview]:
+    said: list[str] = []
+    preview = Preview(site, port=0, say=said.append, search=search)
+    preview.start()
+    preview.said = said  # type: ignore[attr-defined]
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def get(preview: Preview, path: str, host: str | None = None) -> tuple[int, str]:
+    """GET a path as sent (no client-side normalisation of ``..``)."""
+    address = preview.server.server_address
+    conn = http.client.HTTPConnection(str(address[0]), int(address[1]), timeout=10)
+    conn.putrequest("GET", path, skip_host=True)
+    conn.putheader("Host", host or f"127.0.0.1:{address[1]}")
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", errors="replace")
+    conn.close()
+    return response.status, body
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+class Events:
+    """A real EventSource client: counts the reload events the server sends."""
+
+    def __init__(self, preview: Preview) -> None:
+        address = preview.server.server_address
+        self.conn = http.client.HTTPConnection(str(address[0]), int(address[1]), timeout=30)
+        self.conn.request("GET", f"/__gongkai/events?v={preview.signal.version}", headers={"Host": f"127.0.0.1:{address[1]}"})
+        self.response = self.conn.getresponse()
+        self.reloads: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").strip()
+                if line.startswith("data: "):
+                    self.reloads.append(line[6:])
+        except (OSError, ValueError):
+            pass
+
+
+def settle(preview: Preview) -> None:
+    """Wait until the rebuild loop has nothing left to do."""
+    time.sleep(0.3)
+    wait_until(lambda: not preview.collector.event.is_set() and not preview.collector.paths)
+    time.sleep(0.2)
+
+
+def problems(preview: Preview) -> dict[str, Any]:
+    return json.loads(get(preview, "/__gongkai/problems.json")[1])  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path]) -> Path:
+    return make_site({
+        "content/notices/fire.md": NOTICE,
+        "content/policy/rules.md": POLICY,
+        "content/notices/secret.md": SECRET,
+    })
+
+
+def test_edits_the_way_editors_save(site: Path) -> None:
+    page = "/items/fire.html"
+    with running(site) as preview:
+        status, body = get(preview, page)
+        assert status == 200 and "注意防火" in body and "/__gongkai/live.js" in body
+        # The script is added when the page is sent, never written into the output.
+        assert "__gongkai" not in (preview.out / "items/fire.html").read_text(encoding="utf-8")
+        events = Events(preview)
+        path = site / "content/notices/fire.md"
+
+        # 1. Write in place.
+        path.write_text(NOTICE.replace("注意防火", "注意用火安全"), encoding="utf-8")
+        wait_until(lambda: "注意用火安全" in get(preview, page)[1])
+        settle(preview)
+        assert len(events.reloads) == 1
+
+        # 2. vim: a backup by rename, the new file written, the backup deleted (plus its 4913 probe).
+        (site / "content/notices/4913").write_text("", encoding="utf-8")
+        (site / "content/notices/4913").unlink()
+        os.replace(path, site / "content/notices/fire.md~")
+        path.write_text(NOTICE.replace("注意防火", "严禁野外用火"), encoding="utf-8")
+        (site / "content/notices/fire.md~").unlink()
+        wait_until(lambda: "严禁野外用火" in get(preview, page)[1])
+        settle(preview)
+        assert len(events.reloads) == 2
+
+        # 3. VS Code / gedit: a temporary file renamed over the original.
+        temp = site / "content/notices/.goutputstream-ABC123"
+        temp.write_text(NOTICE.replace("注意防火", "进山不带火种"), encoding="utf-8")
+        os.replace(temp, path)
+        wait_until(lambda: "进山不带火种" in get(preview, page)[1])
+        settle(preview)
+        assert len(events.reloads) == 3
+
+        # 4. Saving without a change and reading every file (as a build does) rebuild nothing.
+        path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        for file in (site / "content").rglob("*"):
+            if file.is_file():
+                file.read_bytes()
+        settle(preview)
+        assert len(events.reloads) == 3
+
+        # The list page follows the title.
+        path.write_text(NOTICE.replace("关于秋季防火的通知", "关于冬季防火的通知"), encoding="utf-8")
+        wait_until(lambda: "关于冬季防火的通知" in get(preview, "/other/notices/index.html")[1])
+
+
+def test_add_move_recatalogue_delete(site: Path) -> None:
+    with running(site) as preview:
+        new = site / "content/notices/water.md"
+        new.write_text(item("title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-05"), encoding="utf-8")
+        wait_until(lambda: get(preview, "/items/water.html")[0] == 200)
+        assert "停水通知" in get(preview, "/other/notices/index.html")[1]
+        # Moved to another folder: the URL stays (it comes from the file name).
+        (site / "content/archive").mkdir()
+        os.replace(new, site / "content/archive/water.md")
+        settle(preview)
+        assert get(preview, "/items/water.html")[0] == 200
+        # Re-catalogued: it leaves one list and joins another.
+        moved = site / "content/archive/water.md"
+        moved.write_text(moved.read_text(encoding="utf-8").replace("other/notices", "statutory/plans"), encoding="utf-8")
+        wait_until(lambda: "停水通知" in get(preview, "/statutory/plans/index.html")[1])
+        assert "停水通知" not in get(preview, "/other/notices/index.html")[1]
+        # Deleted: the page and its entry in the catalogue export go.
+        moved.unlink()
+        wait_until(lambda: get(preview, "/items/water.html")[0] == 404)
+        assert "停水通知" not in get(preview, "/catalogue.json")[1]
+
+
+def test_errors_overlay_and_recovery(site: Path) -> None:
+    with running(site) as preview:
+        path = site / "content/notices/fire.md"
+        path.write_text(NOTICE.replace("published: 2026-10-01", "published: 2026-10-01\n发布日期: 2026/10/02"), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["errors"] and d)
+        messages = [f"{p['file']}:{p['line']}" for p in data["problems"] if p["level"] == "错误"]
+        assert messages == ["notices/fire.md:6"]
+        assert data["problems"][0]["level"] == "错误" and "是同一个字段" in data["problems"][0]["message"]
+        # The last good build is still served.
+        assert "注意防火" in get(preview, "/items/fire.html")[1]
+        # A second broken file: every problem is listed at once.
+        (site / "content/policy/rules.md").write_text(POLICY.replace("disclosure: 主动公开", "disclosure: 公开"), encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 2)
+        path.write_text(NOTICE, encoding="utf-8")
+        (site / "content/policy/rules.md").write_text(POLICY, encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 0)
+        assert "注意防火" in get(preview, "/items/fire.html")[1]
+
+
+def test_withheld_items_never_reach_the_browser(site: Path) -> None:
+    with running(site) as preview:
+        secret = site / "content/notices/secret.md"
+        # A mistake in a withheld item is only in the terminal: not its path, not its content.
+        secret.write_text(SECRET.replace("exempt_reason: internal-affairs", "exempt_reason: CANARYREASON"), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["hidden"] and d)
+        assert data["errors"] == 0 and "secret" not in json.dumps(data) and "CANARY" not in json.dumps(data)
+        assert any("secret.md" in line for line in preview.said)  # type: ignore[attr-defined]
+        # A public item linking to it: the message names no withheld path in the browser.
+        fire = site / "content/notices/fire.md"
+        fire.write_text(NOTICE + "\n见[纪要](secret.md)。\n", encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["errors"] and d)
+        assert "secret.md" not in json.dumps(data, ensure_ascii=False) and "某个非公开条目" in json.dumps(data, ensure_ascii=False)
+        fire.write_text(NOTICE, encoding="utf-8")
+        secret.write_text(SECRET, encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 0 and not problems(preview)["hidden"])
+        # Withdrawing a public item removes it from every response at once.
+        fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+        wait_until(lambda: get(preview, "/items/fire.html")[0] == 404)
+        for page in ("/index.html", "/other/notices/index.html", "/catalogue.json", "/feed.xml", "/sitemap.xml"):
+            assert "秋季防火" not in get(preview, page)[1], page
+        for file in preview.out.rglob("*"):
+            if file.is_file():
+                assert b"CANARY" not in file.read_bytes() and "秋季防火".encode() not in file.read_bytes()
+
+
+def test_hardening(site: Path) -> None:
+    with running(site) as preview:
+        os.symlink("/etc", preview.out / "etc-link")
+        (preview.out / ".secret").write_text("x", encoding="utf-8")
+        probes = (
+            "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%252e%252e/etc/passwd",
+            "//etc/passwd", "/etc-link/passwd", "/.secret", "/items/", "/assets/", "/items\\..\\index.html", "/index.html%00",
+        )
+        for probe in probes:
+            status, body = get(preview, probe)
+            assert status == 404 and "root:" not in body, probe
+        assert get(preview, "/")[0] == 200
+        assert get(preview, "/", host="evil.example")[0] == 403
+        assert get(preview, "/", host=f"attacker.example:{preview.server.server_address[1]}")[0] == 403
+        assert get(preview, "/", host=f"localhost:{preview.server.server_address[1]}")[0] == 200
+
+
+def test_background_search_index(site: Path) -> None:
+    with running(site, search=True) as preview:
+        wait_until(lambda: (preview.out / "pagefind/pagefind-entry.json").is_file(), timeout=60)
+        entry = json.loads((preview.out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sum(lang["page_count"] for lang in entry["languages"].values()) == 2
+
+
+def test_theme_edit_rebuilds_everything(site: Path) -> None:
+    with running(site) as preview:
+        templates = site / "themes/default/templates"
+        templates.mkdir(parents=True)
+        source = Path(__file__).resolve().parent.parent / "themes/default/templates/item.html"
+        (templates / "item.html").write_text(source.read_text(encoding="utf-8").replace("</article>", "<p>本镇主题</p></article>"), encoding="utf-8")
+        wait_until(lambda: "本镇主题" in get(preview, "/items/fire.html")[1])
+        assert "本镇主题" in get(preview, "/items/rules-2024.html")[1]
+
+
+def test_browser_keeps_scroll_and_shows_the_overlay(make_site: Callable[..., Path]) -> None:
+    long_body = "\n\n".join(f"第{n}段：防火宣传内容。" for n in range(200))
+    site = make_site({"content/notices/fire.md": item("title: 防火通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-01", long_body)})
+    path = site / "content/notices/fire.md"
+    with running(site) as preview, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1000, "height": 700})  # type: ignore[attr-defined]
+        page.goto(preview.url + "items/fire.html")
+        page.evaluate("window.scrollTo(0, 2500)")
+        path.write_text(path.read_text(encoding="utf-8").replace("第199段", "第一九九段"), encoding="utf-8")
+        page.wait_for_function("document.body.textContent.includes('第一九九段')", timeout=10000)
+        page.wait_for_function("Math.abs(window.scrollY - 2500) < 50", timeout=5000)
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 主动公开", "disclosure: 公布"), encoding="utf-8")
+        overlay = page.locator("#gongkai-overlay")
+        overlay.wait_for(state="visible", timeout=10000)
+        text = overlay.inner_text()
+        assert "notices/fire.md:4" in text and "不认识的值“公布”" in text
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 公布", "disclosure: 主动公开"), encoding="utf-8")
+        overlay.wait_for(state="detached", timeout=10000)
+
+
+def test_command_line_ctrl_c(site: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    line = ""
+    deadline = time.monotonic() + 30
+    while "预览网址" not in line and time.monotonic() < deadline:
+        line = process.stdout.readline()
+    assert "http://127.0.0.1:" in line
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=20)[0]
+    assert process.returncode == 0 and "已停止" in rest and "Traceback" not in rest
