@@ -71,8 +71,12 @@ def records(site: Site) -> list[dict[str, Any]]:
 
 def catalogue_json(site: Site, rows: list[dict[str, Any]]) -> Output:
     """``catalogue.json``: the site and its public items."""
-    data = {"site": site.config.name, "count": len(rows), "items": rows}
-    return Output("catalogue.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    # One item per line: readable, diff-friendly, and written by json's C encoder (indent= would
+    # fall back to the pure-Python one, 10x slower at 10,000 items).
+    head = json.dumps({"site": site.config.name, "count": len(rows)}, ensure_ascii=False)[:-1]
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    text = f'{head}, "items": [\n{lines}\n]}}\n' if rows else f'{head}, "items": []}}\n'
+    return Output("catalogue.json", text.encode("utf-8"))
 
 
 def catalogue_csv(rows: list[dict[str, Any]]) -> Output:

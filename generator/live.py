@@ -192,10 +192,12 @@ class LiveSite:
         if previous is not None and previous.digest == file_digest(data):
             return previous
         loaded = load_item(rel, data, self.settings, self.files)
+        problems = loaded.problems
         if loaded.item is not None and loaded.item.is_public:
-            loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, self.settings.config)))
+            problems += tuple(check_item(loaded.item, self.settings.config))
             self.ever_public.add(rel)
-        return loaded
+        # Redacted once here rather than on every rebuild.
+        return dataclasses.replace(loaded, problems=tuple(dataclasses.replace(p, message=redact(p.message)) for p in problems))
 
     def _load_all(self, rels: tuple[str, ...], verify: bool = True) -> dict[str, Loaded]:
         """Every item; ``verify`` reads each file to see whether it changed, otherwise only files
@@ -268,7 +270,10 @@ class LiveSite:
 
     def _partial(self, rels: set[str]) -> Update:
         before = self.good
-        self.files = discover(self.content)
+        assert self.files is not None
+        known = set(self.files.items) | self.files.others
+        if not all(rel in known and (self.content / rel).is_file() for rel in rels):
+            self.files = discover(self.content)  # a file came or went
         for rel in rels:
             self.loaded.pop(rel, None)  # a new, changed or removed file: read it again
         self.loaded = self._load_all(self.files.items, verify=False)
@@ -302,16 +307,19 @@ class LiveSite:
         if not partial or before is None or self.good_nav != _nav_shape(renderer):
             jobs = all_jobs
         else:
-            jobs = self._affected(renderer, before, self.pending_keys, self.pending_paths) + self.pending_jobs
+            jobs = self._affected(all_jobs, before, self.pending_keys, self.pending_paths) + self.pending_jobs
         with self.lock:
             written = self._render(jobs)
             wanted = set(all_jobs)
             deleted = self._remove([path for job, path in self.outputs.items() if job not in wanted])
             self.outputs = {job: path for job, path in self.outputs.items() if job in wanted}
             written += self._files(site)
-            written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
-            if before is not None and {e.key for e in before.items} - set(site.by_key):
-                # An item left the site: its words must leave the search index now, not after re-indexing.
+            gone = before is not None and bool({e.key for e in before.items} - set(site.by_key))
+            if not partial or gone:
+                # An item that left the site leaves the exports now; other changes wait for settle().
+                written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
+            if gone:
+                # … and its words leave the search index now, not after re-indexing.
                 shutil.rmtree(self.out / "pagefind", ignore_errors=True)
         self.good, self.good_nav = site, _nav_shape(renderer)
         self.pending_keys, self.pending_paths, self.pending_jobs = set(), set(), []
@@ -325,11 +333,11 @@ class LiveSite:
             site = self.assembly.site
             check = CheckInput(site, tuple(t for t in self._attachment_extracts(site) if t is not None), dt.date.today(), self.previous_index, self.annual)
             self.site_problems = run_checks(check)
-        problems = self.setting_problems + self.annual_problems
+        others = self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
+        problems = [dataclasses.replace(p, message=redact(p.message)) for p in others]
         for loaded in self.loaded.values():
-            problems += loaded.problems
-        problems += self.assembly.problems + self.site_problems
-        self.problems = sort_problems([dataclasses.replace(p, message=redact(p.message)) for p in problems])
+            problems += loaded.problems  # redacted when loaded
+        self.problems = sort_problems(problems)
 
     def _attachment_extracts(self, site: Site) -> list[Extracted | None]:
         found: list[Extracted | None] = []
@@ -365,9 +373,10 @@ class LiveSite:
         related = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes)
         return jobs + [("item", key) for key in related if key]
 
-    def _affected(self, new: Renderer, before: Site, keys: set[str], paths: set[str]) -> list[Job]:
+    def _affected(self, all_jobs: list[Job], before: Site, keys: set[str], paths: set[str]) -> list[Job]:
         """The pages an edit of items ``keys`` (before) or files ``paths`` (now) may change."""
-        site = new.site
+        assert self.assembly is not None
+        site = self.assembly.site
         now = {e.key for e in site.items if e.item.path in paths or any(a.file in paths for a in e.item.attachments)}
         leaves: set[str] = set()
         related: set[str] = set()
@@ -379,7 +388,7 @@ class LiveSite:
                     related |= {k for k in (key, *entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes) if k}
         fixed = {"home", "section", "policies"}
         return [
-            job for job in new.jobs()
+            job for job in all_jobs
             if job[0] in fixed or (job[0] == "leaf" and job[1] in leaves) or (job[0] == "item" and job[1] in related) or job not in self.outputs
         ]
 
