@@ -256,9 +256,10 @@ class LiveSite:
             self.loaded[rel] = loaded
             jobs += self._showing(entry)
         self.renderer = self.renderer.for_site(self.assembly.site)
-        self._collect_problems(run_site_rules=False)
         self.pending_jobs += jobs
-        if has_errors(self.problems):
+        # Whether anything blocks writing; the full, sorted list is made after the pages are out.
+        if self._any_errors():
+            self._collect_problems(run_site_rules=False)
             return Update("fast", self.problems, (), ())
         with self.lock:
             written = self._render(self.pending_jobs)
@@ -326,6 +327,11 @@ class LiveSite:
         return Update(kind, self.problems, tuple(written), tuple(deleted))
 
     # ---- helpers ---------------------------------------------------------------------------
+
+    def _any_errors(self) -> bool:
+        assert self.assembly is not None
+        others = self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
+        return has_errors(others) or any(has_errors(loaded.problems) for loaded in self.loaded.values())
 
     def _collect_problems(self, run_site_rules: bool) -> None:
         assert self.assembly is not None

@@ -132,6 +132,14 @@ class Preview:
     def start(self) -> None:
         """Bind, build once, then serve and watch in background threads."""
         self.out = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
+        self.stopping = threading.Event()
+        self.collector = _Collector()
+        self.observer = Observer()
+        self.watched: set[Path] = set()
+        self.search_thread: threading.Thread | None = None
+        self.search_again = False
+        self.pending_settle = True
+        self.threads: list[threading.Thread] = []
         self.server = _Server((self.host, self.port), _Handler)
         self.server.preview = self
         port = self.server.server_address[1]
@@ -141,33 +149,29 @@ class Preview:
         self.live = LiveSite(self.site_dir, self.out, base_url=self.url)
         started = time.perf_counter()
         self._report(self.live.full(), time.perf_counter() - started)
-        self.stopping = threading.Event()
-        self.collector = _Collector()
-        self.observer = Observer()
-        self.watched: set[Path] = set()
         # The site folder itself only for a themes/ folder that appears later (not recursively:
         # build/ and .git/ would only add noise).
         self.observer.schedule(self.collector, str(self.site_dir), recursive=False)
         self._watch_folders()
         self.observer.start()
-        self.search_thread: threading.Thread | None = None
-        self.search_again = False
         self.threads = [
             threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True, name="gongkai-http"),
             threading.Thread(target=self._loop, daemon=True, name="gongkai-rebuild"),
         ]
         for thread in self.threads:
             thread.start()
-        self.pending_settle = True
 
     def stop(self) -> None:
-        """Stop every thread and remove the private output folder."""
+        """Stop every thread and remove the private output folder (also after a start cut short)."""
         self.stopping.set()
         self.signal.close()
-        self.observer.stop()
-        self.observer.join(timeout=5)
-        self.server.shutdown()
-        self.server.server_close()
+        if self.observer.is_alive():
+            self.observer.stop()
+            self.observer.join(timeout=5)
+        if self.threads:
+            self.server.shutdown()
+        if hasattr(self, "server"):
+            self.server.server_close()
         for thread in self.threads:
             thread.join(timeout=5)
         if self.search_thread is not None:
@@ -409,13 +413,15 @@ def _inject(html: bytes, version: int) -> bytes:
 def serve(site_dir: Path, host: str, port: int, say: Callable[[str], None] = print) -> None:
     """Run the preview until Ctrl-C."""
     preview = Preview(site_dir, host, port, say)
-    preview.start()
-    say(f"预览网址：{preview.url}  （只在本机可访问；按 Ctrl-C 停止）")
     try:
+        preview.start()
+        local = host in ("127.0.0.1", "localhost", "::1")
+        say(f"预览网址：{preview.url}  （{'只在本机可访问' if local else '注意：同一网络中的其他电脑也能访问'}；按 Ctrl-C 停止）")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         say("正在停止……")
     finally:
-        preview.stop()
+        if hasattr(preview, "stopping"):
+            preview.stop()
         say("已停止。")

@@ -165,10 +165,17 @@ def test_add_move_recatalogue_delete(site: Path) -> None:
         moved.write_text(moved.read_text(encoding="utf-8").replace("other/notices", "statutory/plans"), encoding="utf-8")
         wait_until(lambda: "停水通知" in get(preview, "/statutory/plans/index.html")[1])
         assert "停水通知" not in get(preview, "/other/notices/index.html")[1]
-        # Deleted: the page and its entry in the catalogue export go.
+        # An attachment replaced by a new version is served new.
+        (site / "content/archive/plan.txt").write_text("第一版停水安排", encoding="utf-8")
+        moved.write_text(moved.read_text(encoding="utf-8").replace("published: 2026-10-05", "published: 2026-10-05\nattachments: [plan.txt]"), encoding="utf-8")
+        wait_until(lambda: "第一版停水安排" in get(preview, "/files/water/plan.txt")[1])
+        (site / "content/archive/plan.txt").write_text("第二版停水安排", encoding="utf-8")
+        wait_until(lambda: "第二版停水安排" in get(preview, "/files/water/plan.txt")[1])
+        # Deleted: the page, its attachment and its entry in the catalogue export go.
         moved.unlink()
         wait_until(lambda: get(preview, "/items/water.html")[0] == 404)
         assert "停水通知" not in get(preview, "/catalogue.json")[1]
+        assert get(preview, "/files/water/plan.txt")[0] == 404
 
 
 def test_errors_overlay_and_recovery(site: Path) -> None:
