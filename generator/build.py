@@ -28,6 +28,7 @@ from .output import Staging, ensure_replaceable
 from .problems import ContentError, Problem, UsageError, error, has_errors, sort_problems
 from .render import render_site
 from .search import build_index
+from .stamp import write_stamp
 from .theme import default_theme_dir, load_theme
 from .workers import fork_map
 
@@ -220,6 +221,8 @@ def build_site(
         if search and site.items:
             report = build_index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
+        warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
+        write_stamp(staging.root, search or not site.items, warnings, len(site.items))
         staging.commit()
     manifest = scan_output(out)
     public, withheld = len(site.items), len(result.items) - len(site.items)

@@ -16,6 +16,7 @@ import typer
 from . import __version__
 from .build import Stage, build_site, check_site
 from .checks import FAMILIES
+from .deploy import deploy as publish
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError
 from .report import write_report
@@ -241,6 +242,34 @@ def serve(
         run_preview(site, host, port, typer.echo)
     except OSError as exc:
         raise _usage(UsageError(f"无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）。端口可能被占用，请换一个：--port 8001。")) from None
+
+
+@app.command()
+def deploy(
+    site: SiteArg = Path("."),
+    to: Annotated[str, typer.Option("--to", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将上传和删除的文件，不改动目标。")] = False,
+    build: Annotated[Optional[Path], typer.Option("--build", help="要发布的网站目录，默认 SITE/build。")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """发布 gongkai build 生成的网站：只上传变化的文件，删除本站以前发布、现在已没有的文件。"""
+    out = _Out(quiet, verbose)
+    if not to:
+        raise _usage(UsageError("请用 --to 写明发布目标，如 --to ftp://qingshan@ftp.example.gov.cn/xxgk/。"))
+    try:
+        result = publish(build if build is not None else site / "build", to, dry_run, out.info)
+    except UsageError as exc:
+        raise _usage(exc) from None
+    except OSError as exc:
+        typer.echo(f"发布中断：{exc}。已上传的文件都是完整的；网络恢复后再次运行同一命令即可完成。", err=True)
+        raise typer.Exit(1) from None
+    if dry_run or verbose:
+        for path in result.plan.uploads:
+            out.info(f"  上传 {path}")
+        for path in result.plan.deletions:
+            out.info(f"  删除 {path}")
+    out.info(result.summary())
 
 
 @app.command()

@@ -1,0 +1,185 @@
+"""``gongkai deploy``: mirror a finished build to a host, and remove what it published before.
+
+A static host keeps every file ever uploaded, so the host carries a manifest of what this site
+published (``.gongkai-manifest.json``: path → SHA-256).  A deploy
+
+1. refuses a build that is not finished, checked and complete (its stamp, see ``stamp``);
+2. uploads only files whose hash differs from the manifest, and refuses to overwrite a file it
+   did not publish (other content of the county host);
+3. first writes a manifest listing everything it may leave behind (changed files as unknown),
+   then uploads new assets, attachments and search chunks, then new pages, then changed pages,
+   then the search entry files and exports — so no page or search result ever points to a
+   missing file — and deletes last;
+4. finally writes the manifest of the new build.
+
+Each file is replaced whole.  Interrupted anywhere, every page on the host is the old or the new
+one, and the next deploy finds the unknown entries and finishes the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import UsageError
+from .stamp import STAMP, Stamp, differences, read_stamp
+from .targets import Target, open_target
+
+MANIFEST = ".gongkai-manifest.json"
+_ENTRY_FILES = frozenset({"pagefind/pagefind-entry.json", "catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a deploy will do, in order."""
+
+    uploads: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    deletions: tuple[str, ...]
+    hashes: dict[str, str]
+    upload_bytes: int
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deploy did (or, with ``dry_run``, would do)."""
+
+    target: str
+    plan: Plan
+    seconds: float
+    dry_run: bool
+
+    def summary(self) -> str:
+        """One line for the clerk."""
+        verb = "将上传" if self.dry_run else "已上传"
+        plan = self.plan
+        return (
+            f"{verb} {len(plan.uploads)} 个文件（{plan.upload_bytes / 1024 / 1024:.1f} MB），未变 {len(plan.unchanged)} 个，"
+            f"{'将删除' if self.dry_run else '删除'} {len(plan.deletions)} 个，用时 {self.seconds:.1f} 秒。目标：{self.target}"
+        )
+
+
+def checked_build(build_dir: Path) -> Stamp:
+    """The stamp of a build that may be published; ``UsageError`` (in Chinese) otherwise."""
+    if not build_dir.is_dir():
+        raise UsageError(f"没有找到生成的网站 {build_dir}。请先运行 gongkai build。")
+    stamp = read_stamp(build_dir)
+    if stamp is None:
+        raise UsageError(f"{build_dir} 不是一次完整、成功的 gongkai build 的结果（缺少 {STAMP}）。请重新运行 gongkai build，成功后再发布。")
+    if stamp.errors:
+        raise UsageError(f"{build_dir} 是带着 {stamp.errors} 个错误生成的，不能发布。请改正后重新生成。")
+    if not stamp.search:
+        raise UsageError(f"{build_dir} 是用 --no-search 生成的，没有搜索索引，不能发布。请运行 gongkai build（不加 --no-search）。")
+    changed = differences(build_dir, stamp)
+    if changed:
+        listed = "；".join(changed[:5]) + ("……" if len(changed) > 5 else "")
+        raise UsageError(f"{build_dir} 在生成后被改动或不完整（{listed}），不能发布。请重新运行 gongkai build。")
+    return stamp
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
+    """The upload order that keeps every page on the host whole and its links working.
+
+    0. new files nothing links to yet: assets, attachments, search chunks and fragments;
+    1. new pages (only the new pages and lists below link to them);
+    2. changed pages;
+    3. the search entry files and exports, which switch searches to the new pages last.
+    Deletions come after all of these.
+    """
+    if path.endswith(".html"):
+        return (1 if path not in published else 2, path)
+    if path in _ENTRY_FILES or (path.startswith("pagefind/") and "/" not in path[len("pagefind/") :]):
+        return (3, path)
+    return (0, path)
+
+
+def read_manifest(target: Target) -> dict[str, str | None]:
+    """What this site published on the host (None: uploaded by a deploy that was cut short)."""
+    raw = target.read(MANIFEST)
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        files = data["files"]
+        if data.get("generator") != "gongkai" or not isinstance(files, dict):
+            raise ValueError
+        return {str(k): (str(v) if v is not None else None) for k, v in files.items()}
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise UsageError(f"目标上的 {MANIFEST} 无法读取或不是 gongkai 写的。为免误删他人文件，已停止；请人工检查目标目录。") from None
+
+
+def _manifest(files: dict[str, str | None]) -> bytes:
+    return (json.dumps({"generator": "gongkai", "files": dict(sorted(files.items()))}, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+
+
+def make_plan(build_dir: Path, stamp: Stamp, published: dict[str, str | None]) -> Plan:
+    """Compare the build with the host's manifest."""
+    hashes = {path: _hash((build_dir / path).read_bytes()) for path in stamp.files}
+    uploads = sorted((p for p in hashes if published.get(p) != hashes[p]), key=lambda p: _order(p, published))
+    unchanged = tuple(sorted(p for p in hashes if published.get(p) == hashes[p]))
+    deletions = tuple(sorted(p for p in published if p not in hashes))
+    size = sum(stamp.files[p] for p in uploads)
+    return Plan(tuple(uploads), unchanged, deletions, hashes, size)
+
+
+def foreign_files(target: Target, plan: Plan, published: dict[str, str | None]) -> list[str]:
+    """Files on the host in the way of a new file that this site never published."""
+    listed: dict[str, set[str] | None] = {}
+    found: list[str] = []
+    for path in plan.uploads:
+        if path in published:
+            continue
+        folder, name = posixpath.split(path)
+        if folder not in listed:
+            listed[folder] = target.names(folder)
+        names = listed[folder]
+        if names is not None and name in names:
+            found.append(path)
+    return found
+
+
+def deploy(
+    build_dir: Path,
+    to: str,
+    dry_run: bool = False,
+    say: Callable[[str], None] = lambda _: None,
+    target: Target | None = None,
+) -> DeployResult:
+    """Publish ``build_dir`` to ``to`` (see ``targets.open_target``)."""
+    start = time.perf_counter()
+    stamp = checked_build(build_dir)
+    target = target if target is not None else open_target(to)
+    try:
+        published = read_manifest(target)
+        plan = make_plan(build_dir, stamp, published)
+        foreign = foreign_files(target, plan, published)
+        if foreign:
+            listed = "、".join(foreign[:5]) + ("……" if len(foreign) > 5 else "")
+            raise UsageError(f"目标上已有 {len(foreign)} 个同名文件不是本站发布的（{listed}）。为免覆盖他人的文件，已停止。请换一个目标目录，或请管理员确认后删除这些文件。")
+        if dry_run:
+            return DeployResult(target.name, plan, time.perf_counter() - start, True)
+        # Everything this deploy may leave on the host is ours from now on; what it replaces is unknown until done.
+        pending: dict[str, str | None] = {p: (plan.hashes[p] if p in plan.unchanged else None) for p in plan.hashes}
+        pending.update({p: published[p] for p in plan.deletions})
+        target.put(MANIFEST, _manifest(pending))
+        for n, path in enumerate(plan.uploads, 1):
+            # A new file nothing links to yet may be written in place; replacing one is done whole.
+            fresh = path not in published and not path.endswith(".html")
+            target.put(path, (build_dir / path).read_bytes(), atomic=not fresh)
+            if n % 1000 == 0:
+                say(f"  已上传 {n}/{len(plan.uploads)} 个文件……")
+        for path in plan.deletions:
+            target.delete(path)
+        target.put(MANIFEST, _manifest(dict(plan.hashes)))
+    finally:
+        target.close()
+    return DeployResult(target.name, plan, time.perf_counter() - start, False)

@@ -1,0 +1,252 @@
+"""``gongkai deploy`` against real servers on 127.0.0.1: a folder, pyftpdlib's FTP server and
+OpenSSH's sshd (SFTP).  The host is listed and downloaded through the protocol itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import build_site
+from generator.deploy import MANIFEST, deploy
+from generator.stamp import STAMP
+from generator.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, Target, open_target
+from tests.conftest import REPO, item
+from tests.test_leak import _decoded, _strings, output_texts
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import generate  # noqa: E402
+
+NOTICE = item("title: 秋季防火通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-01\nattachments: [fire.txt]", "进山不带火种。")
+CHANGING = item("title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-02", "十月三日停水。")
+WITHDRAWN = item("title: 道路施工公告WDCANARY\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-03\nattachments: [road.txt]", "施工路段WDBODY。")
+UNRELATED = {"portal.html": b"<p>county portal</p>", "other/keep.txt": b"not ours"}
+
+
+def _site(make_site: Callable[..., Path]) -> Path:
+    return make_site({
+        "content/notices/fire.md": NOTICE,
+        "content/notices/fire.txt": "防火须知",
+        "content/notices/water.md": CHANGING,
+        "content/notices/road.md": WITHDRAWN,
+        "content/notices/road.txt": "施工附件WDATTACH",
+    })
+
+
+def download(target: Target, folder: str = "") -> dict[str, bytes]:
+    """Every file on the host, listed and fetched through the target's protocol."""
+    found: dict[str, bytes] = {}
+    for name in sorted(target.names(folder) or ()):
+        path = f"{folder}/{name}" if folder else name
+        if target.names(path) is not None:
+            found.update(download(target, path))
+        else:
+            data = target.read(path)
+            assert data is not None, path
+            found[path] = data
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def ftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """pyftpdlib on 127.0.0.1 with one account; yields the --to URL and the folder it serves."""
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.servers import FTPServer
+
+    home = tmp_path / "ftp-home"
+    (home / "xxgk").mkdir(parents=True)
+    authorizer = DummyAuthorizer()
+    authorizer.add_user("clerk", "s3cret-pw", str(home), perm="elradfmwMT")
+    handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "banner": "test", "encoding": "utf-8"})
+    server = FTPServer(("127.0.0.1", 0), handler)
+    port = server.socket.getsockname()[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.05}, daemon=True)
+    thread.start()
+    monkeypatch.setenv(PASSWORD_VAR, "s3cret-pw")
+    try:
+        yield f"ftp://clerk@127.0.0.1:{port}/xxgk", home / "xxgk"
+    finally:
+        server.close_all()
+
+
+@pytest.fixture
+def sftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """OpenSSH's sshd on 127.0.0.1 (key login, internal-sftp); yields the --to URL and its folder."""
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(sshd).exists() or os.geteuid() != 0:
+        if os.environ.get("CI") or os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("OpenSSH sshd (Debian openssh-server) is required here and must run as root")
+        pytest.skip("sshd is not installed (.ci/run installs openssh-server)")
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("host", "client"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
+    (keys / "authorized_keys").write_bytes((keys / "client.pub").read_bytes())
+    os.chmod(keys / "authorized_keys", 0o600)
+    port = _free_port()
+    (keys / "known_hosts").write_text(f"[127.0.0.1]:{port} {(keys / 'host.pub').read_text().split(' ', 2)[0]} {(keys / 'host.pub').read_text().split(' ', 2)[1]}\n")
+    config = keys / "sshd_config"
+    config.write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\nAuthorizedKeysFile {keys / 'authorized_keys'}\n"
+        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\n"
+        "UsePAM no\nPidFile none\nSubsystem sftp internal-sftp\n"
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)
+    process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    home = tmp_path / "sftp-home"
+    home.mkdir()
+    monkeypatch.setenv(KEY_VAR, str(keys / "client"))
+    monkeypatch.setenv(KNOWN_HOSTS_VAR, str(keys / "known_hosts"))
+    monkeypatch.delenv(PASSWORD_VAR, raising=False)
+    try:
+        yield f"sftp://root@127.0.0.1:{port}{home}", home
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(params=["folder", "ftp", "sftp"])
+def host(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
+    if request.param == "folder":
+        folder = tmp_path / "mounted-share"
+        folder.mkdir()
+        return str(folder), folder
+    return request.getfixturevalue(f"{request.param}_host")  # type: ignore[no-any-return]
+
+
+def test_mirror_withdraw_and_change(host: tuple[str, Path], make_site: Callable[..., Path]) -> None:
+    to, folder = host
+    for rel, data in UNRELATED.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    unrelated_stat = {rel: (folder / rel).stat().st_mtime_ns for rel in UNRELATED}
+    site = _site(make_site)
+    build_site(site)
+    first = deploy(site / "build", to)
+    built = {p.relative_to(site / "build").as_posix(): p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    assert set(first.plan.uploads) == set(built) - {STAMP} and not first.plan.deletions
+
+    # Withdraw one item, change another, deploy again.
+    (site / "content/notices/road.md").write_text(WITHDRAWN.replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+    (site / "content/notices/water.md").write_text(CHANGING.replace("十月三日停水", "十月五日停水"), encoding="utf-8")
+    build_site(site)
+    second = deploy(site / "build", to)
+    target = open_target(to)
+    try:
+        hosted = download(target)
+    finally:
+        target.close()
+    new = {p.relative_to(site / "build").as_posix(): p.read_bytes() for p in (site / "build").rglob("*") if p.is_file() and p.name != STAMP}
+    # The host holds exactly the new build, its manifest and the files that were there before.
+    assert set(hosted) == set(new) | set(UNRELATED) | {MANIFEST}
+    assert all(hosted[p] == data for p, data in new.items())
+    assert all(hosted[rel] == data for rel, data in UNRELATED.items())
+    assert all((folder / rel).stat().st_mtime_ns == unrelated_stat[rel] for rel in UNRELATED)
+    manifest = json.loads(hosted[MANIFEST])["files"]
+    assert set(manifest) == set(new) and None not in manifest.values()
+    # The withdrawn item is gone everywhere: pages, attachment, exports, every search file.
+    assert "items/road.html" in second.plan.deletions and "files/road/road.txt" in second.plan.deletions
+    local = folder.parent / "downloaded"
+    for rel, data in hosted.items():
+        (local / rel).parent.mkdir(parents=True, exist_ok=True)
+        (local / rel).write_bytes(data)
+    for rel, text in output_texts(local).items():
+        for canary in ("WDCANARY", "WDBODY", "WDATTACH", "道路施工"):
+            assert canary not in text, (rel, canary)
+    for path in (local / "pagefind").rglob("*"):
+        if path.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"):
+            assert not any("WD" in s or "道路施工" in s for s in _strings(_decoded(path))), path
+    # The changed page is new; unchanged pages were not uploaded again.
+    assert "十月五日停水" in hosted["items/water.html"].decode("utf-8")
+    assert "items/water.html" in second.plan.uploads
+    assert "items/fire.html" not in second.plan.uploads and "files/fire/fire.txt" in second.plan.unchanged
+    # A third deploy of the same build changes nothing.
+    third = deploy(site / "build", to)
+    assert not third.plan.uploads and not third.plan.deletions
+
+
+def test_refusals(make_site: Callable[..., Path], tmp_path: Path, gongkai: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(make_site)
+    share = tmp_path / "share"
+    share.mkdir()
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "请先运行 gongkai build" in output
+    build_site(site, search=False)
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "--no-search" in output
+    build_site(site)
+    (site / "build/items/fire.html").write_text("tampered", encoding="utf-8")
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "被改动或不完整" in output and "items/fire.html" in output
+    build_site(site)  # the no-change path notices the tampered output and rebuilds
+    (share / "index.html").write_text("the county's own page", encoding="utf-8")
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "不是本站发布的" in output and "index.html" in output
+    assert (share / "index.html").read_text(encoding="utf-8") == "the county's own page" and not (share / MANIFEST).exists()
+    (share / "index.html").unlink()
+    code, output = gongkai("deploy", str(site), "--to", "ftp://clerk:pw@127.0.0.1/xxgk")
+    assert code == 2 and "不要把密码写在 --to 里" in output
+    monkeypatch.delenv(PASSWORD_VAR, raising=False)
+    code, output = gongkai("deploy", str(site), "--to", "ftp://clerk@127.0.0.1/xxgk")
+    assert code == 2 and PASSWORD_VAR in output
+    code, output = gongkai("deploy", str(site), "--to", str(share), "--dry-run")
+    assert code == 0 and "将上传" in output and "  上传 items/fire.html" in output and list(share.iterdir()) == []
+
+
+def test_killed_deploy_is_finished_by_the_next(ftp_host: tuple[str, Path], tmp_path: Path) -> None:
+    to, folder = ftp_host
+    site = generate(tmp_path / "site", 300)
+    build_site(site)
+    old = {p.relative_to(site / "build").as_posix(): p.read_bytes() for p in (site / "build").rglob("*.html")}
+    deploy(site / "build", to)
+    # A new site name changes every page; the deploy is killed while it replaces them.
+    settings = site / "content/_site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("基准镇人民政府", "基准镇人民政府（新）"), encoding="utf-8")
+    build_site(site)
+    new = {p.relative_to(site / "build").as_posix(): p.read_bytes() for p in (site / "build").rglob("*.html")}
+    env = {**os.environ, PASSWORD_VAR: "s3cret-pw"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "deploy", str(site), "--to", to, "-q"], env=env)
+    deadline = time.monotonic() + 60
+    replaced = 0
+    while time.monotonic() < deadline and replaced < 50:
+        replaced = sum(1 for rel, data in new.items() if (folder / rel).is_file() and (folder / rel).read_bytes() == data and old.get(rel) != data)
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert None in manifest.values(), "the deploy finished before it could be interrupted"
+    # Every page on the host is whole: the old version or the new one, never a mix or a fragment.
+    for rel in new:
+        data = (folder / rel).read_bytes() if (folder / rel).is_file() else None
+        assert data in (old.get(rel), new[rel]), rel
+    assert 50 <= sum((folder / rel).read_bytes() == new[rel] for rel in new) < len(new)
+    # The next run finishes the work.
+    result = deploy(site / "build", to)
+    assert result.plan.uploads
+    for rel, data in new.items():
+        assert (folder / rel).read_bytes() == data, rel
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".gongkai-upload")]
+    assert None not in json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"].values()
