@@ -21,6 +21,7 @@ from .checks import CheckInput, check_item, redact, run_checks, warm_up
 from .discover import SiteFiles, discover
 from .exports import exports
 from .extract import Extracted, extract
+from .gitdates import commit_dates, head
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
 from .model import Item
@@ -183,7 +184,8 @@ def build_site(
     scan = _Timer(progress)
     files = _discover(site_dir, base_url)
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
-    extra = f"{base_url}\n{out.resolve()}\nsearch={search}"
+    # A new commit may change a 最后更新 date even when no file changed.
+    extra = f"{base_url}\n{out.resolve()}\nsearch={search}\ncommit={head(site_dir)}"
     last = load_last_build(site_dir)
     read = sorted(files.others | files.control)
     if could_be_current(last, out):
@@ -210,7 +212,7 @@ def build_site(
     sources = {copy.source: copy.target for copy in site.files}
     attachment_texts = {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip()) for t in result.texts if t.path in sources}
     with Staging(out) as staging:
-        pages = render_site(site, theme, staging.write, attachment_texts)
+        pages = render_site(site, theme, staging.write, attachment_texts, commit_dates(site_dir))
         timer.done("生成", len(pages), "个页面")
         for output in exports(site, pages):
             staging.write(output.path, output.data)

@@ -31,6 +31,7 @@ from .checks import CheckInput, check_item, redact, run_checks, warm_up
 from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
 from .exports import exports
 from .extract import Extracted, extract
+from .gitdates import commit_dates
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .problems import Problem, error, has_errors, sort_problems
 from .render import PAGE_SIZE, Renderer, is_policy
@@ -299,7 +300,7 @@ class LiveSite:
         if self.renderer is None or not partial:
             theme = load_theme(self.site_dir, site.config.theme)
             self.static = theme.static_files()
-            renderer = Renderer(site, theme, texts)
+            renderer = Renderer(site, theme, texts, commit_dates(self.site_dir))
         else:
             renderer = self.renderer.for_site(site, texts)
         self.renderer = renderer

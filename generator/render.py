@@ -76,8 +76,9 @@ def _href(context: Any, target: str) -> str:
 class Renderer:
     """Renders every page of a site with one theme."""
 
-    def __init__(self, site: Site, theme: Theme, attachment_texts: dict[str, str] | None = None) -> None:
+    def __init__(self, site: Site, theme: Theme, attachment_texts: dict[str, str] | None = None, commit_dates: dict[str, dt.date] | None = None) -> None:
         self.attachment_texts = attachment_texts or {}
+        self.commit_dates = commit_dates or {}
         self.env = theme.environment()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
@@ -210,10 +211,19 @@ class Renderer:
             superseded_by=by_key.get(entry.superseded_by),
             supersedes=[by_key[k] for k in entry.supersedes],
             search_kind=search_kind(entry),
+            updated=self.updated(entry),
             attachment_texts=[
                 {"title": a.title, "text": self.attachment_texts[a.path][:ATTACHMENT_TEXT_CHARS]} for a in entry.attachments if self.attachment_texts.get(a.path)
             ],
         )
+
+    def updated(self, entry: PublicItem) -> dt.date | None:
+        """最后更新: the last commit that changed the item's file, never before its 发布日期."""
+        committed = self.commit_dates.get(entry.item.path)
+        published = entry.item.published
+        if committed is None or published is None:
+            return committed or published
+        return max(committed, published)
 
     def policy_page(self, only_valid: bool) -> Output:
         """政策文件库: all policy documents, or those currently valid."""
@@ -229,12 +239,14 @@ class Renderer:
         )
 
 
-def render_site(site: Site, theme: Theme, write: Callable[[str, bytes], None], attachment_texts: dict[str, str] | None = None) -> list[str]:
+def render_site(
+    site: Site, theme: Theme, write: Callable[[str, bytes], None], attachment_texts: dict[str, str] | None = None, commit_dates: dict[str, dt.date] | None = None
+) -> list[str]:
     """Render and write every page on all cores; returns the pages' paths in a deterministic order.
 
     ``attachment_texts`` maps a published attachment's path to its text, indexed for search.
     """
-    renderer = Renderer(site, theme, attachment_texts)
+    renderer = Renderer(site, theme, attachment_texts, commit_dates)
 
     def render_and_write(job: tuple[str, ...]) -> str:
         page = renderer.run(job)

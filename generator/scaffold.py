@@ -19,8 +19,8 @@ def scaffold(directory: Path) -> list[Path]:
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 rel = path.relative_to(root)
-                name = rel.as_posix().replace("dot-gitignore", ".gitignore")
-                target = directory / name
+                # Dotfiles are shipped as dot-…: a package's hidden files are easy to lose.
+                target = directory.joinpath(*("." + part[4:] if part.startswith("dot-") else part for part in rel.parts))
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
                 created.append(target)

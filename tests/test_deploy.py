@@ -25,7 +25,7 @@ from tests.conftest import REPO, item
 from tests.test_leak import _decoded, _strings, output_texts
 
 sys.path.insert(0, str(REPO / "bench"))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 NOTICE = item("title: 秋季防火通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-01\nattachments: [fire.txt]", "进山不带火种。")
 CHANGING = item("title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-02", "十月三日停水。")
@@ -250,3 +250,59 @@ def test_killed_deploy_is_finished_by_the_next(ftp_host: tuple[str, Path], tmp_p
         assert (folder / rel).read_bytes() == data, rel
     assert not [p for p in folder.rglob("*") if p.name.endswith(".gongkai-upload")]
     assert None not in json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"].values()
+
+
+def test_new_site_has_ci_workflows_that_check_build_and_deploy_main(tmp_path: Path, gongkai: Callable[..., tuple[int, str]]) -> None:
+    import yaml
+
+    site = tmp_path / "镇网站"
+    assert gongkai("new", str(site))[0] == 0
+    github = yaml.safe_load((site / ".github/workflows/gongkai.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["site"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert runs.index("gongkai check") < runs.index("gongkai build") < next(n for n, r in enumerate(runs) if r.startswith("gongkai deploy"))
+    deploy_step = next(s for s in steps if s.get("run", "").startswith("gongkai deploy"))
+    assert "refs/heads/main" in deploy_step["if"] and deploy_step["env"]["GONGKAI_DEPLOY_PASSWORD"] == "${{ secrets.GONGKAI_DEPLOY_PASSWORD }}"
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert set(github[True]) == {"push", "pull_request"}  # YAML 1.1 reads the key "on" as true
+    gitlab = yaml.safe_load((site / ".gitlab-ci.yml").read_text(encoding="utf-8"))["gongkai"]
+    assert gitlab["script"][1:3] == ["gongkai check", "gongkai build"] and "CI_DEFAULT_BRANCH" in gitlab["script"][3]
+    assert {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'} in gitlab["rules"]
+    gitee = yaml.safe_load((site / ".workflow/gongkai.yml").read_text(encoding="utf-8"))
+    commands = gitee["stages"][0]["steps"][0]["commands"]
+    assert commands[1:3] == ["gongkai check", "gongkai build"] and "gongkai deploy" in commands[-1]
+    assert "pr" in gitee["triggers"] and "push" in gitee["triggers"]
+    # No credentials in any file the site keeps in git.
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert "s3cret" not in path.read_text(encoding="utf-8", errors="replace")
+    readme = (site / "README.md").read_text(encoding="utf-8")
+    assert "git push" in readme and "CI 显示红叉" in readme and "密码不要写进任何文件" in readme
+
+
+def test_last_updated_comes_from_commit_dates_only(make_site: Callable[..., Path]) -> None:
+    site = _site(make_site)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "张三", "GIT_AUTHOR_EMAIL": "zhangsan@example.com", "GIT_COMMITTER_NAME": "张三", "GIT_COMMITTER_EMAIL": "zhangsan@example.com"}
+
+    def git(*args: str, date: str = "") -> None:
+        extra = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
+        subprocess.run(["git", *args], cwd=site, env={**env, **extra}, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "初始", date="2026-10-20T10:00:00+08:00")
+    (site / "content/notices/water.md").write_text(CHANGING.replace("十月三日", "十月六日"), encoding="utf-8")
+    git("commit", "-q", "-am", "改停水时间", date="2026-11-02T09:00:00+08:00")
+    build_site(site, search=False)
+    water = (site / "build/items/water.html").read_text(encoding="utf-8")
+    fire = (site / "build/items/fire.html").read_text(encoding="utf-8")
+    assert '最后更新：<time datetime="2026-11-02">2026年11月2日</time>' in water
+    assert '<time datetime="2026-10-20">' in fire
+    for path in (site / "build").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert "张三".encode() not in data and b"zhangsan" not in data, path
+    # Outside git the date falls back to 发布日期.
+    shutil.rmtree(site / ".git")
+    build_site(site, search=False)
+    assert '最后更新：<time datetime="2026-10-02">' in (site / "build/items/water.html").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import cbor2
 import pytest
 
 from generator import build_site, check_site
+from generator.stamp import STAMP
 
 from .conftest import POLICY, REPO, item, tree_digest
 
@@ -162,8 +163,13 @@ _PAGEFIND_UNORDERED = re.compile(r"^pagefind/(filter/.*|.*\.pf_meta|pagefind-ent
 
 
 def stable_digest(build: Path) -> dict[str, str]:
-    """The build's files and hashes, except Pagefind's order-unstable filter files."""
-    return {path: digest for path, digest in tree_digest(build).items() if not _PAGEFIND_UNORDERED.match(path)}
+    """The build's files and hashes, except Pagefind's order-unstable filter files (also left out
+    of the build stamp's file list, which names them)."""
+    digests = {path: digest for path, digest in tree_digest(build).items() if not _PAGEFIND_UNORDERED.match(path)}
+    stamp = json.loads((build / STAMP).read_text(encoding="utf-8"))
+    stamp["files"] = {p: size for p, size in stamp["files"].items() if not _PAGEFIND_UNORDERED.match(p)}
+    digests[STAMP] = json.dumps(stamp, sort_keys=True)
+    return digests
 
 
 def decoded_filters(build: Path) -> list[str]:
