@@ -13,6 +13,7 @@ import json
 import mimetypes
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -147,6 +148,7 @@ class Preview:
         self.url = f"http://{shown}:{port}/"
         self.allowed_hosts = _allowed_hosts(self.host, port)
         self.live = LiveSite(self.site_dir, self.out, base_url=self.url)
+        self.say("正在生成网站……")
         started = time.perf_counter()
         self._report(self.live.full(), time.perf_counter() - started)
         # The site folder itself only for a themes/ folder that appears later (not recursively:
@@ -413,6 +415,11 @@ def _inject(html: bytes, version: int) -> bytes:
 def serve(site_dir: Path, host: str, port: int, say: Callable[[str], None] = print) -> None:
     """Run the preview until Ctrl-C."""
     preview = Preview(site_dir, host, port, say)
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # a service manager's SIGTERM stops as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         preview.start()
         local = host in ("127.0.0.1", "localhost", "::1")
