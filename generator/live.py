@@ -96,12 +96,25 @@ class LiveSite:
         last = load_last_build(site_dir)
         self.previous_index = last.index_numbers if last else {}
         self.lock = threading.Lock()  # held while output files change
+        self.overlay: tuple[tuple[Problem, ...], int] = ((), 0)
         warm_up()
 
     # ---- public entry points ----------------------------------------------------------------
 
     def full(self) -> Update:
         """Read settings, theme and every file again (loading only items whose bytes changed)."""
+        return self._visible(self._full())
+
+    def update(self, paths: Iterable[Path]) -> Update:
+        """Take the files that changed on disk (absolute paths); picks the cheapest correct path."""
+        return self._visible(self._update(paths))
+
+    def _visible(self, update: Update) -> Update:
+        # Computed here, by the thread that changes the site; request threads read the result.
+        self.overlay = self._overlay()
+        return update
+
+    def _full(self) -> Update:
         files = discover(self.content) if self.content.is_dir() else None
         settings, problems = load_settings(self.content)
         if settings is not None and self.base_url:
@@ -118,19 +131,18 @@ class LiveSite:
         self._read_annual()
         return self._assemble_and_write(partial=False)
 
-    def update(self, paths: Iterable[Path]) -> Update:
-        """Take the files that changed on disk (absolute paths); picks the cheapest correct path."""
+    def _update(self, paths: Iterable[Path]) -> Update:
         rels: set[str] = set()
         for path in paths:
             try:
                 rel = path.resolve().relative_to(self.content.resolve()).as_posix()
             except ValueError:
-                return self.full()  # the theme or something outside content/
+                return self._full()  # the theme or something outside content/
             if rel in CONTROL_FILES or rel.startswith(CONTROL_DIR) or rel == "." or path.is_dir():
-                return self.full()
+                return self._full()
             rels.add(rel)
         if self.settings is None or self.files is None or self.assembly is None:
-            return self.full()
+            return self._full()
         known = set(self.files.items)
         modified = {r for r in rels if r in known and (self.content / r).is_file()}
         if modified == rels:
@@ -139,7 +151,7 @@ class LiveSite:
                 return fast
         return self._partial(rels)
 
-    def overlay(self) -> tuple[list[Problem], int]:
+    def _overlay(self) -> tuple[tuple[Problem, ...], int]:
         """The problems a browser may see, and how many it may not.
 
         A problem of an item that is not public, or whose disclosure cannot be told (it failed to
@@ -159,7 +171,7 @@ class LiveSite:
                 if rel in message:
                     message = message.replace(rel, "（某个非公开条目）")
             shown.append(dataclasses.replace(problem, message=message))
-        return shown, hidden
+        return tuple(shown), hidden
 
     def settle(self) -> None:
         """After edits settle: the exports (catalogue, feed, sitemap) catch up with fast updates."""

@@ -248,7 +248,7 @@ class Preview:
     # ---- what the handler asks -----------------------------------------------------------------
 
     def problems_json(self) -> bytes:
-        shown, hidden = self.live.overlay()
+        shown, hidden = self.live.overlay
         data = {
             "version": self.signal.version,
             "errors": sum(p.level is Level.ERROR for p in shown),
