@@ -26,7 +26,10 @@ from generator.deploy import deploy
 from generator.targets import PASSWORD_VAR
 
 SERVER = """
+import logging
 import sys
+logging.basicConfig(level=logging.WARNING)
+logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
 from pyftpdlib.servers import FTPServer
