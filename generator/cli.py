@@ -247,7 +247,7 @@ def serve(
 @app.command()
 def deploy(
     site: SiteArg = Path("."),
-    to: Annotated[str, typer.Option("--to", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)] = "",
+    to: Annotated[str, typer.Option("--to", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…、rsync+ssh://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将上传和删除的文件，不改动目标。")] = False,
     build: Annotated[Optional[Path], typer.Option("--build", help="要发布的网站目录，默认 SITE/build。")] = None,
     quiet: Quiet = False,

@@ -171,15 +171,23 @@ def deploy(
         pending: dict[str, str | None] = {p: (plan.hashes[p] if p in plan.unchanged else None) for p in plan.hashes}
         pending.update({p: published[p] for p in plan.deletions})
         target.put(MANIFEST, _manifest(pending))
+        target.flush()
+        step = _order(plan.uploads[0], published)[0] if plan.uploads else 0
         for n, path in enumerate(plan.uploads, 1):
+            if _order(path, published)[0] != step:
+                target.flush()  # each step is on the host before the next begins
+                step = _order(path, published)[0]
             # A new file nothing links to yet may be written in place; replacing one is done whole.
             fresh = path not in published and not path.endswith(".html")
             target.put(path, (build_dir / path).read_bytes(), atomic=not fresh)
             if n % 1000 == 0:
                 say(f"  已上传 {n}/{len(plan.uploads)} 个文件……")
+        target.flush()
         for path in plan.deletions:
             target.delete(path)
+        target.flush()
         target.put(MANIFEST, _manifest(dict(plan.hashes)))
+        target.flush()
     finally:
         target.close()
     return DeployResult(target.name, plan, time.perf_counter() - start, False)

@@ -1,4 +1,4 @@
-"""Where ``gongkai deploy`` publishes: a folder, an FTP/FTPS account or an SFTP account.
+"""Where ``gongkai deploy`` publishes: a folder, an FTP/FTPS account, an SFTP account or rsync over SSH.
 
 Every target does the same five things with site-relative POSIX paths; ``put`` replaces a file
 whole (upload under a temporary name, then rename), so that a visitor never gets half a page.
@@ -18,6 +18,10 @@ import ftplib
 import io
 import os
 import posixpath
+import shlex
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -46,6 +50,9 @@ class Target(Protocol):
 
     def delete(self, path: str) -> None:
         """Remove a file (nothing when it is already gone)."""
+
+    def flush(self) -> None:
+        """Finish the writes and deletions asked so far (targets that batch them)."""
 
     def close(self) -> None:
         """Let go of the connection."""
@@ -88,6 +95,9 @@ class FolderTarget:
 
     def delete(self, path: str) -> None:
         self._full(path).unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -161,6 +171,9 @@ class FTPTarget:
         with contextlib.suppress(ftplib.error_perm):
             self.ftp.delete(self._full(path))
 
+    def flush(self) -> None:
+        pass
+
     def close(self) -> None:
         try:
             self.ftp.quit()
@@ -231,8 +244,105 @@ class SFTPTarget:
         with contextlib.suppress(FileNotFoundError):
             self.sftp.remove(self._full(path))
 
+    def flush(self) -> None:
+        pass
+
     def close(self) -> None:
         self.client.close()
+
+
+class RsyncTarget:
+    """rsync over SSH (``rsync+ssh://user@host[:port]/dir``, key login only): writes and deletions
+    are batched into one rsync run per deploy step.  rsync writes each file under a temporary
+    name and renames it, so every file is replaced whole."""
+
+    def __init__(self, host: str, port: int, user: str, root: str) -> None:
+        if shutil.which("rsync") is None or shutil.which("ssh") is None:
+            raise UsageError("本机没有安装 rsync 或 ssh，无法用 rsync+ssh:// 发布。请安装后重试，或改用 sftp://。")
+        key = os.environ.get(KEY_VAR)
+        if not key:
+            raise UsageError(f"rsync+ssh 只能用密钥登录：请设置环境变量 {KEY_VAR}（私钥文件）。")
+        known = os.environ.get(KNOWN_HOSTS_VAR) or os.path.expanduser("~/.ssh/known_hosts")
+        self.name = f"rsync+ssh://{user}@{host}:{port}{root}"
+        self.remote = f"{user}@{host}:{root.rstrip('/')}/"
+        self.ssh = f"ssh -p {port} -i {shlex.quote(key)} -o UserKnownHostsFile={shlex.quote(known)} -o StrictHostKeyChecking=yes -o BatchMode=yes"
+        self.outbox = Path(tempfile.mkdtemp(prefix="gongkai-rsync-"))
+        self.writes: list[str] = []
+        self.deletions: list[str] = []
+        self.tree: dict[str, set[str]] | None = None
+
+    def _rsync(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["rsync", "-e", self.ssh, *args], capture_output=True, text=True, check=False)
+
+    def _check(self, done: subprocess.CompletedProcess[str]) -> None:
+        if done.returncode != 0:
+            raise OSError(f"rsync 退出码 {done.returncode}：{done.stderr.strip()[-300:]}")
+
+    def read(self, path: str) -> bytes | None:
+        local = self.outbox / ".read"
+        done = self._rsync("--protect-args", f"{self.remote}{path}", str(local))
+        if done.returncode == 23:  # no such file
+            return None
+        self._check(done)
+        data = local.read_bytes()
+        local.unlink()
+        return data
+
+    def names(self, folder: str) -> set[str] | None:
+        # One recursive listing per deploy instead of one SSH connection per folder.
+        if self.tree is None:
+            done = self._rsync("--protect-args", "--list-only", "-r", self.remote)
+            if done.returncode == 23:
+                self.tree = {}
+            else:
+                self._check(done)
+                # Lines read "drwxr-xr-x          4,096 2026/11/22 10:00:00 pagefind/fragment".
+                tree: dict[str, set[str]] = {"": set()}
+                for line in done.stdout.splitlines():
+                    fields = line.split(None, 4)
+                    if len(fields) != 5 or fields[4] == ".":
+                        continue
+                    parent, name = posixpath.split(fields[4])
+                    tree.setdefault(parent, set()).add(name)
+                    if fields[0].startswith("d"):
+                        tree.setdefault(fields[4], set())
+                self.tree = tree
+        return self.tree.get(folder.strip("/"))
+
+    def put(self, path: str, data: bytes, atomic: bool = True) -> None:
+        local = self.outbox.joinpath(*path.split("/"))
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(data)
+        self.writes.append(path)
+
+    def delete(self, path: str) -> None:
+        self.deletions.append(path)
+
+    def flush(self) -> None:
+        self.tree = None
+        if self.writes:
+            listing = self.outbox / ".files"
+            listing.write_text("\n".join(self.writes) + "\n", encoding="utf-8")
+            self._check(self._rsync("-rt", "--protect-args", "--files-from", str(listing), f"{self.outbox}/", self.remote))
+            for path in self.writes:
+                self.outbox.joinpath(*path.split("/")).unlink()
+            self.writes = []
+        if self.deletions:
+            # Listed files that do not exist on this side are deleted on the other (rsync ≥ 3.1).
+            # Their folders do exist here (empty): a missing folder would be deleted whole.
+            empty = Path(tempfile.mkdtemp(prefix="gongkai-rsync-empty-"))
+            for path in self.deletions:
+                empty.joinpath(*path.split("/")).parent.mkdir(parents=True, exist_ok=True)
+            listing = self.outbox / ".deletions"
+            listing.write_text("\n".join(self.deletions) + "\n", encoding="utf-8")
+            try:
+                self._check(self._rsync("--protect-args", "--delete-missing-args", "--files-from", str(listing), f"{empty}/", self.remote))
+            finally:
+                shutil.rmtree(empty, ignore_errors=True)
+            self.deletions = []
+
+    def close(self) -> None:
+        shutil.rmtree(self.outbox, ignore_errors=True)
 
 
 def open_target(spec: str) -> Target:
@@ -254,4 +364,6 @@ def open_target(spec: str) -> Target:
         if not os.environ.get(KEY_VAR) and os.environ.get(PASSWORD_VAR) is None:
             raise UsageError(f"缺少 SFTP 凭据：请设置环境变量 {KEY_VAR}（私钥文件）或 {PASSWORD_VAR}。")
         return SFTPTarget(parts.hostname, parts.port or 22, unquote(parts.username), root)
-    raise UsageError(f"不认识的发布目标“{parts.scheme}://”。可用：文件夹路径、ftp://、ftps://、sftp://。")
+    if parts.scheme == "rsync+ssh":
+        return RsyncTarget(parts.hostname, parts.port or 22, unquote(parts.username), root)
+    raise UsageError(f"不认识的发布目标“{parts.scheme}://”。可用：文件夹路径、ftp://、ftps://、sftp://、rsync+ssh://。")

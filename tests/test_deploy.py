@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import pytest
 from generator import build_site
 from generator.deploy import MANIFEST, deploy
 from generator.stamp import STAMP
-from generator.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, Target, open_target
+from generator.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, RsyncTarget, Target, open_target
 from tests.conftest import REPO, item
 from tests.test_leak import _decoded, _strings, output_texts
 
@@ -45,6 +46,10 @@ def _site(make_site: Callable[..., Path]) -> Path:
 
 def download(target: Target, folder: str = "") -> dict[str, bytes]:
     """Every file on the host, listed and fetched through the target's protocol."""
+    if isinstance(target, RsyncTarget):  # one rsync run rather than an SSH connection per file
+        local = Path(tempfile.mkdtemp(prefix="rsync-download-"))
+        subprocess.run(["rsync", "-e", target.ssh, "-r", target.remote, f"{local}/"], check=True, capture_output=True)
+        return {p.relative_to(local).as_posix(): p.read_bytes() for p in local.rglob("*") if p.is_file()}
     found: dict[str, bytes] = {}
     for name in sorted(target.names(folder) or ()):
         path = f"{folder}/{name}" if folder else name
@@ -106,7 +111,7 @@ def sftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     config.write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\nAuthorizedKeysFile {keys / 'authorized_keys'}\n"
         "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\n"
-        "UsePAM no\nPidFile none\nSubsystem sftp internal-sftp\n"
+        "UsePAM no\nPidFile none\nSubsystem sftp internal-sftp\nMaxStartups 100:30:200\n"
     )
     Path("/run/sshd").mkdir(exist_ok=True)
     process = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
@@ -128,7 +133,18 @@ def sftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
         process.wait(timeout=10)
 
 
-@pytest.fixture(params=["folder", "ftp", "sftp"])
+@pytest.fixture
+def rsync_host(sftp_host: tuple[str, Path]) -> tuple[str, Path]:
+    """rsync over the same sshd (key login)."""
+    if shutil.which("rsync") is None:
+        if os.environ.get("CI") or os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("rsync is required here (.ci/run installs it)")
+        pytest.skip("rsync is not installed")
+    url, home = sftp_host
+    return url.replace("sftp://", "rsync+ssh://", 1), home
+
+
+@pytest.fixture(params=["folder", "ftp", "sftp", "rsync"])
 def host(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
     if request.param == "folder":
         folder = tmp_path / "mounted-share"
