@@ -168,7 +168,8 @@ def deploy(
         if dry_run:
             return DeployResult(target.name, plan, time.perf_counter() - start, True)
         # Everything this deploy may leave on the host is ours from now on; what it replaces is unknown until done.
-        pending: dict[str, str | None] = {p: (plan.hashes[p] if p in plan.unchanged else None) for p in plan.hashes}
+        unchanged = set(plan.unchanged)
+        pending: dict[str, str | None] = {p: (plan.hashes[p] if p in unchanged else None) for p in plan.hashes}
         pending.update({p: published[p] for p in plan.deletions})
         target.put(MANIFEST, _manifest(pending))
         target.flush()

@@ -159,17 +159,20 @@ class LiveSite:
         terminal: no byte of a withheld item may reach a browser, its file name included.  Paths of
         withheld items inside other messages are replaced.
         """
-        withheld = [rel for rel in self.loaded if not self._shown(rel)]
+        withheld = {rel for rel in self.loaded if not self._shown(rel)}
+        # Longest first, so that a path is never replaced inside a longer one.
+        names = sorted(withheld, key=len, reverse=True)
         shown: list[Problem] = []
         hidden = 0
         for problem in self.problems:
-            if problem.path in self.loaded and problem.path in withheld:
+            if problem.path in withheld:
                 hidden += 1
                 continue
             message = problem.message
-            for rel in withheld:
-                if rel in message:
-                    message = message.replace(rel, "（某个非公开条目）")
+            if ".md" in message.lower():  # item paths end in .md: most messages name none
+                for rel in names:
+                    if rel in message:
+                        message = message.replace(rel, "（某个非公开条目）")
             shown.append(dataclasses.replace(problem, message=message))
         return tuple(shown), hidden
 
