@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .problems import UsageError
 from .stamp import STAMP, Stamp, differences, read_stamp
-from .targets import Target, open_target
+from .targets import TEMP_SUFFIX, Target, open_target
 
 MANIFEST = ".gongkai-manifest.json"
 _ENTRY_FILES = frozenset({"pagefind/pagefind-entry.json", "catalogue.json", "catalogue.csv", "sitemap.xml", "feed.xml"})
@@ -102,6 +102,16 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     return (0, path)
 
 
+def _atomic(path: str, published: dict[str, str | None]) -> bool:
+    """A new file nothing links to yet may be written in place; a page, or a file that replaces
+    another, is uploaded under a temporary name and renamed."""
+    return path in published or path.endswith(".html")
+
+
+def _temp(path: str) -> str:
+    return path + TEMP_SUFFIX
+
+
 def read_manifest(target: Target) -> dict[str, str | None]:
     """What this site published on the host (None: uploaded by a deploy that was cut short)."""
     raw = target.read(MANIFEST)
@@ -171,6 +181,8 @@ def deploy(
         unchanged = set(plan.unchanged)
         pending: dict[str, str | None] = {p: (plan.hashes[p] if p in unchanged else None) for p in plan.hashes}
         pending.update({p: published[p] for p in plan.deletions})
+        # The temporary names too: a deploy cut short mid-upload leaves one, which the next removes.
+        pending.update({_temp(p): None for p in plan.uploads if _atomic(p, published)})
         target.put(MANIFEST, _manifest(pending))
         target.flush()
         step = _order(plan.uploads[0], published)[0] if plan.uploads else 0
@@ -178,9 +190,7 @@ def deploy(
             if _order(path, published)[0] != step:
                 target.flush()  # each step is on the host before the next begins
                 step = _order(path, published)[0]
-            # A new file nothing links to yet may be written in place; replacing one is done whole.
-            fresh = path not in published and not path.endswith(".html")
-            target.put(path, (build_dir / path).read_bytes(), atomic=not fresh)
+            target.put(path, (build_dir / path).read_bytes(), atomic=_atomic(path, published))
             if n % 1000 == 0:
                 say(f"  已上传 {n}/{len(plan.uploads)} 个文件……")
         target.flush()
