@@ -186,6 +186,17 @@ def read_data(content_dir: Path, year: int) -> tuple[AnnualData | None, list[Pro
     return data, problems + reader.reader.problems
 
 
+def read_all_data(content_dir: Path) -> tuple[tuple[AnnualData, ...], list[Problem]]:
+    """Every year's data file that can be read, and the problems of all of them."""
+    found: list[AnnualData] = []
+    problems: list[Problem] = []
+    for year in data_years(content_dir):
+        data, data_problems = read_data(content_dir, year)
+        problems += data_problems
+        found += [data] if data is not None else []
+    return tuple(found), problems
+
+
 def data_years(content_dir: Path) -> list[int]:
     """The years that have a data file."""
     folder = content_dir / CONTROL_DIR

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import AnnualData, data_years, read_data
+from .annual import read_all_data
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
@@ -103,17 +103,24 @@ def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
     return discover(content_dir)
 
 
+def load_checked(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:
+    """Load one item file and run the item rules on it when it is public."""
+    loaded = load_item(rel, data, settings, files)
+    if loaded.item is not None and loaded.item.is_public:
+        loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, settings.config)))
+    return loaded
+
+
+def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]:
+    """The searchable text of each published attachment, by its output path."""
+    sources = {copy.source: copy.target for copy in site.files}
+    return {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip()) for t in texts if t.path in sources}
+
+
 def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:
     """Load every item and run the item rules on the public ones, in the same worker."""
-
-    def load(rel: str) -> Loaded:
-        loaded = load_item(rel, (content_dir / rel).read_bytes(), settings, files)
-        if loaded.item is not None and loaded.item.is_public:
-            loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, settings.config)))
-        return loaded
-
     warm_up()  # the traditional-character table, built once before the workers fork
-    return fork_map(load, files.items)
+    return fork_map(lambda rel: load_checked(rel, (content_dir / rel).read_bytes(), settings, files), files.items)
 
 
 def check_site(
@@ -154,13 +161,10 @@ def check_site(
     site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
     texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
-    annual: list[AnnualData] = []
-    for year in data_years(content_dir):
-        data, data_problems = read_data(content_dir, year)
-        problems += data_problems
-        annual += [data] if data is not None else []
+    annual, annual_problems = read_all_data(content_dir)
+    problems += annual_problems
     last = load_last_build(site_dir)
-    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {}, tuple(annual))
+    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {}, annual)
     problems += run_checks(check)
     # A last safeguard: no message may carry a full ID, card or mobile number, whatever produced it.
     problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]
@@ -209,10 +213,8 @@ def build_site(
     site = result.site
     timer = _Timer(progress)
     theme = load_theme(site_dir, site.config.theme)
-    sources = {copy.source: copy.target for copy in site.files}
-    attachment_texts = {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip()) for t in result.texts if t.path in sources}
     with Staging(out) as staging:
-        pages = render_site(site, theme, staging.write, attachment_texts, commit_dates(site_dir))
+        pages = render_site(site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir))
         timer.done("生成", len(pages), "个页面")
         for output in exports(site, pages):
             staging.write(output.path, output.data)

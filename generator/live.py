@@ -24,15 +24,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import AnnualData, data_years, read_data
+from .annual import AnnualData, read_all_data
 from .assemble import Assembly, PublicItem, Site
+from .build import attachment_texts, load_checked
 from .cache import load_last_build
-from .checks import CheckInput, check_item, redact, run_checks, warm_up
+from .checks import CheckInput, redact, run_checks, warm_up
 from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
 from .exports import exports
 from .extract import Extracted, extract
 from .gitdates import commit_dates
-from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
+from .load import Loaded, SiteSettings, file_digest, load_settings
+from .output import write_atomic
 from .problems import Problem, error, has_errors, sort_problems
 from .render import PAGE_SIZE, Renderer, is_policy
 from .search import build_index
@@ -207,13 +209,11 @@ class LiveSite:
         previous = self.loaded.get(rel)
         if previous is not None and previous.digest == file_digest(data):
             return previous
-        loaded = load_item(rel, data, self.settings, self.files)
-        problems = loaded.problems
+        loaded = load_checked(rel, data, self.settings, self.files)
         if loaded.item is not None and loaded.item.is_public:
-            problems += tuple(check_item(loaded.item, self.settings.config))
             self.ever_public.add(rel)
         # Redacted once here rather than on every rebuild.
-        return dataclasses.replace(loaded, problems=tuple(dataclasses.replace(p, message=redact(p.message)) for p in problems))
+        return dataclasses.replace(loaded, problems=tuple(dataclasses.replace(p, message=redact(p.message)) for p in loaded.problems))
 
     def _load_all(self, rels: tuple[str, ...], verify: bool = True) -> dict[str, Loaded]:
         """Every item; ``verify`` reads each file to see whether it changed, otherwise only files
@@ -230,13 +230,7 @@ class LiveSite:
         return {rel: fresh[rel] if rel in fresh else self._load_one(rel) for rel in rels}
 
     def _read_annual(self) -> None:
-        annual: list[AnnualData] = []
-        self.annual_problems = []
-        for year in data_years(self.content):
-            data, problems = read_data(self.content, year)
-            self.annual_problems += problems
-            annual += [data] if data is not None else []
-        self.annual = tuple(annual)
+        self.annual, self.annual_problems = read_all_data(self.content)
 
     def _shown(self, rel: str) -> bool:
         """Whether a browser may see an item file's problems: when it is public, or when it was
@@ -264,9 +258,8 @@ class LiveSite:
             return Update("fast", self.problems, (), ())  # the bytes did not change (an editor's touch)
         jobs: list[Job] = []
         for rel, loaded in new.items():
-            if loaded.item is None or loaded.item.key != getattr(self.loaded[rel].item, "key", None):
-                return None
-            entry = self.assembly.replace_item(loaded.item, loaded.draft)
+            # replace_item refuses an item whose key, path or place changed.
+            entry = self.assembly.replace_item(loaded.item, loaded.draft) if loaded.item is not None else None
             if entry is None:
                 return None
             self.loaded[rel] = loaded
@@ -311,7 +304,7 @@ class LiveSite:
             if not partial:
                 self.good = None  # after settings or theme changes every page is rendered again
             return Update(kind, self.problems, (), ())
-        texts = self._attachment_texts(site)
+        texts = attachment_texts(site, tuple(t for t in self._attachment_extracts(site) if t is not None))
         if self.renderer is None or not partial:
             theme = load_theme(self.site_dir, site.config.theme)
             self.static = theme.static_files()
@@ -375,14 +368,6 @@ class LiveSite:
                 self.texts[copy.source] = cached
             found.append(cached[1])
         return found
-
-    def _attachment_texts(self, site: Site) -> dict[str, str]:
-        sources = {copy.source: copy.target for copy in site.files}
-        return {
-            sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip())
-            for t in self._attachment_extracts(site)
-            if t is not None and t.path in sources
-        }
 
     def _showing(self, entry: PublicItem) -> list[Job]:
         """The pages that show an item whose place did not change."""
@@ -477,7 +462,5 @@ def _write_if_changed(root: Path, path: str, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # a browser never reads half a page
+    write_atomic(target, data)  # a browser never reads half a page
     return True

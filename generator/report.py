@@ -17,6 +17,7 @@ from pathlib import Path
 from .annual import AnnualData, column_counts, data_path, expected_values, read_data, report_year
 from .assemble import publish_gate
 from .build import check_site
+from .checks.hygiene import DRAFT_MARK
 from .model import Item, SiteConfig
 from .output import write_atomic
 from .problems import Problem, UsageError, error, has_errors
@@ -24,7 +25,7 @@ from .report_tables import APPEALS, APPLICATIONS, DECISIONS, NORMATIVE, to_markd
 
 _CODE_LINE = re.compile(r"^# gongkai report 草稿校验码：([0-9a-f]{16})[^\n]*\n", re.MULTILINE)
 _CODE_NOTE = "（未修改的草稿可由 gongkai report 重新生成；修改后不会被覆盖）"
-TODO = "【待填写：{}】"
+TODO = DRAFT_MARK + "：{}】"  # the mark the hygiene rule refuses to publish
 
 DATA_TEMPLATE = """\
 # {year} 年政府信息公开工作年度报告数据（gongkai report 使用；不会发布到网站）

@@ -9,7 +9,10 @@ numbers, so what is checked is exactly what is published.
 
 from __future__ import annotations
 
+import csv
+import functools
 import html
+import io
 import re
 from dataclasses import dataclass
 
@@ -205,8 +208,11 @@ def _spec_of(caption: str) -> TableSpec | None:
     return None
 
 
-def parse_tables(body: str, body_line: int) -> tuple[list[ParsedTable], list[TableIssue]]:
+@functools.lru_cache(maxsize=32)
+def parse_tables(body: str, body_line: int) -> tuple[tuple[ParsedTable, ...], tuple[TableIssue, ...]]:
     """Find the report tables in a body (by their caption lines) and read their cells.
+
+    Cached: assembly, exports and checks all read the same few report bodies.
 
     ``body_line`` is the file line of the body's first line, so that issues name file lines.
     Rows are matched in the national order by their short name; a missing row or column is an
@@ -248,7 +254,7 @@ def parse_tables(body: str, body_line: int) -> tuple[list[ParsedTable], list[Tab
         if spec is None:
             continue
         tables.append(_read(spec, rows, start, index, issues))
-    return tables, issues
+    return tuple(tables), tuple(issues)
 
 
 def _read(spec: TableSpec, rows: list[tuple[list[str], int]], start: int, index: int, issues: list[TableIssue]) -> ParsedTable:
@@ -289,13 +295,12 @@ def number(spec: TableSpec, cell: Cell) -> float | int | None:
 
 def to_csv(spec: TableSpec, values: Values) -> bytes:
     """The table as CSV (UTF-8 with BOM so that Excel opens it as Chinese), in the national rows."""
-    def quote(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"' if re.search(r'[",\n]', text) else text
-
-    lines = [",".join(quote(t) for t in [spec.corner] + [c.label for c in spec.cols])]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([spec.corner] + [c.label for c in spec.cols])
     for row in spec.rows:
-        lines.append(",".join(quote(t) for t in [_flat_label(row) if row.group else row.label] + [values.get((row.key, c.key), "0") for c in spec.cols]))
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+        writer.writerow([_flat_label(row) if row.group else row.label] + [values.get((row.key, c.key), "0") for c in spec.cols])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
 def _th(text: str, scope: str, rowspan: int = 1, colspan: int = 1) -> str:

@@ -8,11 +8,11 @@ It holds counts and the site's own output paths only: nothing of a withheld item
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .cache import scan_output
 
 STAMP = ".gongkai-build.json"
 
@@ -30,14 +30,7 @@ class Stamp:
 
 
 def _sizes(root: Path) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            if rel != STAMP:
-                found[rel] = os.path.getsize(full)
-    return dict(sorted(found.items()))
+    return {path: size for path, (size, _mtime) in sorted(scan_output(root).items()) if path != STAMP}
 
 
 def write_stamp(root: Path, search: bool, warnings: int, public_items: int) -> None:

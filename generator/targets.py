@@ -58,6 +58,14 @@ class Target(Protocol):
         """Let go of the connection."""
 
 
+def _new_folders(path: str, known: set[str]) -> list[str]:
+    """The folders above ``path``, top first, that were not made before (and now count as made)."""
+    parts = posixpath.dirname(path).split("/")
+    fresh = [sub for n in range(1, len(parts) + 1) if (sub := "/".join(parts[:n])) and sub not in known]
+    known.update(fresh)
+    return fresh
+
+
 class FolderTarget:
     """A local or mounted folder (a shared drive of the county portal, a web server's root)."""
 
@@ -144,18 +152,10 @@ class FTPTarget:
         except ftplib.error_perm:
             return set()  # some servers answer an empty folder with 550
 
-    def _mkdirs(self, folder: str) -> None:
-        parts = [p for p in folder.split("/") if p]
-        for n in range(1, len(parts) + 1):
-            sub = "/".join(parts[:n])
-            if sub in self.folders:
-                continue
-            with contextlib.suppress(ftplib.error_perm):  # it exists (or the upload fails visibly)
-                self.ftp.mkd(self._full(sub))
-            self.folders.add(sub)
-
     def put(self, path: str, data: bytes, atomic: bool = True) -> None:
-        self._mkdirs(posixpath.dirname(path))
+        for folder in _new_folders(path, self.folders):
+            with contextlib.suppress(ftplib.error_perm):  # it exists (or the upload fails visibly)
+                self.ftp.mkd(self._full(folder))
         target = self._full(path)
         temp = target + TEMP_SUFFIX if atomic else target
         self.ftp.storbinary(f"STOR {temp}", io.BytesIO(data))
@@ -226,14 +226,9 @@ class SFTPTarget:
             return None
 
     def put(self, path: str, data: bytes, atomic: bool = True) -> None:
-        folder = posixpath.dirname(path)
-        parts = [p for p in folder.split("/") if p]
-        for n in range(1, len(parts) + 1):
-            sub = "/".join(parts[:n])
-            if sub not in self.folders:
-                with contextlib.suppress(OSError):  # it exists
-                    self.sftp.mkdir(self._full(sub))
-                self.folders.add(sub)
+        for folder in _new_folders(path, self.folders):
+            with contextlib.suppress(OSError):  # it exists
+                self.sftp.mkdir(self._full(folder))
         target = self._full(path)
         temp = target + TEMP_SUFFIX if atomic else target
         self.sftp.putfo(io.BytesIO(data), temp, confirm=True)

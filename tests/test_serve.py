@@ -253,8 +253,9 @@ def test_theme_edit_rebuilds_everything(site: Path) -> None:
         templates.mkdir(parents=True)
         source = Path(__file__).resolve().parent.parent / "themes/default/templates/item.html"
         (templates / "item.html").write_text(source.read_text(encoding="utf-8").replace("</article>", "<p>本镇主题</p></article>"), encoding="utf-8")
-        wait_until(lambda: "本镇主题" in get(preview, "/items/fire.html")[1])
-        assert "本镇主题" in get(preview, "/items/rules-2024.html")[1]
+        # Every page follows, not only the one edited last (pages are written one after another).
+        for page in ("/items/fire.html", "/items/rules-2024.html"):
+            wait_until(lambda page=page: "本镇主题" in get(preview, page)[1])
 
 
 def test_browser_keeps_scroll_and_shows_the_overlay(make_site: Callable[..., Path]) -> None:

@@ -77,12 +77,12 @@ def annual_report(ctx: CheckInput) -> Iterator[Problem]:
         if year is not None and year >= FORMAT_SINCE:
             reports.setdefault(year, _Report(entry, year))
     data = {d.year: d for d in ctx.annual}
+    items = tuple(e.item for e in ctx.site.items)
     for year, report in sorted(reports.items()):
         yield from _shape(report)
         yield from _sums(report)
         if year - 1 in reports:
             yield from _continuity(reports[year - 1], report)
-        items = tuple(e.item for e in ctx.site.items)
         yield from _against(report, expected_values(items, year, data.get(year)), data.get(year))
     for year_data in data.values():
         yield from _data_balance(year_data)
