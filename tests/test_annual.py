@@ -156,6 +156,7 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
     rules = edit("规章", ["1", "0", "0"])
     in_force = edit("行政规范性文件", ["3", "2", "4"])
     appeal = edit("行政复议", ["1", "0", "0", "1", "3"])
+    column_total = edit("（七）总计", ["4", "1", "0", "0", "0", "1", "6"])
     path.write_text("\n".join(lines), encoding="utf-8")
     found = _annual(check_site(drafted, today=TODAY).problems)
     rel = "年度报告/2025-nianbao.md"
@@ -164,6 +165,7 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
         f"{rel}:{row_total}: 错误 [年度报告] 表3“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行“总计”列为 2，按各类申请人之和，应为 1。请核对后改正。",
         f"{rel}:{rules}: 错误 [年度报告] 表1“规章”行“本年制发件数”列为 1：乡镇、街道和县级部门没有规章制定权，应为 0。",
         f"{rel}:{appeal}: 错误 [年度报告] 表4“行政复议”行“总计”列为 3，按各项结果之和，应为 2。请核对后改正。",
+        f"{rel}:{column_total}: 错误 [年度报告] 表3“（七）总计”行“其他”列为 1，按（一）至（六）各项之和，应为 0。请核对后改正。",
     ]
     for message in expected:
         assert message in found, "\n".join(found)

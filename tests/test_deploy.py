@@ -322,3 +322,24 @@ def test_last_updated_comes_from_commit_dates_only(make_site: Callable[..., Path
     shutil.rmtree(site / ".git")
     build_site(site, search=False)
     assert '最后更新：<time datetime="2026-10-02">' in (site / "build/items/water.html").read_text(encoding="utf-8")
+
+
+def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> None:
+    from generator.deploy import make_plan
+    from generator.stamp import read_stamp
+
+    site = _site(make_site)
+    build_site(site)
+    stamp = read_stamp(site / "build")
+    assert stamp is not None
+    # The host has an older version of some files: one page and one asset changed, the rest is new.
+    published: dict[str, str | None] = {"items/fire.html": "old", "assets/style.css": "old", "items/gone.html": "old"}
+    plan = make_plan(site / "build", stamp, published)
+    rank = {path: n for n, path in enumerate(plan.uploads)}
+    pages_new = [rank[p] for p in plan.uploads if p.endswith(".html") and p not in published]
+    pages_changed = [rank["items/fire.html"]]
+    chunks = [rank[p] for p in plan.uploads if p.startswith(("pagefind/fragment/", "pagefind/index/", "files/", "assets/"))]
+    entries = [rank[p] for p in ("pagefind/pagefind-entry.json", "catalogue.json", "sitemap.xml", "feed.xml")]
+    assert chunks and pages_new and entries
+    assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
+    assert plan.deletions == ("items/gone.html",)

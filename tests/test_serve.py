@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
-from generator.serve import Preview
+from generator.serve import SETTLE_SECONDS, Preview
 from tests.browser import chromium
 from tests.conftest import POLICY, item
 
+SETTLED = SETTLE_SECONDS + 1.0
 NOTICE = item("title: 关于秋季防火的通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-01", "第一段：注意防火。")
 SECRET = item("title: 内部会议纪要CANARYTITLE\ncatalogue: other/notices\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "CANARYBODY")
 
@@ -289,3 +290,35 @@ def test_command_line_ctrl_c(site: Path) -> None:
     process.send_signal(signal.SIGINT)
     rest = process.communicate(timeout=20)[0]
     assert process.returncode == 0 and "已停止" in rest and "Traceback" not in rest
+
+
+def test_an_edit_rewrites_only_what_changed(site: Path) -> None:
+    with running(site) as preview:
+        settle(preview)
+        before = {p.relative_to(preview.out).as_posix(): p.stat().st_mtime_ns for p in preview.out.rglob("*") if p.is_file()}
+        (site / "content/notices/fire.md").write_text(NOTICE.replace("注意防火", "注意用火"), encoding="utf-8")
+        wait_until(lambda: "注意用火" in get(preview, "/items/fire.html")[1])
+        time.sleep(SETTLED)  # the exports catch up too
+        after = {p.relative_to(preview.out).as_posix(): p.stat().st_mtime_ns for p in preview.out.rglob("*") if p.is_file()}
+        assert set(after) == set(before)
+        changed = {path for path in after if after[path] != before[path]}
+        # The page and the exports that quote the body; no other page, asset or list is rewritten.
+        assert "items/fire.html" in changed and changed <= {"items/fire.html", "feed.xml", "catalogue.json", "catalogue.csv"}, changed
+
+
+def test_search_index_follows_edits_without_holding_up_pages(site: Path) -> None:
+    with running(site, search=True) as preview:
+        entry = preview.out / "pagefind/pagefind-entry.json"
+
+        def indexed() -> int:
+            try:
+                return sum(lang["page_count"] for lang in json.loads(entry.read_text(encoding="utf-8"))["languages"].values())
+            except (OSError, ValueError):
+                return 0
+
+        wait_until(lambda: indexed() == 2, timeout=60)
+        (site / "content/notices/water.md").write_text(item("title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-05"), encoding="utf-8")
+        # The page is served at once; the index catches up after the edit settles.
+        wait_until(lambda: get(preview, "/items/water.html")[0] == 200, timeout=5)
+        assert indexed() == 2
+        wait_until(lambda: indexed() == 3, timeout=60)
