@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..annual import REPORT_COLUMN, report_year
 from ..catalogue import sections_in_use
 from ..problems import Problem, warning
 from .context import CATALOGUE_FILE, SITE_FILE, CheckInput
@@ -13,7 +14,6 @@ from .context import CATALOGUE_FILE, SITE_FILE, CheckInput
 EMPTY_VETO = 5
 STALE_VETO = 10
 HOME_MAX_DAYS = 14
-ANNUAL_REPORT = "annual-report"
 
 
 def columns(ctx: CheckInput) -> Iterator[Problem]:
@@ -49,6 +49,6 @@ def columns(ctx: CheckInput) -> Iterator[Problem]:
         yield warning(SITE_FILE, 1, "首页", f"首页{since}未更新，超过两周即达到单项否决标准。请及时发布信息。", "columns/home")
     year = ctx.today.year - 1
     if ctx.today > dt.date(ctx.today.year, 1, 31) and not any(
-        e.item.catalogue == ANNUAL_REPORT and f"{year}年" in e.item.title for e in ctx.site.items
+        report_year(e.item) == year for e in ctx.site.items
     ):
-        yield warning(CATALOGUE_FILE, 1, ANNUAL_REPORT, f"缺少 {year} 年政府信息公开工作年度报告（应于 {ctx.today.year} 年 1 月 31 日前发布，标题含“{year}年”）。", "columns/annual-report")
+        yield warning(CATALOGUE_FILE, 1, REPORT_COLUMN, f"缺少 {year} 年政府信息公开工作年度报告（应于 {ctx.today.year} 年 1 月 31 日前发布，标题如“…{year}年政府信息公开工作年度报告”）。", "columns/annual-report")
