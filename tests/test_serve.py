@@ -161,10 +161,13 @@ def test_add_move_recatalogue_delete(site: Path) -> None:
         os.replace(new, site / "content/archive/water.md")
         settle(preview)
         assert get(preview, "/items/water.html")[0] == 200
-        # Re-catalogued: it leaves one list and joins another.
+        # Re-catalogued: it leaves one list and joins another. Both pages are written before the
+        # browser is told to reload (a poll between the two writes could see the one but not the other).
+        events = Events(preview)
         moved = site / "content/archive/water.md"
         moved.write_text(moved.read_text(encoding="utf-8").replace("other/notices", "statutory/plans"), encoding="utf-8")
-        wait_until(lambda: "停水通知" in get(preview, "/statutory/plans/index.html")[1])
+        wait_until(lambda: len(events.reloads) == 1)
+        assert "停水通知" in get(preview, "/statutory/plans/index.html")[1]
         assert "停水通知" not in get(preview, "/other/notices/index.html")[1]
         # An attachment replaced by a new version is served new.
         (site / "content/archive/plan.txt").write_text("第一版停水安排", encoding="utf-8")
