@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import UsageError
+from .search_words import WORDS_DIR
 from .stamp import STAMP, Stamp, differences, read_stamp
 from .targets import TEMP_SUFFIX, Target, open_target
 
@@ -92,12 +93,14 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     0. new files nothing links to yet: assets, attachments, search chunks and fragments;
     1. new pages (only the new pages and lists below link to them);
     2. changed pages;
-    3. the search entry files and exports, which switch searches to the new pages last.
+    3. the search entry files, word lists and exports, which switch searches to the new pages last.
     Deletions come after all of these.
     """
     if path.endswith(".html"):
         return (1 if path not in published else 2, path)
-    if path in _ENTRY_FILES or (path.startswith("pagefind/") and "/" not in path[len("pagefind/") :]):
+    top_level_search = path.startswith("pagefind/") and "/" not in path[len("pagefind/") :]
+    # The word lists name the new index's chunks, so they switch with its entry files.
+    if path in _ENTRY_FILES or top_level_search or path.startswith(f"pagefind/{WORDS_DIR}/"):
         return (3, path)
     return (0, path)
 

@@ -151,12 +151,17 @@ def normalize_id(text: str) -> str:
 ID_BUCKETS = 256
 
 
-def id_bucket(key: str) -> int:
-    """FNV-1a (32 bit) of a normalized 文号/索引号, modulo the bucket count; search.js computes the same."""
+def fnv1a(key: str) -> int:
+    """FNV-1a (32 bit) of the UTF-8 bytes of ``key``; search.js computes the same to find a bucket file."""
     value = 0x811C9DC5
     for byte in key.encode("utf-8"):
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value % ID_BUCKETS
+    return value
+
+
+def id_bucket(key: str) -> int:
+    """The bucket of a normalized 文号/索引号."""
+    return fnv1a(key) % ID_BUCKETS
 
 
 def search_ids(site: Site) -> list[Output]:

@@ -1,11 +1,12 @@
 """Search stage: the Pagefind index of the public item pages, built into the staging folder.
 
 Pagefind is run as one batch with its *extended* binary (the only one that segments Chinese),
-from an empty working directory and without ``PAGEFIND_*`` variables, so that no configuration
-file or variable on the clerk's machine can change what is indexed (a playground, another
-output folder …).  Because the staging folder is new for every build, no fragment of an earlier
-build — a withdrawn item's text — can survive.  The page count Pagefind reports must equal the
-number of public item pages, or the build fails.
+from an empty working directory and without the machine's ``PAGEFIND_*`` variables, so that no
+configuration file or variable on the clerk's machine can change what is indexed (a playground,
+another output folder …); gongkai sets only the chunk size.  Because the staging folder is new for
+every build, no fragment of an earlier build — a withdrawn item's text — can survive.  The page
+count Pagefind reports must equal the number of public item pages, or the build fails.  Then
+``search_words`` adds the word lists the search page needs to search whole prefix families.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .search_words import write_word_lists
+
 BUNDLE = "pagefind"
 EXPECTED_VERSION = "pagefind 1.5.2"
+# How many word positions an index chunk holds before Pagefind starts another (its default is
+# 20,000).  Smaller chunks make a query download less (bench/bench_search.py); the word lists of
+# search_words.py keep prefix matching whole across the extra chunk boundaries.  Pagefind reads it
+# only from this variable, which it calls unstable: hence the pinned version.
+CHUNK_SIZE = 4000
 
 
 class SearchError(Exception):
@@ -54,6 +62,7 @@ def build_index(site_root: Path, expected_pages: int, output: Path | None = None
     where = ["--output-path", str(bundle.resolve())] if output is not None else ["--output-subdir", BUNDLE]
     binary = extended_binary()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
+    env["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(CHUNK_SIZE)
     with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
         version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
         if version.stdout.strip() != EXPECTED_VERSION:
@@ -78,6 +87,9 @@ def build_index(site_root: Path, expected_pages: int, output: Path | None = None
         raise SearchError(f"搜索索引的语言是“{report.language}”，应为 zh-cn（页面须有 lang=\"zh-CN\"）。")
     if (bundle / "playground").exists():
         raise SearchError("搜索包中出现了 playground 调试页面，不应发布。")
+    if expected_pages:
+        # The preview's background index stays in one process, as Pagefind stays at low priority.
+        write_word_lists(bundle, jobs=1 if output is not None else None)
     return report
 
 

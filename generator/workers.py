@@ -36,14 +36,14 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
     return [fn(x) for x in items[bounds[0] : bounds[1]]]
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> list[R]:
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None, min_items: int = MIN_PARALLEL) -> list[R]:
     """``[fn(x) for x in items]``, in order, on up to ``jobs`` forked processes.
 
-    Below ``MIN_PARALLEL`` items the work stays in this process (forking costs more than it saves).
+    Below ``min_items`` items the work stays in this process (forking costs more than it saves).
     """
     global _work
     jobs = cpu_count() if jobs is None else jobs
-    if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
     chunks = min(len(items), jobs * 4)
     size = -(-len(items) // chunks)

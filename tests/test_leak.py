@@ -167,6 +167,15 @@ def test_search_bundle_decoded_channel_by_channel(leak_site: tuple[Path, dict[st
             for token in pair:
                 for kind, text in channels.items():
                     assert token.lower() not in text.lower(), f"{token} in {kind}"
+    # The word lists (split as Pagefind split the text, so whole canaries cannot be looked for):
+    # every listed word is in a public fragment, and the public body's Chinese canary is listed.
+    listed = [w for f in sorted((bundle / "gongkai-words").glob("*.json")) for w in json.loads(f.read_text(encoding="utf-8"))["words"]]
+    fragments = [_decoded(f) for f in bundle.rglob("*.pf_fragment")]
+    public_text = "".join(f["content"] + f["meta"].get("column", "") for f in fragments)
+    assert listed and all(word in public_text for word in listed)
+    assert any(len(word) > 1 and word in public["body"][1] for word in listed)
+    withheld_chinese = [pair[1] for name in ("exempt", "onrequest") for pair in all_canaries[name].values()]
+    assert not [w for w in listed if len(w) > 1 and any(w in c for c in withheld_chinese) and not any(w in c for c in (p[1] for p in public.values()))]
 
 
 def test_an_error_about_a_withheld_item_names_its_path_never_its_title(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:

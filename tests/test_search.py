@@ -160,3 +160,20 @@ def test_id_buckets_agree_between_python_and_the_browser(site: tuple[Any, str]) 
     keys = [normalize_id(k) for k in ("青政发〔2026〕4号", "11341202003216789K/2025-00021", "皖政办秘〔2021〕30号", "ABC/2020-00001")]
     buckets = page.evaluate("async (keys) => { const m = await import(new URL('../assets/search.js', location.href).href); return keys.map(m.bucket); }", keys)
     assert buckets == [id_bucket(k) for k in keys]
+
+
+def test_a_quoted_phrase_opens_its_candidates_a_page_at_a_time(sample_build: Path, browser: Any) -> None:
+    # Most public pages name the town's government as their issuer: more candidates than a page holds.
+    with serve(sample_build) as url:
+        page = browser.new_page()
+        fragments: list[str] = []
+        page.on("request", lambda request: fragments.append(request.url) if request.url.endswith(".pf_fragment") else None)
+        status, results = search(page, url, "“青山镇人民政府”")
+        assert status == "找到 10 条结果，可能还有更多，请点“显示更多结果”。" and len(results) == 10
+        assert len(fragments) == 10, "only the candidates of the first page were opened"
+        while page.is_visible("#search-more"):
+            page.click("#search-more")
+            page.wait_for_function("() => !document.getElementById('search-more').hidden || /^找到 \\d+ 条结果。$/.test(document.getElementById('search-status').textContent)")
+        shown = page.query_selector_all("#search-results > li")
+        assert page.inner_text("#search-status") == f"找到 {len(shown)} 条结果。" and len(shown) > 20
+        page.close()

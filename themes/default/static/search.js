@@ -7,7 +7,8 @@ const more = $("search-more"), sortSelect = $("sort"), filterBox = $("search-fil
 const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
 const FALLBACK_CANDIDATES = 30;
-let pagefind = null, shown = 0, current = [], serial = 0, seen = new Set(), fullText = false;
+const PHRASE_CANDIDATES = 60;
+let pagefind = null, source = null, serial = 0, seen = new Set(), fullText = false;
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
@@ -36,24 +37,147 @@ export function parse(query) {
 
 const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
 
-async function containing(results, needles, limit) {
-  const datas = await Promise.all(results.slice(0, limit).map((r) => r.data()));
-  return datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
+// Results come from a source that opens each result (its Pagefind fragment) only when it is shown.
+function listed(results) {
+  let next = 0;
+  return {
+    total: results.length,
+    ids: results.map((r) => r.id),
+    done: () => next >= results.length,
+    async take(count) {
+      const batch = results.slice(next, (next += count));
+      return Promise.all(batch.map((r) => (r.data ? r.data() : r)));
+    },
+  };
+}
+
+// Candidates that must contain the query as written are checked a page at a time, as far as the
+// visitor reads: each check downloads the candidate's fragment. The total stays unknown until
+// every candidate has been checked.
+function checked(candidates, needles, limit) {
+  const pool = candidates.slice(0, limit), ready = [];
+  let next = 0, found = 0;
+  const source = {
+    total: null,
+    ids: null,
+    done: () => next >= pool.length && !ready.length,
+    async take(count) {
+      while (ready.length < count && next < pool.length) {
+        const datas = await Promise.all(pool.slice(next, (next += PAGE)).map((r) => r.data()));
+        const hits = datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
+        found += hits.length;
+        ready.push(...hits);
+      }
+      if (next >= pool.length) source.total = found;
+      return ready.splice(0, count);
+    },
+  };
+  return source;
+}
+
+// Pagefind matches a query word as a prefix of the indexed words (宅 finds 宅基地) but downloads
+// only the index chunk where the query word itself would sit. gongkai's word lists name, for each
+// indexed Chinese word, the chunk that holds it, and probe words that make Pagefind load that chunk;
+// so the whole family of each query word is searched, whichever chunks earlier queries loaded.
+const CHINESE = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+const MAX_CHUNKS_PER_WORD = 8;
+const wordLists = new Map();
+
+function wordList(first) {
+  if (!wordLists.has(first)) {
+    const url = new URL(`pagefind/gongkai-words/${String(bucket(first)).padStart(3, "0")}.json`, siteRoot);
+    wordLists.set(first, fetch(url).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+  }
+  return wordLists.get(first);
+}
+
+// A probe works only if the browser keeps it whole: Pagefind segments preloaded text as it does a query.
+const whole = (word) => { const parts = words(word); return parts.length === 1 && parts[0] === word; };
+
+// Where the index's words begin in a run of typed text: the longest indexed word at each start
+// (from the word lists), as Pagefind's segmenter most likely cut the same text.
+async function indexStarts(part) {
+  const starts = new Set();
+  for (let at = 0; at < part.length; ) {
+    starts.add(at);
+    let step = 1;
+    if (CHINESE.test(part[at])) {
+      const { words: held = {} } = await wordList(part[at]);
+      for (const word of Object.keys(held)) if (word.length > step && part.startsWith(word, at)) step = word.length;
+    }
+    at += step;
+  }
+  return starts;
+}
+
+// Each query word with the text typed from it to the end of its part of the query, and whether an
+// indexed word begins where it does.
+async function contexts(query) {
+  const found = [];
+  for (const part of query.replace(/["“”]/g, " ").split(/\s+/).filter(Boolean)) {
+    const starts = await indexStarts(part);
+    for (const s of segmenter ? segmenter.segment(part) : []) {
+      if (s.isWordLike) found.push({ term: s.segment, part, rest: part.slice(s.index), aligned: starts.has(s.index) });
+    }
+  }
+  return found;
+}
+
+// Pagefind matches a query word only against the start of an indexed word. Where the browser and
+// the index cut the same text differently (宅|基地 against 宅基|地), a Chinese query word that begins
+// inside an indexed word (基地) can never match, and would make the query find only pages that
+// happen to use it elsewhere: it is left out of the lookup, and the other words must still match.
+// So is a word on most pages (管理 of 村级财务管理), which hardly narrows the search but has the
+// largest index entry of all; a query keeps at least one word.
+async function usable(terms, found) {
+  const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
+  for (const c of found) if (c.aligned) lost.delete(c.term);
+  const kept = terms.filter((t) => !lost.has(t));
+  const common = new Set();
+  for (const term of kept.filter((t) => CHINESE.test(t))) if (((await wordList(term[0])).common || []).includes(term)) common.add(term);
+  const narrow = kept.filter((t) => !common.has(t));
+  return narrow.length ? narrow : kept.length ? kept : terms;
+}
+
+async function loadFamilies(found) {
+  const probes = new Map();
+  for (const { term, part, rest } of found.filter((c) => CHINESE.test(c.term))) {
+    const { words: held = {}, probes: byChunk = {} } = await wordList(term[0]);
+    // A lone character in longer text (宅 of 宅基地审批, 第 and 号 of 第2号) needs only the indexed
+    // words that lie within what was typed (宅基), not its whole family (宅院, 第一, 号召 …), which
+    // for a common character is thousands of pages. Other words get their whole family.
+    const within = term.length === 1 && part.length > 1;
+    let chunks = 0;
+    // Most frequent words first, so that a cut family keeps the words most pages hold.
+    for (const [word, chunk] of Object.entries(held)) {
+      const wanted = within ? rest.startsWith(word) : word.startsWith(term) || term.startsWith(word);
+      if (!wanted || probes.has(chunk)) continue;
+      if (++chunks > MAX_CHUNKS_PER_WORD) break;
+      const candidates = byChunk[chunk] || [];
+      probes.set(chunk, candidates.find(whole) || candidates[0]);
+    }
+  }
+  const text = [...probes.values()].filter(Boolean).join(" ");
+  if (text) await pagefind.preload(text);
 }
 
 // Pagefind's word boundaries are not always the browser's (the index may hold 高标/准 where the
 // browser says 高/标准), so an AND of words can miss a page that contains the text. When it finds
 // nothing, look for each word on its own, open the pages most words found, and keep those that
 // contain the query as written. Quoted phrases are always checked that way.
-async function find(query, options) {
-  const { terms, needles, phrases } = parse(query);
+export async function find(query, options = {}) {
+  const parsed = parse(query), { needles, phrases } = parsed;
+  const found = await contexts(query);
+  const terms = await usable(parsed.terms, found);
+  await loadFamilies(found.filter((c) => terms.includes(c.term)));
   const direct = await pagefind.search(terms.length ? terms.join(" ") : null, options);
-  if (direct.results.length && !phrases.length) return direct.results;
+  if (direct.results.length && !phrases.length) return listed(direct.results);
   if (direct.results.length) {
-    const exact = await containing(direct.results, phrases, 60);
-    if (exact.length) return exact;
+    const exact = checked(direct.results, phrases, PHRASE_CANDIDATES);
+    const first = await exact.take(PAGE);
+    if (first.length) return withFirst(exact, first);
   }
-  if (!terms.length) return [];
+  if (!terms.length) return listed([]);
   const votes = new Map();
   for (const term of terms) {
     for (const result of (await pagefind.search(term, options)).results) {
@@ -62,10 +186,24 @@ async function find(query, options) {
       votes.set(result.id, entry);
     }
   }
+  // With a date sort, Pagefind's score is the page's place in date order.
   const ranked = [...votes.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score).map((v) => v.result);
-  const found = await containing(ranked, needles, FALLBACK_CANDIDATES);
-  if (options.sort) found.sort((a, b) => (b.meta.date || "").localeCompare(a.meta.date || ""));
-  return found;
+  return checked(ranked, needles, FALLBACK_CANDIDATES);
+}
+
+// A source whose first page was already taken (to learn whether it had any result).
+function withFirst(source, first) {
+  let given = false;
+  return {
+    get total() { return source.total; },
+    ids: null,
+    done: () => given && source.done(),
+    async take(count) {
+      if (given) return source.take(count);
+      given = true;
+      return first.length < count ? [...first, ...(await source.take(count - first.length))] : first;
+    },
+  };
 }
 
 // 文号 and 索引号 are compared without spaces and with any bracket style.
@@ -119,8 +257,9 @@ function inAttachment(data) {
 }
 
 async function showMore() {
-  const batch = current.slice(shown, shown + PAGE);
-  const datas = await Promise.all(batch.map((r) => (r.data ? r.data() : Promise.resolve(r))));
+  const from = source;
+  const datas = await from.take(PAGE);
+  if (from !== source) return;  // a newer search has replaced the list
   for (const data of datas) {
     // An exact 文号/索引号 match is listed first; Pagefind's copy of it is skipped when it arrives.
     const path = new URL(data.url, location.href).pathname;
@@ -128,8 +267,14 @@ async function showMore() {
     seen.add(path);
     list.append(resultItem(data, data.exact ? "文号/索引号完全匹配" : inAttachment(data) ? "（匹配内容在附件中）" : ""));
   }
-  shown += batch.length;
-  more.hidden = shown >= current.length;
+  more.hidden = source.done();
+}
+
+// The count, once known; until then how many are shown (a checked list learns its total as it goes).
+function announce() {
+  const shown = list.querySelectorAll("#search-results > li:not(.search-again)").length;
+  status.textContent = !shown ? "没有找到相关信息。请换一个词，或减少筛选条件。"
+    : source.total !== null ? `找到 ${source.total} 条结果。` : `找到 ${shown} 条结果，可能还有更多，请点“显示更多结果”。`;
 }
 
 function selectedFilters() {
@@ -149,9 +294,8 @@ async function run() {
   if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
   history.replaceState(null, "", url);
   list.replaceChildren();
-  shown = 0;
   if (!query && !Object.keys(filters).length) {
-    current = [];
+    source = listed([]);
     status.textContent = "请输入关键词，或选择筛选条件。";
     more.hidden = true;
     return;
@@ -162,16 +306,17 @@ async function run() {
   // A 文号 or 索引号 that names an item is answered from its bucket alone; the text search for it
   // (mostly very common pieces: 政, 发, 2024, 号) runs only when asked for.
   const exact = query && !fullText ? await exactMatches(query) : [];
-  const rest = exact.length ? [] : query ? await find(fullText ? `"${query}"` : query, options) : (await pagefind.search(null, options)).results;
+  const found = exact.length
+    ? listed(exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })))
+    : query ? await find(fullText ? `"${query}"` : query, options) : listed((await pagefind.search(null, options)).results);
   fullText = false;
   if (mine !== serial) return;  // a newer search has started
   seen = new Set();
-  current = [...exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })), ...rest];
+  source = found;
   await showMore();
   if (mine !== serial) return;
   // Announced once the first results are on the page, so a screen reader can go straight to them.
-  const total = rest.length + exact.length;
-  status.textContent = total ? `找到 ${total} 条结果。` : "没有找到相关信息。请换一个词，或减少筛选条件。";
+  announce();
   if (exact.length) {
     const again = el("button", { type: "button", class: "search-text" }, `在正文中搜索提到“${query}”的信息`);
     again.addEventListener("click", () => { fullText = true; run(); });
@@ -208,7 +353,11 @@ async function start() {
   filterBox.addEventListener("toggle", () => { if (filterBox.open) setupFilters(); });
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   sortSelect.addEventListener("change", run);
-  more.addEventListener("click", showMore);
+  more.addEventListener("click", async () => {
+    const unknown = source.total === null;
+    await showMore();
+    if (unknown && source.total !== null) announce();
+  });
   const initial = new URLSearchParams(location.search).get("q");
   if (initial) input.value = initial;
   await run();

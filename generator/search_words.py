@@ -1,0 +1,151 @@
+"""Search stage, second step: word lists that let the search page load every index chunk a query needs.
+
+Pagefind matches each query word as a prefix of the indexed words (宅 finds 宅基地), but it
+downloads only the index chunk in which the query word itself would sit.  When a prefix family
+(宅, 宅基, 宅基地…) spans a chunk boundary, the words past the boundary are silently not searched,
+and which results a query finds then depends on the chunks earlier queries happened to load.  On a
+10,000-item site 15 % of the families span a boundary at Pagefind's default chunk size, and more
+at the smaller chunks that keep each query's download small.
+
+So after Pagefind has run, gongkai writes ``pagefind/gongkai-words/NNN.json``: for the Chinese
+words the index holds (read from Pagefind's own fragments, which keep its word boundaries), each
+word with the number of the chunk that holds it, most frequent first; and for each such chunk a few
+*probe* words — words whose own lookup makes Pagefind load exactly that chunk.  Before searching,
+the search page fetches the list for each query word's first character and preloads, through
+Pagefind's public ``preload``, a probe for every chunk holding a word of the family.  The lists
+come only from the fragments of the indexed (public) pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from .exports import fnv1a
+from .workers import fork_map
+
+WORDS_DIR = "gongkai-words"
+BUCKETS = 256
+PROBES_PER_CHUNK = 4
+# A word on more than this share of the pages hardly narrows a search, yet its index entry is the
+# largest there is: the search page leaves it out of a query that has other words.
+COMMON_SHARE = 0.5
+_SIGNATURE = b"pagefind_dcd"
+_BATCH = 100
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+Chunk = tuple[str, str]
+
+
+def _decoded(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise ValueError(f"{path.name} is not a Pagefind file")
+    return data[len(_SIGNATURE) :]
+
+
+def read_chunks(bundle: Path) -> list[Chunk]:
+    """The index chunks' word ranges (``from``, ``to``), in Pagefind's order, from its metadata file."""
+    (meta,) = bundle.glob("pagefind.*.pf_meta")
+    fields = cbor2.loads(_decoded(meta))
+    # MetaIndex: version, pages, index chunks [from, to, hash], filters, sorts, meta fields.
+    return [(str(first), str(last)) for first, last, _ in fields[2]]
+
+
+def selects(term: str, chunks: list[Chunk]) -> list[int]:
+    """The chunks Pagefind (1.5.2, ``request_indexes``) downloads for ``term``: those whose range
+    holds it, or failing any, those whose bounds match it as far as the bounds go."""
+    strict = [i for i, (first, last) in enumerate(chunks) if first <= term <= last]
+    if strict:
+        return strict
+    return [i for i, (first, last) in enumerate(chunks) if term[: len(first)] >= first[: len(term)] and term[: len(last)] <= last[: len(term)]]
+
+
+def chunk_holding(word: str, firsts: list[str]) -> int:
+    """The chunk whose words include ``word``: ``from`` is a prefix of the chunk's first word and
+    sorts after every word of the chunk before it."""
+    return max(bisect.bisect_right(firsts, word) - 1, 0)
+
+
+def _batch_frequencies(paths: list[Path]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for path in paths:
+        fragment = json.loads(_decoded(path))
+        # Pagefind keeps Chinese words apart with zero-width spaces in a fragment's content.
+        words = set(fragment["content"].replace("\u200b", " ").split())
+        # Pagefind also indexes each meta value, unsegmented; of those only the column's name is
+        # not already in the text (a title is, word by word, and its whole-title "word" would
+        # make every family of its first characters thousands of words long).
+        words.update(fragment["meta"].get("column", "").split())
+        counts.update(words)
+    return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)})
+
+
+def page_frequencies(bundle: Path, jobs: int | None = None) -> Counter[str]:
+    """Each Chinese word of the index with the number of pages whose text holds it (read on up to
+    ``jobs`` processes; all cores by default)."""
+    paths = sorted((bundle / "fragment").glob("*.pf_fragment"))
+    # Batches, so that each worker sends back one small count rather than a set per page.
+    batches = [paths[start : start + _BATCH] for start in range(0, len(paths), _BATCH)]
+    frequencies: Counter[str] = Counter()
+    for counts in fork_map(_batch_frequencies, batches, jobs, min_items=4):
+        frequencies.update(counts)
+    return frequencies
+
+
+def word_lists(frequencies: Counter[str], chunks: list[Chunk], pages: int) -> dict[int, dict[str, Any]]:
+    """The lists by bucket of first character: ``words`` (word → chunk, most frequent first),
+    ``probes`` (chunk → words that make Pagefind load it, shortest first) and ``common`` (the words
+    on more than ``COMMON_SHARE`` of the ``pages``)."""
+    firsts = [first for first, _ in chunks]
+    holding = {word: chunk_holding(word, firsts) for word in frequencies}
+    by_chunk: dict[int, list[str]] = {}
+    for word, chunk in holding.items():
+        by_chunk.setdefault(chunk, []).append(word)
+    probes: dict[int, list[str]] = {}
+    for chunk, words in by_chunk.items():
+        candidates = sorted({*words, *chunks[chunk]}, key=lambda w: (len(w), w))
+        # A lookup may stop at a trimmed bound, so each candidate is checked as Pagefind would.
+        probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects_near(w, chunks, chunk)][:PROBES_PER_CHUNK]
+    lists: dict[int, dict[str, Any]] = {}
+    for word in sorted(frequencies, key=lambda w: (-frequencies[w], w)):
+        entry = lists.setdefault(fnv1a(word[0]) % BUCKETS, _empty())
+        chunk = holding[word]
+        entry["words"][word] = chunk
+        entry["probes"][str(chunk)] = probes[chunk]
+        if frequencies[word] > COMMON_SHARE * pages:
+            entry["common"].append(word)
+    return lists
+
+
+def _empty() -> dict[str, Any]:
+    return {"words": {}, "probes": {}, "common": []}
+
+
+def selects_near(term: str, chunks: list[Chunk], chunk: int) -> list[int]:
+    """``selects`` for a term known to sort inside ``chunk``: strict ranges are looked up around it
+    (ranges are ordered), and the full scan runs only for a term no range holds."""
+    around = range(max(chunk - 1, 0), min(chunk + 2, len(chunks)))
+    strict = [i for i in around if chunks[i][0] <= term <= chunks[i][1]]
+    return strict or selects(term, chunks)
+
+
+def write_word_lists(bundle: Path, jobs: int | None = None) -> int:
+    """Write ``bundle/gongkai-words/NNN.json`` (every bucket, so the search page never meets a
+    missing file); returns how many words they list."""
+    frequencies = page_frequencies(bundle, jobs)
+    pages = sum(1 for _ in (bundle / "fragment").glob("*.pf_fragment"))
+    lists = word_lists(frequencies, read_chunks(bundle), pages)
+    folder = bundle / WORDS_DIR
+    folder.mkdir()
+    for bucket in range(BUCKETS):
+        data = lists.get(bucket, _empty())
+        (folder / f"{bucket:03d}.json").write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return len(frequencies)

@@ -1,0 +1,181 @@
+"""The word lists that make a query search the whole prefix family of each of its words, however
+Pagefind cut its index into chunks (generator/search_words.py and the search page's loadFamilies)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cbor2
+import pytest
+
+import generator.search as search_stage
+from generator import build_site
+from generator.exports import fnv1a
+from generator.search_words import BUCKETS, WORDS_DIR, chunk_holding, read_chunks, selects
+
+from .browser import chromium, serve
+from .conftest import item
+from .test_search import DONE
+
+# Pagefind (jieba) and the browser (ICU) cut 村级, 管护, 财务公开 … differently, so the query words
+# are often prefixes of the indexed words: exactly the families a chunk boundary splits.
+BODIES = [
+    "村民委员会召开会议，研究村级财务管理和村务公开工作。",
+    "管理局对农村宅基地进行管护，加强财务公开，接受村民监督。",
+    "全镇村民参加防汛演练，管理人员全部到岗，村干部带头值守。",
+    "村务监督委员会检查村级财务收支，公开栏按月更新。",
+    "管护人员负责公益林巡查，管理台账每月报送镇政府。",
+    "财务人员参加培训，学习农村集体资产管理和财务制度。",
+    "村民代表大会审议公开事项，会议由村党支部书记主持。",
+    "镇政府公开征求意见，管理办法自发布之日起施行。",
+]
+QUERIES = ["村", "管", "财", "公开", "管理", "财务", "村民", "会议", "村 管", "财务 公开"]
+# Words the browser cuts into characters: a lone character inside longer text is looked up only as
+# far as the typed text goes (村 of 村务 needs 村务, not 村民).
+WITHIN = ["村务", "村级财务", "管护人员"]
+
+
+def family_site(make_site: Callable[..., Path]) -> Path:
+    files: dict[str, str | bytes] = {}
+    for n, body in enumerate(BODIES):
+        front = f"title: 工作动态第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-{n + 1:02d}"
+        files[f"content/news/n{n}.md"] = item(front, body)
+    files["content/news/held.md"] = item("title: 内部事项\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "稽核专档涉密款项。")
+    return make_site(files)
+
+
+def built(site: Path, out: Path, chunk_size: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search_stage, "CHUNK_SIZE", chunk_size)
+    return build_site(site, out).out_dir
+
+
+def _decoded(path: Path) -> Any:
+    body = gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :]
+    return json.loads(body) if path.suffix == ".pf_fragment" else cbor2.loads(body)
+
+
+def word_lists(build: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    words: dict[str, int] = {}
+    probes: dict[str, list[str]] = {}
+    for path in sorted((build / "pagefind" / WORDS_DIR).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        words.update(data["words"])
+        probes.update(data["probes"])
+    return words, probes
+
+
+# ---- the chunk choice, as Pagefind 1.5.2 makes it ------------------------------------------------
+
+CHUNKS = [("0", "9"), ("一", "村"), ("村民", "村民"), ("村级", "管"), ("管理", "龥")]
+
+
+def test_a_word_sitting_in_a_range_selects_that_chunk_alone() -> None:
+    assert selects("村", CHUNKS) == [1]
+    assert selects("村民", CHUNKS) == [2]
+    assert selects("管理局", CHUNKS) == [4]
+
+
+def test_a_word_past_a_trimmed_bound_is_matched_by_its_prefix() -> None:
+    # 村民委员会 sorts after chunk 2's trimmed bound 村民, so no range holds it: Pagefind then takes
+    # every chunk whose bounds match it as far as they go (村 of chunk 1, 村民 of chunk 2).
+    assert selects("村民委员会", CHUNKS) == [1, 2]
+
+
+def test_the_chunk_holding_a_word_is_found_from_the_starting_bounds() -> None:
+    firsts = [first for first, _ in CHUNKS]
+    assert chunk_holding("村民委员会", firsts) == 2
+    assert chunk_holding("村务", firsts) == 1  # 村务 < 村民: it sorts before chunk 2 begins
+    assert chunk_holding("管护", firsts) == 3
+
+
+# ---- the lists against a real index ----------------------------------------------------------------
+
+
+@pytest.fixture
+def small_chunks(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return built(family_site(make_site), tmp_path / "small", 12, monkeypatch)
+
+
+def test_the_lists_name_the_chunk_pagefind_stored_each_word_in(small_chunks: Path) -> None:
+    bundle = small_chunks / "pagefind"
+    chunks = read_chunks(bundle)
+    meta = _decoded(next(bundle.glob("*.pf_meta")))
+    stored = {entry[0]: number for number, (_, _, hash_) in enumerate(meta[2]) for entry in _decoded(bundle / "index" / f"{hash_}.pf_index")[0]}
+    words, probes = word_lists(small_chunks)
+    assert len(chunks) > 20, "the test needs many chunk boundaries"
+    assert {"村民", "管理", "财务", "公开"} <= set(words)
+    for word, chunk in words.items():
+        assert stored[word] == chunk, word
+        assert probes[str(chunk)], f"chunk {chunk} has no probe"
+        for probe in probes[str(chunk)]:
+            assert chunk in selects(probe, chunks), (probe, chunk)
+    # Families really are split: some word's family spans more than one chunk.
+    assert any(len({c for w, c in words.items() if w.startswith(prefix)}) > 1 for prefix in ("村", "管", "财", "公"))
+
+
+def test_the_lists_hold_only_words_of_public_pages_and_every_bucket_exists(small_chunks: Path) -> None:
+    fragments = [_decoded(p) for p in (small_chunks / "pagefind" / "fragment").glob("*.pf_fragment")]
+    public_text = "".join(f["content"] + "\n" + f["meta"]["column"] for f in fragments)
+    words, _ = word_lists(small_chunks)
+    assert all(word in public_text for word in words)
+    assert not any(secret in word for word in words for secret in ("稽核", "专档", "涉密", "款项"))
+    files = sorted(p.name for p in (small_chunks / "pagefind" / WORDS_DIR).iterdir())
+    assert files == [f"{n:03d}.json" for n in range(BUCKETS)]
+    assert all(
+        fnv1a(word[0]) % BUCKETS == int(path.stem) for path in (small_chunks / "pagefind" / WORDS_DIR).iterdir() for word in json.loads(path.read_text(encoding="utf-8"))["words"]
+    )
+
+
+# ---- in the browser: the same results as one whole index --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as opened:
+        yield opened
+
+
+def results(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, list[str]]]:
+    """Status and result links of ``queries`` run one after another in one visit."""
+    found = []
+    with serve(build) as url:
+        page = browser.new_page()
+        for query in queries:
+            page.goto(f"{url}search/index.html?q={query}")
+            page.wait_for_function(DONE, timeout=20000)
+            links = sorted(a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a"))
+            found.append((page.inner_text("#search-status"), links))
+        page.close()
+    return found
+
+
+def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    site = family_site(make_site)
+    whole = built(site, tmp_path / "whole", 10**9, monkeypatch)
+    assert len(list((whole / "pagefind" / "index").iterdir())) == 1
+    small = built(site, tmp_path / "small", 12, monkeypatch)
+    expected = results(browser, whole, QUERIES)
+    assert all(status.startswith("找到") for status, _ in expected)
+    assert results(browser, small, QUERIES) == expected
+    # Every page whose text holds such a query is found, and nothing the whole index would not find.
+    for query, (_, whole_links), (status, links) in zip(WITHIN, results(browser, whole, WITHIN), results(browser, small, WITHIN), strict=True):
+        holding = {f"/xxgk/items/n{n}.html" for n, body in enumerate(BODIES) if query in body}
+        assert holding and holding <= set(links) <= set(whole_links), (query, status, links)
+    # Without the lists, Pagefind alone misses words past the chunk boundaries.
+    shutil.rmtree(small / "pagefind" / WORDS_DIR)
+    assert results(browser, small, QUERIES) != expected
+
+
+def test_a_word_on_most_pages_does_not_narrow_a_query_that_has_other_words(small_chunks: Path, browser: Any) -> None:
+    common = {w for path in (small_chunks / "pagefind" / WORDS_DIR).glob("*.json") for w in json.loads(path.read_text(encoding="utf-8"))["common"]}
+    assert "管理" in common and "会议" not in common  # 管理 is on 6 of the 8 pages, 会议 on 2
+    holding = {f"/xxgk/items/n{n}.html" for n, body in enumerate(BODIES) if "会议" in body}
+    [(status, links)] = results(browser, small_chunks, ["管理 会议"])
+    assert set(links) == holding, status  # n6 speaks of a 会议 but never of 管理
+    [(_, alone)] = results(browser, small_chunks, ["管理"])
+    assert len(alone) == 6, "a query of common words alone still searches them"
