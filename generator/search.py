@@ -88,8 +88,11 @@ def build_index(site_root: Path, expected_pages: int, output: Path | None = None
     if (bundle / "playground").exists():
         raise SearchError("搜索包中出现了 playground 调试页面，不应发布。")
     if expected_pages:
-        # The preview's background index stays in one process, as Pagefind stays at low priority.
-        write_word_lists(bundle, jobs=1 if output is not None else None)
+        try:
+            # The preview's background index stays in one process, as Pagefind stays at low priority.
+            write_word_lists(bundle, jobs=1 if output is not None else None)
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+            raise SearchError(f"读取 Pagefind 生成的索引失败，无法生成搜索词表（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
     return report
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import generator.search as search_stage
 from generator import build_site
 from generator.search import SearchError, build_index, extended_binary
 
-from .conftest import POLICY, item
+from .conftest import POLICY, item, tree_digest
 
 
 def test_the_extended_binary_is_used() -> None:
@@ -51,3 +52,18 @@ def test_a_withdrawn_item_leaves_no_fragment(make_site: Callable[..., Path]) -> 
             data = path.read_bytes()
             data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
             assert b"ZQWITHDRAWNQ" not in data and b"zqwithdrawnq" not in data, path
+
+
+def test_an_unreadable_index_stops_the_build_with_a_message_and_keeps_the_last_output(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site({"content/rules.md": POLICY})
+    assert gongkai("build", str(site))[0] == 0
+    before = tree_digest(site / "build")
+
+    def unreadable(bundle: Path, jobs: int | None = None) -> int:
+        raise ValueError(f"{next(bundle.glob('*.pf_meta')).name} is not a Pagefind file")
+
+    monkeypatch.setattr(search_stage, "write_word_lists", unreadable)
+    (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第二段"), encoding="utf-8")
+    code, output = gongkai("build", str(site))
+    assert code == 1 and "读取 Pagefind 生成的索引失败，无法生成搜索词表" in output and "Traceback" not in output
+    assert tree_digest(site / "build") == before
