@@ -16,8 +16,6 @@ Targets: recall@5 ≥ 0.95; first query ≤ 300 KB, later queries ≤ 60 KB at 1
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import random
 import re
@@ -38,7 +36,7 @@ from corpus import generate  # noqa: E402
 import generator.search as search_stage  # noqa: E402
 from generator import build_site  # noqa: E402
 from generator.search import build_index  # noqa: E402
-from generator.search_words import WORDS_DIR, page_frequencies  # noqa: E402
+from generator.search_words import WORDS_DIR, fragment_files, page_frequencies, read_fragment  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 from tests.test_search import DONE, QUERIES  # noqa: E402
 
@@ -105,7 +103,7 @@ def answers(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
 def sample_queries(bundle: Path, rng: random.Random) -> list[str]:
     """Words of the corpus as a visitor might type them: 40 words found on 30–4,000 pages, 20 pairs
     of them, and 10 single characters (whose families are the largest)."""
-    frequencies = page_frequencies(bundle)
+    frequencies = page_frequencies(fragment_files(bundle))
     common = sorted(w for w, n in frequencies.items() if 30 <= n <= 4000 and len(w) >= 2)
     singles = sorted(w for w, n in frequencies.items() if len(w) == 1 and n >= 100)
     pairs = [a + b for a, b in zip(rng.sample(common, 20), rng.sample(common, 20), strict=True)]
@@ -115,9 +113,8 @@ def sample_queries(bundle: Path, rng: random.Random) -> list[str]:
 def pages_holding(bundle: Path, queries: list[str]) -> dict[str, set[str]]:
     """For each query, the Pagefind ids of the pages whose text holds it as typed (spaces aside)."""
     texts = {}
-    for path in (bundle / "fragment").glob("*.pf_fragment"):
-        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])
-        texts[path.stem] = re.sub(r"[\s\u200b]", "", fragment["content"])
+    for path in fragment_files(bundle):
+        texts[path.stem] = re.sub(r"[\s\u200b]", "", read_fragment(path)["content"])
     return {q: {page for page, text in texts.items() if q.replace(" ", "") in text} for q in queries}
 
 

@@ -51,6 +51,12 @@ def _decoded(path: Path) -> bytes:
     return data[len(_SIGNATURE) :]
 
 
+def read_fragment(path: Path) -> dict[str, Any]:
+    """A Pagefind fragment (one page's URL, text, meta and filters) as the search page receives it."""
+    fragment: dict[str, Any] = json.loads(_decoded(path))
+    return fragment
+
+
 def read_chunks(bundle: Path) -> list[Chunk]:
     """The index chunks' word ranges (``from``, ``to``), in Pagefind's order, from its metadata file."""
     (meta,) = bundle.glob("pagefind.*.pf_meta")
@@ -59,12 +65,18 @@ def read_chunks(bundle: Path) -> list[Chunk]:
     return [(str(first), str(last)) for first, last, _ in fields[2]]
 
 
-def selects(term: str, chunks: list[Chunk]) -> list[int]:
+def selects(term: str, chunks: list[Chunk], firsts: list[str] | None = None) -> list[int]:
     """The chunks Pagefind (1.5.2, ``request_indexes``) downloads for ``term``: those whose range
-    holds it, or failing any, those whose bounds match it as far as the bounds go."""
-    strict = [i for i, (first, last) in enumerate(chunks) if first <= term <= last]
-    if strict:
-        return strict
+    holds it, or failing any, those whose bounds match it as far as the bounds go.
+
+    Ranges are ordered, so the ones holding ``term`` end at the last range starting at or before
+    it (``firsts``, the ranges' starts, may be passed in when many terms are looked up)."""
+    firsts = [first for first, _ in chunks] if firsts is None else firsts
+    end = start = bisect.bisect_right(firsts, term)
+    while start > 0 and chunks[start - 1][1] >= term:
+        start -= 1
+    if start < end:
+        return list(range(start, end))
     return [i for i, (first, last) in enumerate(chunks) if term[: len(first)] >= first[: len(term)] and term[: len(last)] <= last[: len(term)]]
 
 
@@ -77,7 +89,7 @@ def chunk_holding(word: str, firsts: list[str]) -> int:
 def _batch_frequencies(paths: list[Path]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for path in paths:
-        fragment = json.loads(_decoded(path))
+        fragment = read_fragment(path)
         # Pagefind keeps Chinese words apart with zero-width spaces in a fragment's content.
         words = set(fragment["content"].replace("\u200b", " ").split())
         # Pagefind also indexes each meta value, unsegmented; of those only the column's name is
@@ -88,16 +100,20 @@ def _batch_frequencies(paths: list[Path]) -> Counter[str]:
     return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)})
 
 
-def page_frequencies(bundle: Path, jobs: int | None = None) -> Counter[str]:
-    """Each Chinese word of the index with the number of pages whose text holds it (read on up to
-    ``jobs`` processes; all cores by default)."""
-    paths = sorted((bundle / "fragment").glob("*.pf_fragment"))
+def page_frequencies(fragments: list[Path], jobs: int | None = None) -> Counter[str]:
+    """Each Chinese word of the index with the number of pages (``fragments``) whose text holds it,
+    read on up to ``jobs`` processes (all cores by default)."""
     # Batches, so that each worker sends back one small count rather than a set per page.
-    batches = [paths[start : start + _BATCH] for start in range(0, len(paths), _BATCH)]
+    batches = [fragments[start : start + _BATCH] for start in range(0, len(fragments), _BATCH)]
     frequencies: Counter[str] = Counter()
     for counts in fork_map(_batch_frequencies, batches, jobs, min_items=4):
         frequencies.update(counts)
     return frequencies
+
+
+def fragment_files(bundle: Path) -> list[Path]:
+    """The bundle's fragments, one per indexed page."""
+    return sorted((bundle / "fragment").glob("*.pf_fragment"))
 
 
 def word_lists(frequencies: Counter[str], chunks: list[Chunk], pages: int) -> dict[int, dict[str, Any]]:
@@ -113,7 +129,7 @@ def word_lists(frequencies: Counter[str], chunks: list[Chunk], pages: int) -> di
     for chunk, words in by_chunk.items():
         candidates = sorted({*words, *chunks[chunk]}, key=lambda w: (len(w), w))
         # A lookup may stop at a trimmed bound, so each candidate is checked as Pagefind would.
-        probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects_near(w, chunks, chunk)][:PROBES_PER_CHUNK]
+        probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects(w, chunks, firsts)][:PROBES_PER_CHUNK]
     lists: dict[int, dict[str, Any]] = {}
     for word in sorted(frequencies, key=lambda w: (-frequencies[w], w)):
         entry = lists.setdefault(fnv1a(word[0]) % BUCKETS, _empty())
@@ -129,20 +145,12 @@ def _empty() -> dict[str, Any]:
     return {"words": {}, "probes": {}, "common": []}
 
 
-def selects_near(term: str, chunks: list[Chunk], chunk: int) -> list[int]:
-    """``selects`` for a term known to sort inside ``chunk``: strict ranges are looked up around it
-    (ranges are ordered), and the full scan runs only for a term no range holds."""
-    around = range(max(chunk - 1, 0), min(chunk + 2, len(chunks)))
-    strict = [i for i in around if chunks[i][0] <= term <= chunks[i][1]]
-    return strict or selects(term, chunks)
-
-
 def write_word_lists(bundle: Path, jobs: int | None = None) -> int:
     """Write ``bundle/gongkai-words/NNN.json`` (every bucket, so the search page never meets a
     missing file); returns how many words they list."""
-    frequencies = page_frequencies(bundle, jobs)
-    pages = sum(1 for _ in (bundle / "fragment").glob("*.pf_fragment"))
-    lists = word_lists(frequencies, read_chunks(bundle), pages)
+    fragments = fragment_files(bundle)
+    frequencies = page_frequencies(fragments, jobs)
+    lists = word_lists(frequencies, read_chunks(bundle), len(fragments))
     folder = bundle / WORDS_DIR
     folder.mkdir()
     for bucket in range(BUCKETS):

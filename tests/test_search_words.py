@@ -3,14 +3,12 @@ Pagefind cut its index into chunks (generator/search_words.py and the search pag
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import cbor2
 import pytest
 
 import generator.search as search_stage
@@ -20,6 +18,7 @@ from generator.search_words import BUCKETS, WORDS_DIR, chunk_holding, read_chunk
 
 from .browser import chromium, serve
 from .conftest import item
+from .test_leak import _decoded
 from .test_search import DONE
 
 # Pagefind (jieba) and the browser (ICU) cut 村级, 管护, 财务公开 … differently, so the query words
@@ -52,11 +51,6 @@ def family_site(make_site: Callable[..., Path]) -> Path:
 def built(site: Path, out: Path, chunk_size: int, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(search_stage, "CHUNK_SIZE", chunk_size)
     return build_site(site, out).out_dir
-
-
-def _decoded(path: Path) -> Any:
-    body = gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :]
-    return json.loads(body) if path.suffix == ".pf_fragment" else cbor2.loads(body)
 
 
 def word_lists(build: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
