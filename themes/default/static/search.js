@@ -12,27 +12,27 @@ let pagefind = null, source = null, serial = 0, seen = new Set(), fullText = fal
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
-// Pagefind matches an unspaced Chinese query loosely: split it into words here.
-function words(text) {
-  return segmenter
-    ? [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment)
-    : text.split(/\s+/).filter(Boolean);
+// Pagefind matches an unspaced Chinese query loosely: split it into words here, with where each
+// word starts in the run of text (no spaces) it comes from.
+function segments(run) {
+  return segmenter ? [...segmenter.segment(run)].filter((s) => s.isWordLike) : [{ segment: run, index: 0 }];
 }
 
-// The words to look up, and every part the user typed (unquoted parts and quoted phrases, as
-// written): a result must contain each of them.
+// The words to look up, each with the text typed from it to the end of its run (``found``), and
+// every part the user typed (unquoted parts and quoted phrases, as written): a result must
+// contain each of them.
 export function parse(query) {
-  const phrases = [], parts = [], terms = [];
+  const phrases = [], parts = [], found = [];
   query.replace(/"([^"]*)"|“([^”]*)”|([^"“”]+)/g, (_, a, b, c) => {
     const text = a ?? b ?? c;
     if (a !== undefined || b !== undefined) phrases.push(text.replace(/\s+/g, ""));
     else parts.push(...text.split(/\s+/).filter(Boolean));
-    terms.push(...words(text));
+    for (const run of text.split(/\s+/).filter(Boolean)) {
+      for (const s of segments(run)) found.push({ term: s.segment, run, rest: run.slice(s.index), at: s.index });
+    }
     return "";
   });
-  // Every word is looked up, single characters too: Pagefind matches them as prefixes (宅 finds
-  // 宅基地 where the browser cut 宅/基地), and dropping one would widen the query.
-  return { terms: [...new Set(terms)], needles: [...parts, ...phrases].filter(Boolean), phrases: phrases.filter(Boolean) };
+  return { terms: [...new Set(found.map((f) => f.term))], found, needles: [...parts, ...phrases].filter(Boolean), phrases: phrases.filter(Boolean) };
 }
 
 const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
@@ -42,7 +42,7 @@ function listed(results) {
   let next = 0;
   return {
     total: results.length,
-    ids: results.map((r) => r.id),
+    get ids() { return results.map((r) => r.id); },  // for bench/bench_search.py
     done: () => next >= results.length,
     async take(count) {
       const batch = results.slice(next, (next += count));
@@ -61,7 +61,8 @@ function checked(candidates, needles, limit) {
     total: null,
     ids: null,
     done: () => next >= pool.length && !ready.length,
-    async take(count) {
+    // Checks candidates until ``count`` results wait to be shown, or none are left; true if any wait.
+    async fill(count) {
       while (ready.length < count && next < pool.length) {
         const datas = await Promise.all(pool.slice(next, (next += PAGE)).map((r) => r.data()));
         const hits = datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
@@ -69,6 +70,10 @@ function checked(candidates, needles, limit) {
         ready.push(...hits);
       }
       if (next >= pool.length) source.total = found;
+      return ready.length > 0;
+    },
+    async take(count) {
+      await source.fill(count);
       return ready.splice(0, count);
     },
   };
@@ -92,35 +97,29 @@ function wordList(first) {
 }
 
 // A probe works only if the browser keeps it whole: Pagefind segments preloaded text as it does a query.
-const whole = (word) => { const parts = words(word); return parts.length === 1 && parts[0] === word; };
+const whole = (word) => { const parts = segments(word); return parts.length === 1 && parts[0].segment === word; };
 
 // Where the index's words begin in a run of typed text: the longest indexed word at each start
 // (from the word lists), as Pagefind's segmenter most likely cut the same text.
-async function indexStarts(part) {
+async function indexStarts(run) {
   const starts = new Set();
-  for (let at = 0; at < part.length; ) {
+  for (let at = 0; at < run.length; ) {
     starts.add(at);
     let step = 1;
-    if (CHINESE.test(part[at])) {
-      const { words: held = {} } = await wordList(part[at]);
-      for (const word of Object.keys(held)) if (word.length > step && part.startsWith(word, at)) step = word.length;
+    if (CHINESE.test(run[at])) {
+      const { words: held = {} } = await wordList(run[at]);
+      for (const word of Object.keys(held)) if (word.length > step && run.startsWith(word, at)) step = word.length;
     }
     at += step;
   }
   return starts;
 }
 
-// Each query word with the text typed from it to the end of its part of the query, and whether an
-// indexed word begins where it does.
-async function contexts(query) {
-  const found = [];
-  for (const part of query.replace(/["“”]/g, " ").split(/\s+/).filter(Boolean)) {
-    const starts = await indexStarts(part);
-    for (const s of segmenter ? segmenter.segment(part) : []) {
-      if (s.isWordLike) found.push({ term: s.segment, part, rest: part.slice(s.index), aligned: starts.has(s.index) });
-    }
-  }
-  return found;
+// Marks each query word whose place in its run is where an indexed word begins.
+async function align(found) {
+  const starts = new Map();
+  for (const { run } of found) if (!starts.has(run)) starts.set(run, await indexStarts(run));
+  return found.map((f) => ({ ...f, aligned: starts.get(f.run).has(f.at) }));
 }
 
 // Pagefind matches a query word only against the start of an indexed word. Where the browser and
@@ -141,12 +140,12 @@ async function usable(terms, found) {
 
 async function loadFamilies(found) {
   const probes = new Map();
-  for (const { term, part, rest } of found.filter((c) => CHINESE.test(c.term))) {
+  for (const { term, run, rest } of found.filter((c) => CHINESE.test(c.term))) {
     const { words: held = {}, probes: byChunk = {} } = await wordList(term[0]);
     // A lone character in longer text (宅 of 宅基地审批, 第 and 号 of 第2号) needs only the indexed
     // words that lie within what was typed (宅基), not its whole family (宅院, 第一, 号召 …), which
     // for a common character is thousands of pages. Other words get their whole family.
-    const within = term.length === 1 && part.length > 1;
+    const within = term.length === 1 && run.length > 1;
     let chunks = 0;
     // Most frequent words first, so that a cut family keeps the words most pages hold.
     for (const [word, chunk] of Object.entries(held)) {
@@ -167,15 +166,14 @@ async function loadFamilies(found) {
 // contain the query as written. Quoted phrases are always checked that way.
 export async function find(query, options = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
-  const found = await contexts(query);
+  const found = await align(parsed.found);
   const terms = await usable(parsed.terms, found);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
   const direct = await pagefind.search(terms.length ? terms.join(" ") : null, options);
   if (direct.results.length && !phrases.length) return listed(direct.results);
   if (direct.results.length) {
     const exact = checked(direct.results, phrases, PHRASE_CANDIDATES);
-    const first = await exact.take(PAGE);
-    if (first.length) return withFirst(exact, first);
+    if (await exact.fill(PAGE)) return exact;
   }
   if (!terms.length) return listed([]);
   const votes = new Map();
@@ -191,20 +189,6 @@ export async function find(query, options = {}) {
   return checked(ranked, needles, FALLBACK_CANDIDATES);
 }
 
-// A source whose first page was already taken (to learn whether it had any result).
-function withFirst(source, first) {
-  let given = false;
-  return {
-    get total() { return source.total; },
-    ids: null,
-    done: () => given && source.done(),
-    async take(count) {
-      if (given) return source.take(count);
-      given = true;
-      return first.length < count ? [...first, ...(await source.take(count - first.length))] : first;
-    },
-  };
-}
 
 // 文号 and 索引号 are compared without spaces and with any bracket style.
 function normalize(text) {
