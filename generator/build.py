@@ -226,9 +226,9 @@ def build_site(
             report = build_index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
-        write_stamp(staging.root, search or not site.items, warnings, len(site.items))
+        # One scan serves the stamp and the record (a rename keeps sizes and times).
+        manifest = write_stamp(staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items))
         staging.commit()
-    manifest = scan_output(out)
     public, withheld = len(site.items), len(result.items) - len(site.items)
     # The record describes the bytes this build loaded, whatever an earlier read of the files saw.
     built = fingerprint(site_dir, result.digests, read, theme_dirs, extra)

@@ -298,13 +298,14 @@ class LiveSite:
         drafts = {loaded.item.path: loaded.draft for loaded in self.loaded.values() if loaded.item is not None and loaded.draft is not None}
         self.assembly = Assembly(self.settings, items, drafts, self.files)
         site = self.assembly.site
-        self._collect_problems(run_site_rules=True)
+        extracts = self._attachment_extracts(site)
+        self._collect_problems(run_site_rules=True, texts=extracts)
         kind = "partial" if partial else "full"
         if has_errors(self.problems):
             if not partial:
                 self.good = None  # after settings or theme changes every page is rendered again
             return Update(kind, self.problems, (), ())
-        texts = attachment_texts(site, tuple(t for t in self._attachment_extracts(site) if t is not None))
+        texts = attachment_texts(site, extracts)
         if self.renderer is None or not partial:
             theme = load_theme(self.site_dir, site.config.theme)
             self.static = theme.static_files()
@@ -337,24 +338,28 @@ class LiveSite:
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def _any_errors(self) -> bool:
+    def _site_wide_problems(self) -> list[Problem]:
+        """Every problem not of one item file: settings, annual data, assembly and site rules."""
         assert self.assembly is not None
-        others = self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
-        return has_errors(others) or any(has_errors(loaded.problems) for loaded in self.loaded.values())
+        return self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
 
-    def _collect_problems(self, run_site_rules: bool) -> None:
+    def _any_errors(self) -> bool:
+        return has_errors(self._site_wide_problems()) or any(has_errors(loaded.problems) for loaded in self.loaded.values())
+
+    def _collect_problems(self, run_site_rules: bool, texts: tuple[Extracted, ...] | None = None) -> None:
+        """The site's problems, sorted; ``texts`` are the attachments' texts when already read."""
         assert self.assembly is not None
         if run_site_rules:
             site = self.assembly.site
-            check = CheckInput(site, tuple(t for t in self._attachment_extracts(site) if t is not None), dt.date.today(), self.previous_index, self.annual)
-            self.site_problems = run_checks(check)
-        others = self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
-        problems = [dataclasses.replace(p, message=redact(p.message)) for p in others]
+            texts = self._attachment_extracts(site) if texts is None else texts
+            self.site_problems = run_checks(CheckInput(site, texts, dt.date.today(), self.previous_index, self.annual))
+        problems = [dataclasses.replace(p, message=redact(p.message)) for p in self._site_wide_problems()]
         for loaded in self.loaded.values():
             problems += loaded.problems  # redacted when loaded
         self.problems = sort_problems(problems)
 
-    def _attachment_extracts(self, site: Site) -> list[Extracted | None]:
+    def _attachment_extracts(self, site: Site) -> tuple[Extracted, ...]:
+        """The text of each published attachment that has any, read again only when its file changed."""
         found: list[Extracted | None] = []
         for copy in site.files:
             try:
@@ -367,7 +372,7 @@ class LiveSite:
                 cached = (stamp, extract(self.content, copy.source))
                 self.texts[copy.source] = cached
             found.append(cached[1])
-        return found
+        return tuple(t for t in found if t is not None)
 
     def _showing(self, entry: PublicItem) -> list[Job]:
         """The pages that show an item whose place did not change."""

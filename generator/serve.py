@@ -104,16 +104,7 @@ class _Collector(FileSystemEventHandler):
 def _relevant(path: Path, site_dir: Path) -> bool:
     """Editor droppings (``.swp``, ``~``, ``.goutputstream``, ``4913``) still count: the rebuild
     compares content hashes, so a temporary file that comes and goes changes nothing."""
-    try:
-        path.relative_to(site_dir / "content")
-        return True
-    except ValueError:
-        pass
-    try:
-        path.relative_to(site_dir / "themes")
-        return True
-    except ValueError:
-        return False
+    return path.is_relative_to(site_dir / "content") or path.is_relative_to(site_dir / "themes")
 
 
 @dataclass
@@ -387,8 +378,6 @@ class _Handler(BaseHTTPRequestHandler):
 def _resolve(root: Path, url_path: str) -> Path | None:
     """The file a URL path names inside ``root``, or None: no ``..``, no dotfiles, no absolute or
     backslash paths, no symbolic link out of the folder, no directory listing."""
-    if "\\" in url_path or "\x00" in url_path:
-        return None
     path = unquote(url_path)
     if "\\" in path or "\x00" in path:
         return None

@@ -29,12 +29,13 @@ class Stamp:
     files: dict[str, int]
 
 
-def _sizes(root: Path) -> dict[str, int]:
-    return {path: size for path, (size, _mtime) in sorted(scan_output(root).items()) if path != STAMP}
+def _sizes(scanned: dict[str, tuple[int, int]]) -> dict[str, int]:
+    return {path: size for path, (size, _mtime) in sorted(scanned.items()) if path != STAMP}
 
 
-def write_stamp(root: Path, search: bool, warnings: int, public_items: int) -> None:
-    """Stamp a finished build folder (the last file a build writes)."""
+def write_stamp(root: Path, scanned: dict[str, tuple[int, int]], search: bool, warnings: int, public_items: int) -> dict[str, tuple[int, int]]:
+    """Stamp a finished build folder (the last file a build writes), from ``scanned`` (its files,
+    as ``cache.scan_output`` reads them); returns them with the stamp added."""
     data = {
         "generator": "gongkai",
         "version": __version__,
@@ -42,9 +43,12 @@ def write_stamp(root: Path, search: bool, warnings: int, public_items: int) -> N
         "errors": 0,
         "warnings": warnings,
         "public_items": public_items,
-        "files": _sizes(root),
+        "files": _sizes(scanned),
     }
-    (root / STAMP).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    stamp = root / STAMP
+    stamp.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    st = stamp.stat()
+    return {**scanned, STAMP: (st.st_size, st.st_mtime_ns)}
 
 
 def read_stamp(root: Path) -> Stamp | None:
@@ -58,7 +62,7 @@ def read_stamp(root: Path) -> Stamp | None:
 
 def differences(root: Path, stamp: Stamp) -> list[str]:
     """Files missing, added or changed in size since the build was stamped."""
-    now = _sizes(root)
+    now = _sizes(scan_output(root))
     missing = [f"缺少 {p}" for p in stamp.files if p not in now]
     extra = [f"多出 {p}" for p in now if p not in stamp.files]
     changed = [f"{p} 大小不同" for p, size in stamp.files.items() if p in now and now[p] != size]

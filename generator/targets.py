@@ -58,6 +58,11 @@ class Target(Protocol):
         """Let go of the connection."""
 
 
+def _known_hosts() -> str:
+    """The known_hosts file that vouches for SSH servers' keys."""
+    return os.environ.get(KNOWN_HOSTS_VAR) or os.path.expanduser("~/.ssh/known_hosts")
+
+
 def _new_folders(path: str, known: set[str]) -> list[str]:
     """The folders above ``path``, top first, that were not made before (and now count as made)."""
     parts = posixpath.dirname(path).split("/")
@@ -192,7 +197,7 @@ class SFTPTarget:
         self.name = f"sftp://{user}@{host}:{port}{root}"
         self.root = root.rstrip("/") or "/"
         client = paramiko.SSHClient()
-        known = os.environ.get(KNOWN_HOSTS_VAR) or os.path.expanduser("~/.ssh/known_hosts")
+        known = _known_hosts()
         if os.path.isfile(known):
             client.load_host_keys(known)
         client.set_missing_host_key_policy(paramiko.RejectPolicy())
@@ -257,7 +262,7 @@ class RsyncTarget:
         key = os.environ.get(KEY_VAR)
         if not key:
             raise UsageError(f"rsync+ssh 只能用密钥登录：请设置环境变量 {KEY_VAR}（私钥文件）。")
-        known = os.environ.get(KNOWN_HOSTS_VAR) or os.path.expanduser("~/.ssh/known_hosts")
+        known = _known_hosts()
         self.name = f"rsync+ssh://{user}@{host}:{port}{root}"
         self.remote = f"{user}@{host}:{root.rstrip('/')}/"
         self.ssh = f"ssh -p {port} -i {shlex.quote(key)} -o UserKnownHostsFile={shlex.quote(known)} -o StrictHostKeyChecking=yes -o BatchMode=yes"
@@ -341,7 +346,7 @@ class RsyncTarget:
 
 
 def open_target(spec: str) -> Target:
-    """A target from ``--to``: a folder path, ``file://``, ``ftp://``, ``ftps://`` or ``sftp://``."""
+    """A target from ``--to``: a folder path, ``file://``, ``ftp://``, ``ftps://``, ``sftp://`` or ``rsync+ssh://``."""
     parts = urlsplit(spec)
     if parts.scheme in ("", "file"):
         return FolderTarget(Path(unquote(parts.path) if parts.scheme else spec).expanduser())
