@@ -339,7 +339,8 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     pages_new = [rank[p] for p in plan.uploads if p.endswith(".html") and p not in published]
     pages_changed = [rank["items/fire.html"]]
     chunks = [rank[p] for p in plan.uploads if p.startswith(("pagefind/fragment/", "pagefind/index/", "files/", "assets/"))]
-    entries = [rank[p] for p in ("pagefind/pagefind-entry.json", "catalogue.json", "sitemap.xml", "feed.xml")]
-    assert chunks and pages_new and entries
+    words = [rank[p] for p in plan.uploads if p.startswith("pagefind/gongkai-words/")]
+    entries = [rank[p] for p in ("pagefind/pagefind-entry.json", "catalogue.json", "sitemap.xml", "feed.xml")] + words
+    assert chunks and pages_new and len(words) == 256
     assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
     assert plan.deletions == ("items/gone.html",)

@@ -83,6 +83,16 @@ def test_an_exact_id_can_also_be_searched_in_the_text(site: tuple[Any, str]) -> 
     assert any(t == "青山镇村级公益事业一事一议筹资筹劳实施办法" for t in titles), titles
 
 
+def test_a_result_shows_title_doc_no_date_column_and_a_marked_excerpt(site: tuple[Any, str]) -> None:
+    page, url = site
+    search(page, url, "集体资产")
+    first = page.query_selector("#search-results > li")
+    assert first is not None
+    assert "青山镇农村集体资产管理办法》的通知" in first.query_selector("a").inner_text()
+    assert first.query_selector(".result-meta").inner_text() == "青政发〔2026〕3号 · 发布日期 2026-04-10 · 政策文件"
+    assert "<mark>集体</mark>" in first.query_selector(".result-excerpt").inner_html()
+
+
 def test_attachment_matches_are_marked(site: tuple[Any, str]) -> None:
     page, url = site
     _, results = search(page, url, "总则")
