@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .discover import SiteFiles
+from .discover import SiteFiles, is_hidden_path, is_text_source
 from .load import SiteSettings, label, resolve_path
-from .markdown import BodyDraft, BodyLink
+from .markdown import BodyDraft, BodyLink, link_targets
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error
 from .report_page import national_body
@@ -136,7 +136,30 @@ class _Assembler:
         self.problems: list[Problem] = []
         self.index = _Index(items, self.problems)
         self.copies: dict[str, FileCopy] = {}
-        self.withheld_files = {a.file for item in items if not item.is_public for a in item.attachments}
+        self.published: dict[tuple[str, str], str] = {}
+        self.withheld_files = self._withheld_files(items)
+
+    def _withheld_files(self, items: tuple[Item, ...]) -> frozenset[str]:
+        """Every file a non-public item references in any way: attachment, body link, image.
+
+        The gate is an allow-list: such a file is never published, whichever public item asks.
+        """
+        found: set[str] = set()
+        for item in items:
+            if item.is_public:
+                continue
+            found.update(a.file for a in item.attachments)
+            links = link_targets(item.body)
+            if isinstance(links, str):
+                # Its links cannot be told: the item stays withheld and the build stops.
+                self.problems.append(error(item.path, item.body_line, "正文", links, "format/body"))
+                continue
+            for link in links:
+                raw = unquote(link.target).partition("#")[0].split("?", 1)[0]
+                source = resolve_path(item.path, raw) if raw and not raw.startswith("/") else None
+                if source is not None:
+                    found.add(source)
+        return frozenset(found)
 
     def ref(self, item: Item, ref: Ref, field: str) -> Item | None:
         target = self.index.resolve(item, ref.text)
@@ -154,10 +177,24 @@ class _Assembler:
         return target
 
     def publish_file(self, item: Item, source: str, line: int, field: str) -> str | None:
-        """Register a content file for copying next to the item's page; returns its output path."""
+        """Register a content file for copying next to the item's page; returns its output path.
+
+        The allow-list: a regular file that no withheld item references, that is no text source
+        and that lies outside ``_``/``.`` folders.  Withheld things are named by path only.
+        """
         if source in self.withheld_files:
             self.problems.append(
-                error(item.path, line, field, f"文件 content/{source} 也是非公开条目的附件，不能在公开条目中发布。请另存一份可公开的版本再引用。", "links/withheld")
+                error(item.path, line, field, f"文件 content/{source} 也被非公开条目引用（附件、正文链接或图片），不能在公开条目中发布。请另存一份可公开的版本再引用。", "links/withheld")
+            )
+            return None
+        if is_text_source(source):
+            self.problems.append(
+                error(item.path, line, field, f"content/{source} 是 Markdown/YAML 源文件，不会作为附件发布（它可能是不公开的文件）。要引用其他条目，请链接条目本身；要发布全文，请另存为 PDF 等格式。", "links/withheld")
+            )
+            return None
+        if is_hidden_path(source):
+            self.problems.append(
+                error(item.path, line, field, f"content/{source} 位于以“_”或“.”开头的文件夹或文件名中，这类位置的文件不发布。请把要公开的文件移到普通文件夹。", "links/withheld")
             )
             return None
         size = (self.files.content_dir / source).stat().st_size
@@ -166,12 +203,19 @@ class _Assembler:
                 error(item.path, line, field, f"附件 content/{source} 有 {size // 1024 // 1024} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 上限，请压缩或拆分。", "links/size")
             )
             return None
+        known = self.published.get((item.key, source))
+        if known is not None:
+            return known
         name = posixpath.basename(source)
         target = f"files/{item.key}/{name}"
-        existing = self.copies.get(target)
-        if existing is not None and existing.source != source:
-            target = f"files/{item.key}/{len(self.copies)}-{name}"
-        self.copies.setdefault(target, FileCopy(source, target, size))
+        n = 1
+        # Two files of one name (in different folders) each get their own path: never the other's.
+        while target in self.copies and self.copies[target].source != source:
+            n += 1
+            stem, ext = posixpath.splitext(name)
+            target = f"files/{item.key}/{stem}-{n}{ext}"
+        self.copies[target] = FileCopy(source, target, size)
+        self.published[(item.key, source)] = target
         return target
 
     def body(self, item: Item, draft: BodyDraft) -> str:
@@ -202,8 +246,15 @@ class _Assembler:
                 self.problems.append(error(item.path, line, "正文链接", _not_public(target), "links/withheld"))
                 return None
             out = item_path(target.key)
+        elif source in self.files.items:
+            # An item file that did not load: whether it may be public cannot be told.
+            self.problems.append(error(item.path, line, "正文链接", f"链接的条目 {source} 没有读取成功（见该文件的错误），修正它之后链接才能生效。", "links/body"))
+            return None
         elif source in self.files.control:
             self.problems.append(error(item.path, line, "正文链接", f"“{raw}”是 gongkai 的设置文件（不公开），不能链接发布。", "links/body"))
+            return None
+        elif source in self.files.links or self.files.refusal(source) is not None:
+            self.problems.append(error(item.path, line, "正文链接", f"“{raw}”是符号链接或不是普通文件，出于安全不予发布。请放入真实文件。", "links/body"))
             return None
         elif source in self.files.others:
             published = self.publish_file(item, source, line, "正文链接")
@@ -316,7 +367,7 @@ class Assembly:
         if old is None or not item.is_public or any(getattr(old.item, f) != getattr(item, f) for f in _PLACE_FIELDS):
             return None
         assembler = self._assembler
-        copies = dict(assembler.copies)
+        copies, published = dict(assembler.copies), dict(assembler.published)
         problems, assembler.problems = assembler.problems, []
         for ref in item.interprets:
             assembler.ref(item, ref, "interprets")
@@ -325,7 +376,7 @@ class Assembly:
         entry = assembler.public_item(item, draft, old.interprets, old.interpretations, old.superseded_by, old.supersedes)
         fresh, assembler.problems = assembler.problems, problems
         if assembler.copies != copies:  # a body link now publishes another file
-            assembler.copies = copies
+            assembler.copies, assembler.published = copies, published
             return None
         index = assembler.index
         index.by_path[item.path] = index.by_key[item.key] = item

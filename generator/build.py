@@ -18,18 +18,18 @@ from .annual import read_all_data
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
-from .discover import SiteFiles, discover
+from .discover import SiteFiles, discover, discovery_problems
 from .exports import exports
 from .extract import Extracted, extract
 from .gitdates import commit_dates, head
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
 from .model import Item
-from .output import Staging, ensure_replaceable
-from .problems import ContentError, Problem, UsageError, error, has_errors, sort_problems
+from .output import Staging, ensure_replaceable, remove_leftovers
+from .problems import ContentError, Problem, UsageError, has_errors, sort_problems
 from .render import render_site
 from .search import build_index
-from .stamp import write_stamp
+from .stamp import site_identity, write_stamp
 from .theme import default_theme_dir, load_theme
 from .workers import fork_map
 
@@ -154,9 +154,7 @@ def check_site(
             items.append(entry.item)
             if entry.draft is not None:
                 drafts[entry.item.path] = entry.draft
-    for rel in sorted(files.links):
-        if rel.lower().endswith(".md"):
-            problems.append(error(rel, 0, "", "条目文件是符号链接，出于安全不予读取。请放入真实文件。"))
+    problems += discovery_problems(files)
     timer.done("读取", len(items), "个条目")
     site, assemble_problems = assemble(settings, tuple(items), drafts, files)
     problems += assemble_problems
@@ -185,6 +183,7 @@ def build_site(
     or with ``strict`` on warnings too."""
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
+    remove_leftovers(out)  # staging folders of builds that were killed
     scan = _Timer(progress)
     files = _discover(site_dir, base_url)
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
@@ -227,7 +226,7 @@ def build_site(
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).
-        manifest = write_stamp(staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items))
+        manifest = write_stamp(staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name))
         staging.commit()
     public, withheld = len(site.items), len(result.items) - len(site.items)
     # The record describes the bytes this build loaded, whatever an earlier read of the files saw.

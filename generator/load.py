@@ -17,7 +17,7 @@ from typing import Any
 
 from . import frontmatter, markdown, textfile, yamltree
 from .catalogue import build_catalogue, read_overrides, reference_problem
-from .discover import CATALOGUE_FILE, SITE_FILE, SiteFiles
+from .discover import CATALOGUE_FILE, SITE_FILE, SiteFiles, is_text_source
 from .fields import Reader
 from .model import (
     DISCLOSURE_CODES,
@@ -236,11 +236,18 @@ class _ItemReader:
             if target in self.files.control:
                 self.reader.fail(entry.line, label("attachments"), f"“{file}”是 gongkai 的设置文件（不公开），不能作为附件发布。")
                 continue
+            if target in self.files.items:
+                self.reader.fail(entry.line, label("attachments"), f"“{file}”是条目文件，不能作为附件；要引用其他条目请在正文中加链接。")
+                continue
+            if is_text_source(target):
+                self.reader.fail(entry.line, label("attachments"), f"“{file}”是 Markdown/YAML 源文件，不会作为附件发布（它可能是不公开的文件）。要发布全文，请另存为 PDF 等格式。")
+                continue
+            refused = self.files.refusal(target)
+            if refused is not None:
+                self.reader.fail(entry.line, label("attachments"), f"附件“{file}”{refused}")
+                continue
             if target not in self.files.others:
                 self.reader.problems.append(error(self.rel, entry.line, label("attachments"), f"找不到附件文件“{file}”（应在 content/{target}），请检查文件名和位置。", "links/attachment"))
-                continue
-            if target.lower().endswith(".md"):
-                self.reader.fail(entry.line, label("attachments"), f"“{file}”是条目文件，不能作为附件；要引用其他条目请在正文中加链接。")
                 continue
             found.append(AttachmentRef(target, title or posixpath.splitext(posixpath.basename(file))[0], entry.line))
         return tuple(found)

@@ -68,7 +68,26 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("oversized-front-matter", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nsummary: " + "很" * 30000)}, "a.md:2", "", "过大"),
     ("attaches-the-ledger", {"content/_index_numbers.txt": "X/2024-00001\tsecret/a.md\n", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [_index_numbers.txt]")}, "a.md:6", "attachments/附件", "设置文件"),
     ("links-the-site-settings", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[设置](_site.yml)")}, "a.md:7", "正文链接", "设置文件"),
-    ("attachment-of-withheld-published", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs\nattachments: [t.xlsx]"), "content/t.xlsx": b"PK", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [t.xlsx]")}, "a.md:6", "attachments/附件", "非公开条目的附件"),
+    ("attachment-of-withheld-published", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs\nattachments: [t.xlsx]"), "content/t.xlsx": b"PK", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [t.xlsx]")}, "a.md:6", "attachments/附件", "非公开条目引用"),
+    # Issue 13: each of these was a traceback, a hang or a wrong message.
+    ("alone-in-column-bad-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/fundraising\ndisclosure: active\npublished: 2024-13-01")}, "a.md:5", "published/发布日期", "不存在"),
+    ("alone-in-column-no-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/emergency\ndisclosure: active")}, "a.md:1", "published/发布日期", "发布日期"),
+    ("index-format-subscript", {"content/_site.yml": SITE_YML + 'index_no_format: "{year[0]}-{seq}"\n'}, "content/_site.yml:7", "index_no_format", "{year[0]}"),
+    ("index-format-attribute", {"content/_site.yml": SITE_YML + 'index_no_format: "{org_code.x}-{seq}"\n'}, "content/_site.yml:7", "index_no_format", "{org_code.x}"),
+    ("index-format-repeated", {"content/_site.yml": SITE_YML + 'index_no_format: "{seq}-{seq}"\n'}, "content/_site.yml:7", "index_no_format", "不止一次"),
+    ("index-format-no-seq", {"content/_site.yml": SITE_YML + 'index_no_format: "{org_code}/{year}"\n'}, "content/_site.yml:7", "index_no_format", "{seq}"),
+    ("theme-name-too-long", {"content/_site.yml": SITE_YML + "theme: " + "x" * 5000 + "\n"}, "content/_site.yml:7", "theme", "64"),
+    ("annual-is-a-file", {"content/_annual": "2025: 1\n"}, "content/_annual", "", "文件夹"),
+    ("control-characters-in-title", {"content/a.md": item('title: "甲\\x1b[31m乙\\u202e丙"\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01')}, "a.md:2", "title/标题", "控制字符"),
+    ("attaches-its-own-file", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [a.md]")}, "a.md:6", "attachments/附件", "条目文件"),
+    ("attaches-a-markdown-source", {"content/_archive/q.md": item("title: 请示\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: process-info"), "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [_archive/q.md]")}, "a.md:6", "attachments/附件", "源文件"),
+    ("links-a-hidden-markdown", {"content/_archive/q.md": item("title: 请示\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: process-info"), "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[请示](_archive/q.md)")}, "a.md:7", "正文链接", "源文件"),
+    ("links-a-markdown-variant", {"content/q.markdown": "---\ntitle: 请示\n---\n内部\n", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[请示](q.markdown)")}, "a.md:7", "正文链接", "源文件"),
+    ("links-a-file-in-underscore-folder", {"content/_drafts/plan.pdf": b"%PDF-1.4", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[草稿](_drafts/plan.pdf)")}, "a.md:7", "正文链接", "“_”"),
+    ("file-a-withheld-body-links", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "详见[测算](files/mingxi.txt)"), "content/files/mingxi.txt": "测算明细", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [files/mingxi.txt]")}, "a.md:6", "attachments/附件", "非公开条目引用"),
+    ("image-a-withheld-body-shows", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 依申请公开", "![图](files/p.png)"), "content/files/p.png": b"\x89PNG", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "![图](files/p.png)")}, "a.md:7", "正文链接", "非公开条目引用"),
+    ("bracket-flood", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "![" * 100_000)}, "a.md:7", "正文", "“[”"),
+    ("bracket-flood-in-withheld", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "[" * 100_000)}, "s.md:7", "正文", "“[”"),
 ]
 
 
