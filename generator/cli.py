@@ -18,7 +18,7 @@ from .build import Stage, build_site, check_site
 from .checks import FAMILIES
 from .deploy import deploy as publish
 from .numbering import assign_numbers
-from .problems import ContentError, Level, Problem, UsageError
+from .problems import ContentError, Level, Problem, UsageError, printable
 from .report import write_report
 from .scaffold import scaffold
 from .search import SearchError
@@ -77,7 +77,7 @@ Today = Annotated[Optional[str], typer.Option("--today", help="按哪一天判�
 
 
 def _usage(exc: UsageError) -> typer.Exit:
-    typer.echo(f"错误：{exc}", err=True)
+    typer.echo(f"错误：{printable(str(exc))}", err=True)
     return typer.Exit(2)
 
 
@@ -238,10 +238,12 @@ def serve(
 
     if not (site / "content").is_dir():
         raise _usage(UsageError(f"{site} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai serve 站点目录。"))
+    if not 1 <= port <= 65535:
+        raise _usage(UsageError(f"端口 {port} 不可用：端口应在 1 到 65535 之间，如 --port 8000。"))
     try:
         run_preview(site, host, port, typer.echo)
-    except OSError as exc:
-        raise _usage(UsageError(f"无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）。端口可能被占用，请换一个：--port 8001。")) from None
+    except (OSError, OverflowError) as exc:
+        raise _usage(UsageError(f"无法在 {host}:{port} 上启动预览（{getattr(exc, 'strerror', None) or exc}）。端口可能被占用，请换一个：--port 8001。")) from None
 
 
 @app.command()
@@ -310,8 +312,22 @@ def main(
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app(prog_name="gongkai")
+    """Console-script entry point.
+
+    A defect of gongkai itself still ends in one Chinese line and exit 1, not a traceback
+    (``GONGKAI_DEBUG=1`` shows it); output folders are left as they were by the stages themselves.
+    """
+    import os
+
+    try:
+        app(prog_name="gongkai", standalone_mode=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("GONGKAI_DEBUG"):
+            raise
+        typer.echo(f"gongkai 内部错误（{type(exc).__name__}：{printable(str(exc))[:300]}）。原有输出保持不变。请把这条信息和所用命令报告给维护人员；设置 GONGKAI_DEBUG=1 可显示详细信息。", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

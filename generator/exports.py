@@ -8,7 +8,7 @@ import json
 import re
 import uuid
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _sax_escape
 
 from .assemble import Site
 from .render import Output
@@ -16,6 +16,22 @@ from .report_page import report_csvs
 from .urls import quote_path
 
 FEED_SIZE = 50
+# Characters XML 1.0 does not allow at all (escaping cannot help): removed, never written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A cell starting with one of these is a formula to Excel and WPS (CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape(text: str) -> str:
+    """Text for XML content or a double-quoted attribute."""
+    return _sax_escape(_NOT_XML.sub("", text), {'"': "&quot;"})
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
 CSV_COLUMNS = (
     ("id", "标识"),
     ("url", "网址"),
@@ -85,7 +101,7 @@ def catalogue_csv(rows: list[dict[str, Any]]) -> Output:
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in CSV_COLUMNS])
     for row in rows:
-        writer.writerow([";".join(row[k]) if isinstance(row[k], list) else row[k] for k, _ in CSV_COLUMNS])
+        writer.writerow([_csv_cell(";".join(row[k]) if isinstance(row[k], list) else row[k]) for k, _ in CSV_COLUMNS])
     return Output("catalogue.csv", b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 

@@ -31,6 +31,11 @@ def _kind_of(node: Node) -> str:
     return f"“{node.text}”"
 
 
+# Characters no value may carry: C0/C1 controls (but tab and line feed), and the direction
+# overrides and isolates that make a title read differently from its bytes.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
 class Reader:
     """Typed access to YAML values of one file; problems accumulate in ``problems``."""
 
@@ -62,6 +67,10 @@ class Reader:
             )
             return None
         value = node.text.strip()
+        bad = _CONTROL.search(value)
+        if bad:
+            self.fail(node.line, field, f"含有不可见的控制字符 U+{ord(bad.group()):04X}（多半是从别处复制带入的），请删除后重试。")
+            value = _CONTROL.sub("", value)
         return value or None
 
     def date(self, node: Node | None, field: str) -> dt.date | None:

@@ -7,7 +7,18 @@ a clerk sees every problem of the site in one run.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+# Characters that would steer a terminal or reorder a line instead of being seen: C0 and C1
+# controls (ESC among them), line breaks, bidirectional overrides and isolates, zero-width marks.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, line-break or direction character shown as ``[U+XXXX]``, so
+    that a value echoed in a message can neither steer a terminal nor break a ``file:line`` line."""
+    return _UNPRINTABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 class Level(enum.Enum):
@@ -27,6 +38,12 @@ class Problem:
     field: str
     message: str
     rule: str = ""
+
+    def __post_init__(self) -> None:
+        # The one place every message passes: the terminal, JSON and the preview all print these.
+        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "field", printable(self.field))
+        object.__setattr__(self, "path", printable(self.path))
 
     @property
     def family(self) -> str:
