@@ -18,7 +18,7 @@ from .discover import CONTROL_DIR
 from .fields import Reader
 from .load import read_yaml_file
 from .model import Item, Validity
-from .problems import Problem, has_errors
+from .problems import Problem, error, has_errors
 from .report_tables import (
     APPEALS,
     APPLICANTS,
@@ -190,6 +190,10 @@ def read_all_data(content_dir: Path) -> tuple[tuple[AnnualData, ...], list[Probl
     """Every year's data file that can be read, and the problems of all of them."""
     found: list[AnnualData] = []
     problems: list[Problem] = []
+    folder = content_dir / CONTROL_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        problems.append(error(f"content/{CONTROL_DIR.rstrip('/')}", 0, "", "content/_annual 应是存放年度报告数据文件（如 2025.yml）的文件夹，现在不是普通文件夹。请删除或改名后重试。", "annual/data"))
+        return (), problems
     for year in data_years(content_dir):
         data, data_problems = read_data(content_dir, year)
         problems += data_problems

@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import textfile
 from .build import check_site
 from .discover import LEDGER
 from .model import Item
@@ -40,11 +41,15 @@ def _pattern(fmt: str, org_code: str) -> re.Pattern[str]:
     return re.compile(f"^{out}$")
 
 
-def _ledger(content_dir: Path) -> list[str]:
+def _ledger(content_dir: Path) -> list[str] | Problem:
+    """Every number ever assigned, or the problem that makes the ledger unreadable."""
     path = content_dir / LEDGER
     if not path.is_file():
         return []
-    return [line.split("\t", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    decoded = textfile.decode(path.read_bytes())
+    if isinstance(decoded, str):
+        return error(f"content/{LEDGER}", 0, "", f"已用索引号登记簿无法读取：{decoded}")
+    return [line.split("\t", 1)[0].strip() for line in decoded.text.splitlines() if line.strip()]
 
 
 def _insert(path: Path, value: str) -> None:
@@ -70,7 +75,10 @@ def assign_numbers(site_dir: Path) -> NumberOutcome:
         raise UsageError("_site.yml 缺少 org_code（统一社会信用代码），无法生成索引号。")
     pattern = _pattern(config.index_no_format, config.org_code)
     content_dir = site_dir / "content"
-    used = set(_ledger(content_dir)) | {i.index_no for i in result.items if i.index_no}
+    recorded = _ledger(content_dir)
+    if isinstance(recorded, Problem):
+        return NumberOutcome((), (recorded,))
+    used = set(recorded) | {i.index_no for i in result.items if i.index_no}
     highest: dict[int, int] = {}
     for number in used:
         m = pattern.match(number)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import AnnualData, column_counts, data_path, expected_values, read_data, report_year
+from .annual import AnnualData, column_counts, data_path, expected_values, read_all_data, read_data, report_year
 from .assemble import publish_gate
 from .build import check_site
 from .checks.hygiene import DRAFT_MARK
@@ -180,6 +180,9 @@ def write_report(site_dir: Path, year: int, force: bool = False, today: dt.date 
         return ReportOutcome("", "", blocking or result.problems)
     created = ""
     data_file = content_dir / data_path(year)
+    _annual, annual_problems = read_all_data(content_dir)
+    if has_errors(annual_problems):
+        return ReportOutcome("", "", tuple(annual_problems))
     if not data_file.exists():
         data_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(data_file, DATA_TEMPLATE.format(year=year).encode("utf-8"))

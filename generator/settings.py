@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 
 from .fields import Reader
 from .model import Contact, Identity, SiteConfig
@@ -41,6 +42,31 @@ def _text_fields(reader: Reader, node: Map | None, cls: type, prefix: str) -> di
     return values
 
 
+_SEQ_SPEC = re.compile(r"0?[1-9]?d?")
+_INDEX_HINT = "只能含 {org_code}、{year} 和 {seq}（或 {seq:05d}），各写一次，且必须有 {seq}。"
+
+
+def index_format_problem(fmt: str) -> str:
+    """Why an ``index_no_format`` cannot number items ("" when it can): only the three plain
+    fields, each once, ``seq`` required, no attribute, index or conversion."""
+    try:
+        parts = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return "花括号不成对。" + _INDEX_HINT
+    seen: list[str] = []
+    for _literal, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in ("org_code", "year", "seq") or conversion or (spec and (field != "seq" or not _SEQ_SPEC.fullmatch(spec))):
+            return f"“{{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}”不能使用。" + _INDEX_HINT
+        if field in seen:
+            return f"“{{{field}}}”写了不止一次。" + _INDEX_HINT
+        seen.append(field)
+    if "seq" not in seen:
+        return "缺少 {seq}，每个索引号都会相同。" + _INDEX_HINT
+    return ""
+
+
 def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     """Validate the tree of ``_site.yml``; None (with problems recorded) when it is unusable."""
     if not isinstance(root, Map):
@@ -62,22 +88,19 @@ def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     if org_code and not _ORG_CODE.match(org_code):
         reader.fail(values["org_code"].line, "org_code", f"统一社会信用代码“{org_code}”应为 18 位数字或大写字母，请核对。")
     index_format = reader.text(values.get("index_no_format"), "index_no_format") or DEFAULT_INDEX_FORMAT
-    try:
-        index_format.format(org_code=org_code, year=2024, seq=1)
-    except (KeyError, ValueError, IndexError):
-        reader.fail(
-            values["index_no_format"].line,
-            "index_no_format",
-            f"索引号格式“{index_format}”无法使用：只能含 {{org_code}}、{{year}}、{{seq}} 或 {{seq:05d}}。",
-        )
+    format_problem = index_format_problem(index_format)
+    if format_problem:
+        reader.fail(values["index_no_format"].line, "index_no_format", f"索引号格式“{index_format}”无法使用：{format_problem}")
+        index_format = DEFAULT_INDEX_FORMAT
     base_url = reader.text(values.get("base_url"), "base_url") or ""
     if base_url and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
         reader.fail(values["base_url"].line, "base_url", f"网址“{base_url}”应以 http:// 或 https:// 开头，如 https://www.example.gov.cn/xxgk/。")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     theme = reader.text(values.get("theme"), "theme") or "default"
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
-        reader.fail(values["theme"].line, "theme", f"主题名“{theme}”只能含英文字母、数字、下划线和减号。")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", theme):
+        reader.fail(values["theme"].line, "theme", f"主题名“{theme[:80]}”只能含英文字母、数字、下划线和减号，最长 64 个字符。")
+        theme = "default"
     identity = _text_fields(reader, reader.mapping(values.get("identity"), "identity"), Identity, "identity")
     contact = _text_fields(reader, reader.mapping(values.get("contact"), "contact"), Contact, "contact")
     if name is None or kind is None:

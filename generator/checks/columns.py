@@ -35,6 +35,10 @@ def columns(ctx: CheckInput) -> Iterator[Problem]:
             if not counts[leaf.ref]:
                 empty.append(leaf.ref)
                 yield warning(CATALOGUE_FILE, 1, leaf.ref, f"空白栏目：{name}没有任何公开信息。请发布信息，或在 _catalogue.yml 的 not_applicable 中声明不涉及并写明理由。", "columns/empty")
+            elif leaf.max_age_days and leaf.ref not in newest:
+                # Its items carry no readable date (each has its own error): it counts as not updated.
+                stale.append(leaf.ref)
+                yield warning(CATALOGUE_FILE, 1, leaf.ref, f"栏目{name}的信息都没有有效的发布日期，按未更新计。请给这些信息写上发布日期。", "columns/stale")
             elif leaf.max_age_days and (ctx.today - newest[leaf.ref]).days > leaf.max_age_days:
                 days = (ctx.today - newest[leaf.ref]).days
                 stale.append(leaf.ref)
