@@ -20,6 +20,11 @@ def id18(first17: str) -> str:
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, _W, strict=True)) % 11]
 
 
+def wide(number: str) -> str:
+    """The same digits in full width (０１２…), as typed with a Chinese input method."""
+    return "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in number)
+
+
 def bad_check(number: str) -> str:
     """The same number with a wrong check digit."""
     return number[:17] + ("0" if number[17] != "0" else "1")
@@ -90,16 +95,26 @@ CASES: tuple[Case, ...] = (
     _hit("id-in-title", "正文。", ID, front=f"summary: 申请人{ID_A}的补助"),
     _hit("id-15", "老证件号码 341202800101123 仍在使用。", ID),
     _hit("id-in-link-text", f"[{ID_A}](https://example.com)", ID),
+    _hit("id-grouped-spaces", f"身份证号 {ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}", ID),
+    _hit("id-grouped-hyphens", f"证件号码：{ID_B[:6]}-{ID_B[6:14]}-{ID_B[14:]}。", ID),
+    _hit("id-grouped-fullwidth-space", f"身份证 {ID_D[:6]}\u3000{ID_D[6:10]}\u3000{ID_D[10:14]}\u3000{ID_D[14:]}", ID),
+    _hit("id-fullwidth-digits", f"身份证号{wide(ID_A)}", ID),
+    _hit("id-grouped-in-table", f"| 姓名 | 身份证号 |\n|---|---|\n| 李四 | {ID_C[:6]} {ID_C[6:14]} {ID_C[14:]} |", ID),
+    _hit("id-grouped-docx", "见附件。", ID, attachment=("q.docx", docx(["花名册", f"张三 {ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}"]))),
     # --- bank cards (Luhn) ---
     _hit("card-19", f"补贴发放至社保卡 {CARD_A}。", CARD),
     _hit("card-grouped", f"开户账号：{CARD_B[:4]} {CARD_B[4:8]} {CARD_B[8:12]} {CARD_B[12:16]} {CARD_B[16:]}", CARD),
     _hit("card-16", f"卡号{CARD_C}", CARD),
     _hit("card-dashes", f"卡号 {CARD_C[:4]}-{CARD_C[4:8]}-{CARD_C[8:12]}-{CARD_C[12:]}", CARD),
+    _hit("card-fullwidth", f"卡号{wide(CARD_C)}", CARD),
+    _hit("card-uneven-groups", f"账号 {CARD_A[:6]} {CARD_A[6:12]} {CARD_A[12:]}", CARD),
     # --- mobile numbers ---
     _hit("mobile-plain", "联系人王五，电话13812345678。", MOBILE),
     _hit("mobile-plus86", "联系电话 +86 139 0556 7788", MOBILE),
     _hit("mobile-dashes", "手机：139-0556-7788", MOBILE),
     _hit("mobile-in-table", "| 姓名 | 电话 |\n|---|---|\n| 赵六 | 15055667788 |", MOBILE),
+    _hit("mobile-fullwidth", f"联系电话{wide('13812345678')}", MOBILE),
+    _hit("mobile-4-3-4", "电话 1381 234 5678", MOBILE),
     # --- e-mail ---
     _hit("email-personal", "来信请寄 zhangsan1980@qq.com。", EMAIL),
     _hit("email-163", "报名邮箱：wangwu@163.com", EMAIL),
@@ -149,6 +164,8 @@ CASES: tuple[Case, ...] = (
     _miss("xlsx-masked", "见附件。", attachment=("n.xlsx", xlsx({"名单": [["姓名", "身份证号"], ["张*明", "341202********1234"]]}))),
     _miss("docx-clean", "见附件。", attachment=("o.docx", docx(["申请表", "联系电话：", "身份证件号码："]))),
     _miss("pdf-clean", "见附件。", attachment=("p.pdf", pdf(["青山镇农村集体资产管理办法", "第一条 为加强管理，制定本办法。"]))),
+    _miss("grouped-landlines", "电话 0556-5281001 0556-5281002 0556 5281003"),
+    _miss("grouped-bad-check", f"编号 {bad_check(ID_A)[:6]} {bad_check(ID_A)[6:14]} {bad_check(ID_A)[14:]}"),
     _miss("ip-and-version", "服务器 192.168.100.200，版本 1.14.2.1234567890。"),
 )
 

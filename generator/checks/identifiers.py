@@ -19,6 +19,13 @@ ID18 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
 ID15 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{14}(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![\d*])(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?![\d*])")
 CARD = re.compile(r"(?<![\d*])(?:\d{4}[ -]){3,4}\d{1,4}(?![\d*])|(?<![\d*A-Za-z])\d{16,19}(?![\d*A-Za-z])")
+# Digits written in groups: 341202 19520930 0047, 6222-0212-3456-7890-128, 1380 013 8000.
+GROUPED = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ -]\d+)+(?:[ -]?[Xx])?(?![0-9A-Za-z])")
+# Full-width digits and the separators people type between groups, as their ASCII forms (one
+# character each, so that positions do not move).
+_WIDE = str.maketrans(
+    {**{chr(0xFF10 + n): str(n) for n in range(10)}, "Ｘ": "X", "ｘ": "x", "\u3000": " ", "\u00a0": " ", "－": "-", "‐": "-", "‑": "-", "–": "-", "—": "-", "＋": "+"}
+)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -72,6 +79,33 @@ def is_card(value: str) -> bool:
     return 16 <= len(digits) <= 19 and digits.isdigit() and luhn(digits) and not is_id18(digits) and not is_uscc(digits)
 
 
+def normalise(text: str) -> str:
+    """Full-width digits, X and separators as ASCII, so that every form is screened alike."""
+    return text.translate(_WIDE)
+
+
+def grouped(text: str) -> list[tuple[str, str]]:
+    """Identifiers written in groups, as (kind, digits): ``id`` for an 18-digit ID number made of
+    consecutive groups, ``card`` or ``mobile`` for a whole run that is one.  ``text`` is normalised."""
+    found: list[tuple[str, str]] = []
+    for m in GROUPED.finditer(text):
+        groups = re.split(r"[ -]+", m.group(0))
+        whole = "".join(groups)
+        if len(whole) in (11, 13) and MOBILE.fullmatch(whole):
+            found.append(("mobile", whole[-11:]))
+        elif is_card(whole):
+            found.append(("card", whole))
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) >= 18:
+                    break
+            if len(digits) == 18 and is_id18(digits):
+                found.append(("id", digits))
+    return found
+
+
 def digits_of(value: str) -> str:
     """The digits (and a final X) of a value, for comparing allow-listed values."""
     return re.sub(r"[^0-9Xx]", "", value).upper()
@@ -90,8 +124,17 @@ def mask_email(value: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def _mask_grouped(run: str) -> str:
+    hits = grouped(run)
+    if not hits:
+        return run
+    return "、".join(f"{digits[:3]}****{digits[-4:]}" if kind == "mobile" else mask(digits, 4, 4 if kind == "card" else 2) for kind, digits in hits)
+
+
 def redact(text: str) -> str:
     """Mask every valid ID number, bank card and mobile number in a message (a last safeguard)."""
+    text = normalise(text)
+    text = GROUPED.sub(lambda m: _mask_grouped(m.group(0)), text)
     text = ID18.sub(lambda m: mask(m.group(0), 4, 2) if is_id18(m.group(0)) else m.group(0), text)
     text = ID15.sub(lambda m: mask(m.group(0), 4, 2) if is_id15(m.group(0)) else m.group(0), text)
     text = CARD.sub(lambda m: mask(re.sub(r"[ -]", "", m.group(0)), 4, 4) if is_card(m.group(0)) else m.group(0), text)

@@ -16,7 +16,7 @@ from ..extract import Table, TextBlock, text_table
 from ..model import Item, SiteConfig
 from ..problems import Problem, error, warning
 from .context import CheckInput
-from .identifiers import CARD, EMAIL, ID15, ID18, MOBILE, digits_of, is_card, is_id15, is_id18, mask, mask_email
+from .identifiers import CARD, EMAIL, ID15, ID18, MOBILE, digits_of, grouped, is_card, is_id15, is_id18, mask, mask_email, normalise
 
 _NAME_HEADER = re.compile(r"姓名|户主|名字|户名|申请人|救助对象|保障对象|人员")
 _ADDRESS_HEADER = re.compile(r"住址|地址|门牌|居住地|家庭住址")
@@ -60,12 +60,12 @@ def _allowed(items: Iterable[Item], office: frozenset[str]) -> frozenset[str]:
 def _worth_reading(item: Item) -> bool:
     fields = " ".join(str(getattr(item, f)) for f in TEXT_FIELDS if f != "keywords")
     text = f"{fields} {' '.join(item.keywords)} {' '.join(a.title for a in item.attachments)}\n{item.body}"
-    return bool(_CANDIDATE.search(text)) or ("|" in item.body and bool(_NAME_HEADER.search(item.body)))
+    return bool(_CANDIDATE.search(normalise(text))) or ("|" in item.body and bool(_NAME_HEADER.search(item.body)))
 
 
 def _scan(source: _Source) -> Iterator[Problem]:
     for block in source.blocks:
-        if _CANDIDATE.search(block.text):
+        if _CANDIDATE.search(normalise(block.text)):
             yield from _identifiers(source, block)
     yield from _name_lists(source)
 
@@ -75,7 +75,18 @@ def _where(source: _Source, block: TextBlock) -> str:
 
 
 def _identifiers(source: _Source, block: TextBlock) -> Iterator[Problem]:
-    text, where = block.text, _where(source, block)
+    text, where = normalise(block.text), _where(source, block)
+    seen: set[str] = set()
+    for kind, digits in grouped(text):
+        if digits in source.allowed or digits in seen:
+            continue
+        seen.add(digits)
+        if kind == "id":
+            yield error(source.path, block.line, where, f"发现分组书写的身份证号 {mask(digits, 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(digits, 6, 4)}。" + _ALLOW_HINT, "privacy/id-number")
+        elif kind == "card" and not CARD.search(text):
+            yield error(source.path, block.line, where, f"发现银行卡号 {mask(digits, 4, 4)}（已遮盖）。公开前请删除或只保留末4位。" + _ALLOW_HINT, "privacy/bank-card")
+        elif kind == "mobile" and not MOBILE.search(text):
+            yield error(source.path, block.line, where, f"发现手机号码 {digits[:3]}****{digits[-4:]}（已遮盖）。个人手机号公开前请遮盖中间四位。" + _ALLOW_HINT, "privacy/mobile")
     for m in ID18.finditer(text):
         if is_id18(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
             yield error(source.path, block.line, where, f"发现身份证号 {mask(m.group(0), 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(m.group(0), 6, 4)}。" + _ALLOW_HINT, "privacy/id-number")
