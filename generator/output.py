@@ -8,6 +8,7 @@ page must disappear).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -43,6 +44,39 @@ def ensure_replaceable(out_dir: Path) -> None:
         )
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Delete the staging folders of builds that were killed (their process is gone); returns them.
+
+    A folder named by an earlier release carries no process id: it is removed too, since a build
+    of that release cannot be running beside this one on the same output.
+    """
+    removed: list[Path] = []
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.(new|old)-(?:(\d+)-)?[A-Za-z0-9_]+$")
+    try:
+        names = os.listdir(out_dir.parent)
+    except OSError:
+        return removed
+    for name in names:
+        m = pattern.match(name)
+        if m is None or (m.group(2) and _alive(int(m.group(2)))):
+            continue
+        path = out_dir.parent / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 class Staging:
     """A fresh folder beside ``out_dir``; ``commit()`` swaps it in, leaving the context without it deletes it.
 
@@ -53,7 +87,7 @@ class Staging:
         ensure_replaceable(out_dir)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
-        self.root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        self.root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=out_dir.parent))
         self.root.chmod(0o755)
         self.committed = False
 
@@ -88,7 +122,7 @@ class Staging:
             os.replace(self.root, out_dir)
             self.committed = True
             return
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-{os.getpid()}-", dir=out_dir.parent))
         os.rmdir(old)
         os.replace(out_dir, old)
         try:
