@@ -252,6 +252,7 @@ def deploy(
     to: Annotated[str, typer.Option("--to", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…、rsync+ssh://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将上传和删除的文件，不改动目标。")] = False,
     build: Annotated[Optional[Path], typer.Option("--build", help="要发布的网站目录，默认 SITE/build。")] = None,
+    replace_site: Annotated[bool, typer.Option("--replace-site", help="目标上是另一个站点发布的网站时，确认用本站替换它（会删除它的页面）。")] = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -260,7 +261,7 @@ def deploy(
     if not to:
         raise _usage(UsageError("请用 --to 写明发布目标，如 --to ftp://qingshan@ftp.example.gov.cn/xxgk/。"))
     try:
-        result = publish(build if build is not None else site / "build", to, dry_run, out.info)
+        result = publish(build if build is not None else site / "build", to, dry_run, out.info, replace_site=replace_site)
     except UsageError as exc:
         raise _usage(exc) from None
     except OSError as exc:

@@ -18,7 +18,6 @@ one, and the next deploy finds the unknown entries and finishes the work.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from .problems import UsageError
 from .search_words import WORDS_DIR
-from .stamp import STAMP, Stamp, differences, read_stamp
+from .stamp import STAMP, Stamp, differences, read_stamp, safe_path, same_site
 from .targets import TEMP_SUFFIX, Target, open_target
 
 MANIFEST = ".gongkai-manifest.json"
@@ -83,10 +82,6 @@ def checked_build(build_dir: Path) -> Stamp:
     return stamp
 
 
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     """The upload order that keeps every page on the host whole and its links working.
 
@@ -115,32 +110,49 @@ def _temp(path: str) -> str:
     return path + TEMP_SUFFIX
 
 
-def read_manifest(target: Target) -> dict[str, str | None]:
-    """What this site published on the host (None: uploaded by a deploy that was cut short)."""
+@dataclass(frozen=True)
+class Manifest:
+    """What the host says this site published: path → SHA-256 (None: uploaded by a deploy that
+    was cut short), and the identity of the site that published it ("" before release 0.2)."""
+
+    files: dict[str, str | None]
+    site: str = ""
+
+
+def read_manifest(target: Target) -> Manifest:
+    """The host's manifest; ``UsageError`` when it is not gongkai's or lists a path that would
+    leave the target (fail closed: nothing is deleted on the strength of such a file)."""
     raw = target.read(MANIFEST)
     if raw is None:
-        return {}
+        return Manifest({})
     try:
         data = json.loads(raw.decode("utf-8"))
         files = data["files"]
         if data.get("generator") != "gongkai" or not isinstance(files, dict):
             raise ValueError
-        return {str(k): (str(v) if v is not None else None) for k, v in files.items()}
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        manifest = Manifest({str(k): (str(v) if v is not None else None) for k, v in files.items()}, str(data.get("site", "")))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         raise UsageError(f"目标上的 {MANIFEST} 无法读取或不是 gongkai 写的。为免误删他人文件，已停止；请人工检查目标目录。") from None
+    unsafe = sorted(p for p in manifest.files if not safe_path(p))
+    if unsafe:
+        raise UsageError(
+            f"目标上的 {MANIFEST} 列出了 {len(unsafe)} 个指向目标目录之外或不规范的路径（如“{unsafe[0][:80]}”）。为免删改目标之外的文件，已停止；请人工检查这个清单。"
+        )
+    return manifest
 
 
-def _manifest(files: dict[str, str | None]) -> bytes:
-    return (json.dumps({"generator": "gongkai", "files": dict(sorted(files.items()))}, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+def _manifest(files: dict[str, str | None], site: str) -> bytes:
+    return (json.dumps({"generator": "gongkai", "site": site, "files": dict(sorted(files.items()))}, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
 
 
 def make_plan(build_dir: Path, stamp: Stamp, published: dict[str, str | None]) -> Plan:
     """Compare the build with the host's manifest."""
-    hashes = {path: _hash((build_dir / path).read_bytes()) for path in stamp.files}
+    # The stamp's hashes were checked against the files by ``checked_build``.
+    hashes = {path: digest for path, (_size, digest) in stamp.files.items()}
     uploads = sorted((p for p in hashes if published.get(p) != hashes[p]), key=lambda p: _order(p, published))
     unchanged = tuple(sorted(p for p in hashes if published.get(p) == hashes[p]))
     deletions = tuple(sorted(p for p in published if p not in hashes))
-    size = sum(stamp.files[p] for p in uploads)
+    size = sum(stamp.files[p][0] for p in uploads)
     return Plan(tuple(uploads), unchanged, deletions, hashes, size)
 
 
@@ -166,13 +178,25 @@ def deploy(
     dry_run: bool = False,
     say: Callable[[str], None] = lambda _: None,
     target: Target | None = None,
+    replace_site: bool = False,
 ) -> DeployResult:
-    """Publish ``build_dir`` to ``to`` (see ``targets.open_target``)."""
+    """Publish ``build_dir`` to ``to`` (see ``targets.open_target``).
+
+    A target another site published to is refused unless ``replace_site``: its pages would be
+    overwritten and deleted.
+    """
     start = time.perf_counter()
     stamp = checked_build(build_dir)
     target = target if target is not None else open_target(to)
     try:
-        published = read_manifest(target)
+        manifest = read_manifest(target)
+        if manifest.site and not same_site(manifest.site, stamp.site) and not replace_site:
+            theirs, ours = manifest.site.split("|", 1)[-1], stamp.site.split("|", 1)[-1]
+            raise UsageError(
+                f"目标 {target.name} 上是另一个站点（{theirs}）发布的网站，本站是 {ours}。为免覆盖和删除它的页面，已停止。"
+                "请确认目标目录是否写错；确要用本站替换它，请加 --replace-site。"
+            )
+        published = manifest.files
         plan = make_plan(build_dir, stamp, published)
         foreign = foreign_files(target, plan, published)
         if foreign:
@@ -186,7 +210,7 @@ def deploy(
         pending.update({p: published[p] for p in plan.deletions})
         # The temporary names too: a deploy cut short mid-upload leaves one, which the next removes.
         pending.update({_temp(p): None for p in plan.uploads if _atomic(p, published)})
-        target.put(MANIFEST, _manifest(pending))
+        target.put(MANIFEST, _manifest(pending, stamp.site))
         target.flush()
         step = _order(plan.uploads[0], published)[0] if plan.uploads else 0
         for n, path in enumerate(plan.uploads, 1):
@@ -200,7 +224,7 @@ def deploy(
         for path in plan.deletions:
             target.delete(path)
         target.flush()
-        target.put(MANIFEST, _manifest(dict(plan.hashes)))
+        target.put(MANIFEST, _manifest(dict(plan.hashes), stamp.site))
         target.flush()
     finally:
         target.close()

@@ -14,12 +14,14 @@ line or a file in the repository:
 from __future__ import annotations
 
 import contextlib
+import errno
 import ftplib
 import io
 import os
 import posixpath
 import shlex
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -27,6 +29,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from .problems import UsageError
+from .stamp import safe_path
 
 PASSWORD_VAR = "GONGKAI_DEPLOY_PASSWORD"
 KEY_VAR = "GONGKAI_DEPLOY_KEY"
@@ -72,42 +75,84 @@ def _new_folders(path: str, known: set[str]) -> list[str]:
 
 
 class FolderTarget:
-    """A local or mounted folder (a shared drive of the county portal, a web server's root)."""
+    """A local or mounted folder (a shared drive of the county portal, a web server's root).
+
+    Every path stays inside the folder: a symbolic link met on the way (a folder linked to
+    elsewhere) stops the deploy instead of being written through, and a file that has become a
+    link is neither read, overwritten in place nor deleted.
+    """
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.name = str(root)
         if not root.is_dir():
             raise UsageError(f"目标文件夹 {root} 不存在。请先创建它（或检查挂载的共享盘）。")
+        self.root = root.resolve()
+        self.name = str(root)
+        self.checked: set[str] = set()
 
     def _full(self, path: str) -> Path:
-        return self.root.joinpath(*path.split("/"))
+        if path and not safe_path(path):
+            raise UsageError(f"路径“{path[:80]}”会指向目标文件夹之外，已停止。")
+        folder = posixpath.dirname(path)
+        if folder not in self.checked:
+            current = self.root
+            for part in folder.split("/") if folder else ():
+                current = current / part
+                try:
+                    st = os.lstat(current)
+                except FileNotFoundError:
+                    break
+                if stat.S_ISLNK(st.st_mode):
+                    raise UsageError(f"目标中的 {current.relative_to(self.root).as_posix()} 是符号链接（指向目标之外的位置）。为免写到别处，已停止；请管理员检查目标目录。")
+            else:
+                self.checked.add(folder)
+        return self.root.joinpath(*path.split("/")) if path else self.root
 
     def read(self, path: str) -> bytes | None:
         try:
-            return self._full(path).read_bytes()
+            fd = os.open(self._full(path), os.O_RDONLY | os.O_NOFOLLOW)
         except (FileNotFoundError, NotADirectoryError):
             return None
+        except OSError:
+            raise UsageError(f"目标中的 {path} 是符号链接或无法读取，已停止；请管理员检查目标目录。") from None
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
 
     def names(self, folder: str) -> set[str] | None:
+        full = self._full(folder)
+        if full.is_symlink():
+            raise UsageError(f"目标中的 {folder} 是符号链接，已停止；请管理员检查目标目录。")
         try:
-            return set(os.listdir(self._full(folder) if folder else self.root))
+            return set(os.listdir(full))
         except (FileNotFoundError, NotADirectoryError):
             return None
 
     def put(self, path: str, data: bytes, atomic: bool = True) -> None:
         target = self._full(path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.checked.discard(posixpath.dirname(path))
+        self._full(path)  # the folders just made are real folders, not links made meanwhile
         temp = target.with_name(target.name + TEMP_SUFFIX) if atomic else target
-        with open(temp, "wb") as handle:
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise UsageError(f"目标中的 {path} 是符号链接，已停止；请管理员检查目标目录。") from None
+            raise
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if atomic:
-            os.replace(temp, target)
+            os.replace(temp, target)  # replaces a link itself, never the file it points to
 
     def delete(self, path: str) -> None:
-        self._full(path).unlink(missing_ok=True)
+        full = self._full(path)
+        try:
+            st = os.lstat(full)
+        except FileNotFoundError:
+            return
+        if stat.S_ISREG(st.st_mode):  # a link or folder put there since is not ours to remove
+            full.unlink()
 
     def flush(self) -> None:
         pass

@@ -344,3 +344,63 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     assert chunks and pages_new and len(words) == 256
     assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
     assert plan.deletions == ("items/gone.html",)
+
+
+def test_deploy_stays_inside_its_target(make_site: Callable[..., Path], tmp_path: Path, gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = _site(make_site)
+    build_site(site)
+    share = tmp_path / "share" / "xxgk"
+    share.mkdir(parents=True)
+    beside = tmp_path / "share" / "county-index.html"
+    beside.write_text("the county's page", encoding="utf-8")
+    assert gongkai("deploy", str(site), "--to", str(share))[0] == 0
+    # A manifest entry that climbs out of the target (a hand edit, another tool) is never followed.
+    manifest = json.loads((share / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["../county-index.html"] = "0" * 64
+    (share / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "目标目录之外" in output
+    assert beside.read_text(encoding="utf-8") == "the county's page"
+    del manifest["files"]["../county-index.html"]
+    (share / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    # A folder of the target linked elsewhere is not written through.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(share / "files")
+    (share / "files").symlink_to(elsewhere, target_is_directory=True)
+    (site / "content/notices/fire.txt").write_text("防火须知（修订）", encoding="utf-8")
+    build_site(site)
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "符号链接" in output and list(elsewhere.iterdir()) == []
+
+
+def test_one_site_is_not_deployed_over_another(make_site: Callable[..., Path], tmp_path: Path, gongkai: Callable[..., tuple[int, str]]) -> None:
+    first = _site(make_site)
+    build_site(first)
+    share = tmp_path / "share"
+    share.mkdir()
+    assert gongkai("deploy", str(first), "--to", str(share))[0] == 0
+    first_pages = {p.relative_to(share).as_posix(): p.read_bytes() for p in share.rglob("*") if p.is_file()}
+    other = make_site({"content/notices/a.md": NOTICE.replace("秋季防火通知", "东湖镇通知"), "content/notices/fire.txt": "x"}, site_yml="name: 东湖镇人民政府\nkind: township\norg_code: 113412000032195595\n")
+    build_site(other)
+    code, output = gongkai("deploy", str(other), "--to", str(share))
+    assert code == 2 and "另一个站点" in output and "测试镇人民政府" in output and "--replace-site" in output
+    assert {p.relative_to(share).as_posix(): p.read_bytes() for p in share.rglob("*") if p.is_file()} == first_pages
+    code, output = gongkai("deploy", str(other), "--to", str(share), "--replace-site")
+    assert code == 0, output
+    assert "东湖镇人民政府" in (share / "index.html").read_text(encoding="utf-8")
+    assert json.loads((share / MANIFEST).read_text(encoding="utf-8"))["site"].endswith("东湖镇人民政府")
+
+
+def test_a_same_size_edit_of_the_build_is_refused(make_site: Callable[..., Path], tmp_path: Path, gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = _site(make_site)
+    build_site(site)
+    page = site / "build/items/fire.html"
+    data = page.read_bytes()
+    at = data.index("进山".encode())
+    page.write_bytes(data[:at] + "禁止".encode() + data[at + len("进山".encode()) :])
+    assert page.stat().st_size == len(data)
+    share = tmp_path / "share"
+    share.mkdir()
+    code, output = gongkai("deploy", str(site), "--to", str(share))
+    assert code == 2 and "items/fire.html" in output and list(share.iterdir()) == []
