@@ -8,6 +8,7 @@ so not even an intermediate HTML string of it exists.)
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
@@ -332,6 +333,33 @@ class _Assembler:
         )
 
 
+def without(site: Site, keys: set[str], sources: set[str]) -> Site:
+    """``site`` without the items ``keys`` and the files ``sources`` (a withdrawal applied to the
+    last good site while the content has errors).  An item whose body links to a removed page or
+    file goes too; relations to removed items are dropped."""
+    removed_files = {c.target for c in site.files if c.source in sources or c.target.split("/")[1] in keys}
+    pages = {item_path(key) for key in keys}
+    gone = set(keys)
+    for entry in site.items:
+        links = [f'="{relative(entry.path, p)}' for p in pages | removed_files]
+        if any(link in entry.body_html for link in links) or any(a.path in removed_files for a in entry.attachments):
+            gone.add(entry.key)
+    removed_files |= {c.target for c in site.files if c.target.split("/")[1] in gone}
+
+    def keep(entry: PublicItem) -> PublicItem:
+        return dataclasses.replace(
+            entry,
+            interprets=tuple(k for k in entry.interprets if k not in gone),
+            interpretations=tuple(k for k in entry.interpretations if k not in gone),
+            superseded_by="" if entry.superseded_by in gone else entry.superseded_by,
+            supersedes=tuple(k for k in entry.supersedes if k not in gone),
+        )
+
+    items = tuple(keep(e) for e in site.items if e.key not in gone)
+    files = tuple(c for c in site.files if c.target not in removed_files)
+    return Site(site.config, site.catalogue, items, {e.key: e for e in items}, files)
+
+
 def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> tuple[Site, list[Problem]]:
     """Resolve references, apply the gate and finish public bodies; returns the public site and its problems.
 
@@ -359,6 +387,11 @@ class Assembly:
         self._assembler = _Assembler(settings, items, files)
         self.site = self._assembler.run(items, drafts)
         self.problems = list(self._assembler.problems)
+
+    @property
+    def withheld_files(self) -> frozenset[str]:
+        """Every file a non-public item references (never published)."""
+        return self._assembler.withheld_files
 
     def replace_item(self, item: Item, draft: BodyDraft | None) -> PublicItem | None:
         """Take a new version of a public item; None when the edit moves it, changes what it

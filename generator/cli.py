@@ -238,8 +238,8 @@ def serve(
 
     if not (site / "content").is_dir():
         raise _usage(UsageError(f"{site} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai serve 站点目录。"))
-    if not 1 <= port <= 65535:
-        raise _usage(UsageError(f"端口 {port} 不可用：端口应在 1 到 65535 之间，如 --port 8000。"))
+    if not 0 <= port <= 65535:
+        raise _usage(UsageError(f"端口 {port} 不可用：端口应在 1 到 65535 之间（0 表示任选一个空闲端口），如 --port 8000。"))
     try:
         run_preview(site, host, port, typer.echo)
     except (OSError, OverflowError) as exc:

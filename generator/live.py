@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .annual import AnnualData, read_all_data
-from .assemble import Assembly, PublicItem, Site
+from .assemble import Assembly, PublicItem, Site, without
 from .build import attachment_texts, load_checked
 from .cache import load_last_build
 from .checks import CheckInput, redact, run_checks, warm_up
@@ -35,7 +35,7 @@ from .extract import Extracted, extract
 from .gitdates import commit_dates
 from .load import Loaded, SiteSettings, file_digest, load_settings
 from .output import write_atomic
-from .problems import Problem, error, has_errors, sort_problems
+from .problems import Level, Problem, error, has_errors, sort_problems
 from .render import PAGE_SIZE, Renderer, is_policy
 from .search import build_index
 from .theme import load_theme
@@ -60,11 +60,6 @@ class Update:
         return not has_errors(self.problems)
 
 
-# Words that mark a file as not public, in Chinese or as the English codes: a file that fails to
-# load and contains one is treated as withheld (fail closed).
-_WITHHELD_WORDS = ("不予公开", "依申请公开", "exempt", "on-request")
-
-
 class LiveSite:
     """A site kept built in ``out_dir`` while it is edited.  Not thread-safe: one thread updates it."""
 
@@ -74,7 +69,6 @@ class LiveSite:
         self.out = out_dir
         self.base_url = base_url
         self.loaded: dict[str, Loaded] = {}
-        self.ever_public: set[str] = set()
         self.texts: dict[str, tuple[tuple[int, int], Extracted | None]] = {}
         self.outputs: dict[Job, str] = {}
         self.copied: dict[str, tuple[str, int, int]] = {}
@@ -89,8 +83,10 @@ class LiveSite:
         self.setting_problems: list[Problem] = []
         self.annual_problems: list[Problem] = []
         self.site_problems: list[Problem] = []
-        # The site as last written, and what changed since while errors kept it in place.
+        # The site as last written, and what changed since while errors kept it in place;
+        # ``served`` is what the output folder shows now (``good`` is cleared to force a full render).
         self.good: Site | None = None
+        self.served: Site | None = None
         self.good_nav: tuple[tuple[str, tuple[str, ...]], ...] = ()
         self.pending_keys: set[str] = set()
         self.pending_paths: set[str] = set()
@@ -99,6 +95,7 @@ class LiveSite:
         self.previous_index = last.index_numbers if last else {}
         self.lock = threading.Lock()  # held while output files change
         self.overlay: tuple[tuple[Problem, ...], int] = ((), 0)
+        self.hidden_errors = 0
         warm_up()
 
     # ---- public entry points ----------------------------------------------------------------
@@ -156,25 +153,28 @@ class LiveSite:
     def _overlay(self) -> tuple[tuple[Problem, ...], int]:
         """The problems a browser may see, and how many it may not.
 
-        A problem of an item that is not public, or whose disclosure cannot be told (it failed to
-        load, was never public, and mentions a non-public attribute), is only printed in the
-        terminal: no byte of a withheld item may reach a browser, its file name included.  Paths of
-        withheld items inside other messages are replaced.
+        Only problems of items that are public now are shown: an item that is withheld, failed to
+        load or whose disclosure cannot be read (fail closed) is only reported in the terminal, so
+        that no byte of it (its file name, a field it echoes) reaches a browser.  Inside other
+        messages, the paths of such items and of every file a withheld item references are replaced.
         """
-        withheld = {rel for rel in self.loaded if not self._shown(rel)}
+        public = {rel for rel, loaded in self.loaded.items() if loaded.item is not None and loaded.item.is_public}
+        withheld = set(self.loaded) - public
+        files = self.assembly.withheld_files if self.assembly is not None else frozenset()
         # Longest first, so that a path is never replaced inside a longer one.
-        names = sorted(withheld, key=len, reverse=True)
+        names = sorted(withheld | files, key=len, reverse=True)
         shown: list[Problem] = []
         hidden = 0
+        self.hidden_errors = 0
         for problem in self.problems:
             if problem.path in withheld:
                 hidden += 1
+                self.hidden_errors += problem.level is Level.ERROR
                 continue
             message = problem.message
-            if ".md" in message.lower():  # item paths end in .md: most messages name none
-                for rel in names:
-                    if rel in message:
-                        message = message.replace(rel, "（某个非公开条目）")
+            for rel in names:
+                if rel in message:
+                    message = message.replace(rel, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
             shown.append(dataclasses.replace(problem, message=message))
         return tuple(shown), hidden
 
@@ -210,8 +210,6 @@ class LiveSite:
         if previous is not None and previous.digest == file_digest(data):
             return previous
         loaded = load_checked(rel, data, self.settings, self.files)
-        if loaded.item is not None and loaded.item.is_public:
-            self.ever_public.add(rel)
         # Redacted once here rather than on every rebuild.
         return dataclasses.replace(loaded, problems=tuple(dataclasses.replace(p, message=redact(p.message)) for p in loaded.problems))
 
@@ -224,28 +222,10 @@ class LiveSite:
             return {rel: known[rel] if rel in known else new[rel] for rel in rels}
         stale = [r for r in rels if r not in self.loaded]
         fresh = dict(zip(stale, fork_map(self._load_one, stale), strict=True)) if len(stale) > 50 else {}
-        for rel in stale:
-            if rel in fresh and fresh[rel].item is not None and fresh[rel].item.is_public:  # type: ignore[union-attr]
-                self.ever_public.add(rel)  # loaded in a worker: record it here
         return {rel: fresh[rel] if rel in fresh else self._load_one(rel) for rel in rels}
 
     def _read_annual(self) -> None:
         self.annual, self.annual_problems = read_all_data(self.content)
-
-    def _shown(self, rel: str) -> bool:
-        """Whether a browser may see an item file's problems: when it is public, or when it was
-        public and is now broken (a bad disclosure loads as 不予公开) without naming a
-        non-public attribute."""
-        loaded = self.loaded.get(rel)
-        if loaded is not None and loaded.item is not None and loaded.item.is_public:
-            return True
-        if rel not in self.ever_public or loaded is None or not has_errors(list(loaded.problems)):
-            return False
-        try:
-            text = (self.content / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
-        return not any(word in text for word in _WITHHELD_WORDS)
 
     # ---- the three paths -------------------------------------------------------------------
 
@@ -273,7 +253,7 @@ class LiveSite:
         with self.lock:
             written = self._render(self.pending_jobs)
         self.pending_jobs = []
-        self.good = self.assembly.site
+        self.good = self.served = self.assembly.site
         # Site-wide rules (columns, metadata …) come after the pages are written: they cannot change a page.
         self._collect_problems(run_site_rules=True)
         return Update("fast", self.problems, tuple(written), ())
@@ -304,7 +284,9 @@ class LiveSite:
         if has_errors(self.problems):
             if not partial:
                 self.good = None  # after settings or theme changes every page is rendered again
-            return Update(kind, self.problems, (), ())
+            # Whatever else is broken, a withdrawal is applied at once.
+            written, deleted = self._withdraw(site)
+            return Update(kind, self.problems, tuple(written), tuple(deleted))
         texts = attachment_texts(site, extracts)
         if self.renderer is None or not partial:
             theme = load_theme(self.site_dir, site.config.theme)
@@ -333,8 +315,37 @@ class LiveSite:
                 # … and its words leave the search index now, not after re-indexing.
                 shutil.rmtree(self.out / "pagefind", ignore_errors=True)
         self.good, self.good_nav = site, _nav_shape(renderer)
+        self.served = site
         self.pending_keys, self.pending_paths, self.pending_jobs = set(), set(), []
         return Update(kind, self.problems, tuple(written), tuple(deleted))
+
+    def _withdraw(self, now: Site) -> tuple[list[str], list[str]]:
+        """Take down, while errors keep the last good build in place, every item of it that is not
+        public now (withdrawn, unreadable, or of unreadable disclosure) and every file a withheld
+        item now references: the last good site without them is written in full."""
+        served = self.served
+        assert self.assembly is not None
+        if served is None:
+            return [], []
+        gone = {e.key for e in served.items} - set(now.by_key)
+        refused = {c.source for c in served.files if c.source in self.assembly.withheld_files or not (self.content / c.source).is_file()}
+        if not gone and not refused:
+            return [], []
+        site = without(served, gone, refused)
+        theme = load_theme(self.site_dir, site.config.theme)
+        self.static = theme.static_files()
+        self.renderer = Renderer(site, theme, attachment_texts(site, self._attachment_extracts(site)), commit_dates(self.site_dir))
+        all_jobs = self.renderer.jobs()
+        with self.lock:
+            written = self._render(all_jobs)
+            wanted = set(all_jobs)
+            deleted = self._remove([path for job, path in self.outputs.items() if job not in wanted])
+            self.outputs = {job: path for job, path in self.outputs.items() if job in wanted}
+            written += self._files(site)
+            written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
+            shutil.rmtree(self.out / "pagefind", ignore_errors=True)
+        self.served, self.good = site, None  # the next good state is rendered in full
+        return written, deleted
 
     # ---- helpers ---------------------------------------------------------------------------
 

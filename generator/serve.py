@@ -14,6 +14,7 @@ import mimetypes
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -244,6 +245,8 @@ class Preview:
             "version": self.signal.version,
             "errors": sum(p.level is Level.ERROR for p in shown),
             "hidden": hidden,
+            # Errors of withheld or unreadable items block writing too: the page must say so.
+            "hidden_errors": self.live.hidden_errors,
             "problems": [_problem_json(p) for p in sorted(shown, key=lambda p: p.level is not Level.ERROR)],  # errors first
         }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
@@ -277,7 +280,16 @@ def _host_ok(value: str, preview: Preview) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A reloading browser opens many connections at once; the default backlog of 5 stalls them.
+    request_queue_size = 256
     preview: Preview
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that reloads or closes a tab resets its connections: nothing to report.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        self.preview.say(f"预览服务器处理一个请求时出错（{type(exc).__name__}），已忽略；页面刷新即可。")
 
 
 _SCRIPT = resources.files("generator").joinpath("data/live.js").read_bytes()

@@ -193,8 +193,11 @@ def test_errors_overlay_and_recovery(site: Path) -> None:
         # The last good build is still served.
         assert "注意防火" in get(preview, "/items/fire.html")[1]
         # A second broken file: every problem is listed at once.
-        (site / "content/policy/rules.md").write_text(POLICY.replace("disclosure: 主动公开", "disclosure: 公开"), encoding="utf-8")
+        (site / "content/policy/rules.md").write_text(POLICY.replace("published: 2024-03-01", "published: 2024-13-01"), encoding="utf-8")
         wait_until(lambda: problems(preview)["errors"] == 2)
+        # An unreadable disclosure fails closed: its problems stay in the terminal only.
+        (site / "content/policy/rules.md").write_text(POLICY.replace("disclosure: 主动公开", "disclosure: 公开"), encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 1 and problems(preview)["hidden"] == 1)
         path.write_text(NOTICE, encoding="utf-8")
         (site / "content/policy/rules.md").write_text(POLICY, encoding="utf-8")
         wait_until(lambda: problems(preview)["errors"] == 0)
@@ -273,12 +276,12 @@ def test_browser_keeps_scroll_and_shows_the_overlay(make_site: Callable[..., Pat
         path.write_text(path.read_text(encoding="utf-8").replace("第199段", "第一九九段"), encoding="utf-8")
         page.wait_for_function("document.body.textContent.includes('第一九九段')", timeout=10000)
         page.wait_for_function("Math.abs(window.scrollY - 2500) < 50", timeout=5000)
-        path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 主动公开", "disclosure: 公布"), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace("published: 2026-10-01", "published: 2026-10-32"), encoding="utf-8")
         overlay = page.locator("#gongkai-overlay")
         overlay.wait_for(state="visible", timeout=10000)
         text = overlay.inner_text()
-        assert "notices/fire.md:4" in text and "不认识的值“公布”" in text
-        path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 公布", "disclosure: 主动公开"), encoding="utf-8")
+        assert "notices/fire.md:5" in text and "2026-10-32" in text
+        path.write_text(path.read_text(encoding="utf-8").replace("published: 2026-10-32", "published: 2026-10-01"), encoding="utf-8")
         overlay.wait_for(state="detached", timeout=10000)
 
 
@@ -325,3 +328,81 @@ def test_search_index_follows_edits_without_holding_up_pages(site: Path) -> None
         wait_until(lambda: get(preview, "/items/water.html")[0] == 200, timeout=5)
         assert indexed() == 2
         wait_until(lambda: indexed() == 3, timeout=60)
+
+
+def test_a_withdrawal_applies_at_once_whatever_else_is_broken(site: Path) -> None:
+    rules = site / "content/policy/rules.md"
+    fire = site / "content/notices/fire.md"
+    fire.write_text(NOTICE.replace("注意防火。", "注意防火。\n\n![告示](files/gaoshi.png)"), encoding="utf-8")
+    (site / "content/notices/files").mkdir()
+    (site / "content/notices/files/gaoshi.png").write_bytes(b"\x89PNG FIRECANARY")
+    with running(site) as preview:
+        wait_until(lambda: "注意防火" in get(preview, "/items/fire.html")[1])
+        # Another item breaks first: the last good build stays …
+        rules.write_text(POLICY.replace("published: 2024-03-01", "published: 2024-13-01"), encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"])
+        assert "注意防火" in get(preview, "/items/fire.html")[1]
+        # … but withdrawing fire.md takes it down now: page, lists, exports, search, its image.
+        fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 依申请公开"), encoding="utf-8")
+        wait_until(lambda: get(preview, "/items/fire.html")[0] == 404)
+        for page in ("/index.html", "/other/notices/index.html", "/catalogue.json", "/catalogue.csv", "/feed.xml", "/sitemap.xml"):
+            assert "秋季防火" not in get(preview, page)[1], page
+        for file in preview.out.rglob("*"):
+            if file.is_file():
+                assert "秋季防火".encode() not in file.read_bytes() and b"FIRECANARY" not in file.read_bytes(), file
+        assert "测试办法" in get(preview, "/items/rules-2024.html")[1]  # the rest of the last good build stays
+        # A disclosure that cannot be read fails closed the same way.
+        fire.write_text(NOTICE.replace("注意防火。", "注意防火。再次发布。"), encoding="utf-8")
+        rules.write_text(POLICY, encoding="utf-8")
+        wait_until(lambda: "再次发布" in get(preview, "/items/fire.html")[1])
+        rules.write_text(POLICY.replace("published: 2024-03-01", "published: 2024-13-01"), encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"])
+        fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 公开的"), encoding="utf-8")
+        wait_until(lambda: get(preview, "/items/fire.html")[0] == 404)
+        assert "秋季防火" not in get(preview, "/index.html")[1]
+
+
+def test_the_problem_list_is_redacted_like_the_output(site: Path) -> None:
+    secret = site / "content/notices/secret.md"
+    secret.write_text(SECRET.replace("exempt_reason: internal-affairs", "exempt_reason: internal-affairs\nattachments: [files/CANARYFILE.xlsx]"), encoding="utf-8")
+    (site / "content/notices/files").mkdir()
+    (site / "content/notices/files/CANARYFILE.xlsx").write_bytes(b"PK")
+    with running(site) as preview:
+        # A public item attaching the withheld item's file: refused, the file named nowhere in the browser.
+        fire = site / "content/notices/fire.md"
+        fire.write_text(NOTICE.replace("published: 2026-10-01", "published: 2026-10-01\nattachments: [files/CANARYFILE.xlsx]"), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["errors"] and d)
+        assert "CANARY" not in json.dumps(data, ensure_ascii=False) and "某个非公开文件" in json.dumps(data, ensure_ascii=False)
+        fire.write_text(NOTICE, encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 0)
+        # An item that has just become non-public: none of its problems (fields it echoes) in the browser.
+        fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 公开\nCANARYFIELD: x"), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["hidden"] and d)
+        assert "CANARYFIELD" not in json.dumps(data) and "fire.md" not in json.dumps(data)
+        assert any("CANARYFIELD" in line for line in preview.said)  # type: ignore[attr-defined]
+
+
+def test_resets_and_crowds_of_connections(site: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import struct
+
+    with running(site) as preview:
+        address = preview.server.server_address
+        # A reloading browser drops its connections mid-request: no traceback.
+        for _ in range(20):
+            sock = socket.create_connection((str(address[0]), int(address[1])))
+            sock.sendall(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % int(address[1]))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        # Two hundred clients at once are all answered.
+        socks = [socket.create_connection((str(address[0]), int(address[1])), timeout=20) for _ in range(200)]
+        for sock in socks:
+            sock.sendall(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % int(address[1]))
+        start = time.monotonic()
+        answered = sum(sock.recv(12).startswith(b"HTTP/1.1 200") for sock in socks)
+        for sock in socks:
+            sock.close()
+        assert answered == 200 and time.monotonic() - start < 15
+        time.sleep(0.5)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out

@@ -27,14 +27,15 @@
   const show = (data) => {
     const old = document.getElementById("gongkai-overlay");
     if (old) old.remove();
-    if (!data.errors) return;
+    const errors = data.errors + (data.hidden_errors || 0);
+    if (!errors) return;
     const box = el("section", "", "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
       "background:#fff8f6;color:#1a1a1a;border-top:4px solid #b3261e;box-shadow:0 -4px 16px rgba(0,0,0,.25);" +
       "padding:1rem 1.25rem;font:16px/1.6 system-ui,'WenQuanYi Micro Hei',sans-serif;text-align:left");
     box.id = "gongkai-overlay";
     box.setAttribute("role", "alert");
     box.setAttribute("aria-label", "内容错误");
-    box.appendChild(el("h2", `内容有 ${data.errors} 个错误，网站仍显示上一次成功生成的样子`, "margin:0 0 .5rem;font-size:1.2rem;color:#b3261e"));
+    box.appendChild(el("h2", `内容有 ${errors} 个错误，网站仍显示上一次成功生成的样子（已撤下的信息除外）`, "margin:0 0 .5rem;font-size:1.2rem;color:#b3261e"));
     box.appendChild(el("p", "改正并保存文件后，本提示会自动消失。", "margin:0 0 .5rem"));
     const list = el("ol", "", "margin:0;padding-left:1.5rem");
     for (const p of data.problems) {
@@ -44,7 +45,7 @@
       list.appendChild(item);
     }
     box.appendChild(list);
-    if (data.hidden) box.appendChild(el("p", `另有 ${data.hidden} 个问题属于非公开条目，只在运行 gongkai serve 的终端中显示。`, "margin:.5rem 0 0"));
+    if (data.hidden) box.appendChild(el("p", `另有 ${data.hidden} 个问题属于非公开或公开属性无法确定的条目，只在运行 gongkai serve 的终端中显示。`, "margin:.5rem 0 0"));
     const close = el("button", "暂时隐藏", "margin-top:.75rem;font:inherit;padding:.2rem .8rem");
     close.type = "button";
     close.addEventListener("click", () => box.remove());
