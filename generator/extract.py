@@ -156,7 +156,12 @@ def _decode(data: bytes) -> str:
 
 
 def _pdf(data: bytes) -> list[TextBlock]:
+    import logging
+
     from pypdf import PdfReader  # imported here: only sites with PDF attachments pay for it
+
+    # pypdf logs repairs of damaged files in English; a file it cannot read is reported in Chinese.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:

@@ -168,6 +168,26 @@ class _Builder:
         raise _Fail(YamlIssue(line, "", "无法识别的 YAML 结构。"))  # pragma: no cover - libyaml emits no other node events
 
 
+# libyaml's problem texts, as a clerk can read them; anything else is said generally.
+_PROBLEMS = (
+    ("expected ',' or ']'", "方括号 [ ] 没有配对，或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有配对，或各项之间缺少逗号"),
+    ("unexpected end of stream", "引号或括号没有结束"),
+    ("mapping values are not allowed", "一行里有两个“键: 值”，值中含冒号时请加引号"),
+    ("cannot start any token", "行首有制表符或不能出现在这里的符号（缩进请用空格，含特殊符号的值请加引号）"),
+    ("expected <block end>", "缩进不一致"),
+    ("expected the node content", "缺少内容"),
+    ("could not find expected ':'", "缺少半角冒号“:”"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”用法不对，请改用单引号"),
+    ("expected alphabetic or numeric character", "“&”或“*”后面的写法不对，值中含这些符号时请加引号"),
+    ("found duplicate anchor", "锚点重复"),
+)
+
+
+def _problem_in_chinese(problem: str) -> str:
+    return next((chinese for english, chinese in _PROBLEMS if english in problem), "无法解析")
+
+
 def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[YamlIssue]]:
     """Parse one YAML document into a strict tree.
 
@@ -182,7 +202,7 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[YamlIssue]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark is not None else 0)
-        what = exc.problem or exc.context or "格式错误"
+        what = _problem_in_chinese(exc.problem or exc.context or "")
         return None, [
             YamlIssue(
                 line,

@@ -117,3 +117,19 @@ def test_fuzzing_the_sample_site_finds_nothing_mishandled() -> None:
     assert len(tried) >= 120
     bad = [f"{o.mutation}: {o.failure}" for o in outcomes if o.failure]
     assert not bad, "\n".join(bad)
+
+
+def test_yaml_and_pdf_problems_are_said_in_chinese(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    broken = {
+        "content/a.md": item("title: 甲\ncatalogue: [statutory/plans\ndisclosure: active\npublished: 2024-01-01"),
+        "content/b.md": item("title: 乙: 丙\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01"),
+        "content/c.md": item("title: '丁\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01"),
+        "content/d.md": item(GOOD + "\nattachments: [d.pdf]"),
+        "content/d.pdf": b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\nstartxref 999\n%%EOF",
+    }
+    site = make_site(broken)
+    code, output = gongkai("check", str(site))
+    assert code == 1
+    english = re.compile(r"[A-Za-z]+ [a-z]+ [a-z]+")  # a phrase of libyaml's or pypdf's
+    assert not [line for line in output.splitlines() if english.search(line)], output
+    assert "a.md:" in output and "b.md:" in output and "c.md:" in output
