@@ -183,7 +183,7 @@ def test_a_quoted_phrase_opens_its_candidates_a_page_at_a_time(sample_build: Pat
         assert len(fragments) == 10, "only the candidates of the first page were opened"
         while page.is_visible("#search-more"):
             page.click("#search-more")
-            page.wait_for_function("() => !document.getElementById('search-more').hidden || /^找到 \\d+ 条结果。$/.test(document.getElementById('search-status').textContent)")
+            page.wait_for_function("() => { const more = document.getElementById('search-more'); return !more.disabled && (!more.hidden || /^找到 \\d+ 条结果。$/.test(document.getElementById('search-status').textContent)); }")
         shown = page.query_selector_all("#search-results > li")
         assert page.inner_text("#search-status") == f"找到 {len(shown)} 条结果。" and len(shown) > 20
         page.close()

@@ -338,9 +338,18 @@ async function start() {
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   sortSelect.addEventListener("change", run);
   more.addEventListener("click", async () => {
-    const unknown = source.total === null;
-    await showMore();
-    if (unknown && source.total !== null) announce();
+    // One page of results at a time: a second click while one loads would take from the same list.
+    if (more.disabled) return;
+    more.disabled = true;
+    more.setAttribute("aria-busy", "true");
+    try {
+      const unknown = source.total === null;
+      await showMore();
+      if (unknown && source.total !== null) announce();
+    } finally {
+      more.disabled = false;
+      more.removeAttribute("aria-busy");
+    }
   });
   const initial = new URLSearchParams(location.search).get("q");
   if (initial) input.value = initial;
