@@ -75,6 +75,12 @@ class Site:
     files: tuple[FileCopy, ...]
 
 
+def split_target(target: str) -> tuple[str, str]:
+    """A body link's file part (decoded, without query) and its fragment."""
+    raw, _, fragment = unquote(target).partition("#")
+    return raw.split("?", 1)[0], fragment
+
+
 def publish_gate(items: tuple[Item, ...]) -> tuple[Item, ...]:
     """THE publish gate: only 主动公开 items pass.  Nothing downstream sees the others."""
     return tuple(item for item in items if item.is_public)
@@ -156,7 +162,7 @@ class _Assembler:
                 self.problems.append(error(item.path, item.body_line, "正文", links, "format/body"))
                 continue
             for link in links:
-                raw = unquote(link.target).partition("#")[0].split("?", 1)[0]
+                raw, _fragment = split_target(link.target)
                 source = resolve_path(item.path, raw) if raw and not raw.startswith("/") else None
                 if source is not None:
                     found.add(source)
@@ -230,8 +236,7 @@ class _Assembler:
     def link(self, item: Item, page: str, link: BodyLink) -> str | None:
         """The published URL of one body link, relative to the item's page; None after a problem."""
         line = item.body_line + link.body_line
-        raw, _, fragment = unquote(link.target).partition("#")
-        raw = raw.split("?", 1)[0]
+        raw, fragment = split_target(link.target)
         if not raw:
             return f"#{fragment}"
         if raw.startswith("/"):

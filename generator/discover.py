@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, error, warning
@@ -34,11 +34,11 @@ class SiteFiles:
     others: frozenset[str]
     links: frozenset[str]
     control: frozenset[str]
-    refused: tuple[tuple[str, str], ...] = ()
+    refused: dict[str, str] = field(default_factory=dict)
 
     def refusal(self, rel: str) -> str | None:
         """Why a path cannot be read or published, when it is one of the refused entries."""
-        return dict(self.refused).get(rel)
+        return self.refused.get(rel)
 
 
 def _hidden(name: str) -> bool:
@@ -114,7 +114,7 @@ def discover(content_dir: Path) -> SiteFiles:
                 items.append(rel)
             else:
                 others.add(rel)
-    return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links), frozenset(control), tuple(sorted(refused.items())))
+    return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links), frozenset(control), dict(sorted(refused.items())))
 
 
 def discovery_problems(files: SiteFiles) -> list[Problem]:
@@ -122,7 +122,7 @@ def discovery_problems(files: SiteFiles) -> list[Problem]:
     regular file, names that are not UTF-8.  An unreadable item file is an error (it may be a
     withheld document: nothing is guessed), any other refused entry a warning."""
     problems = [error(rel, 0, "", "条目文件是符号链接，出于安全不予读取。请放入真实文件。") for rel in sorted(files.links) if rel.lower().endswith(".md")]
-    for rel, reason in files.refused:
+    for rel, reason in files.refused.items():
         make = error if rel.lower().endswith(".md") else warning
         problems.append(make(rel, 0, "", reason))
     return problems
