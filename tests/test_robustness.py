@@ -133,3 +133,32 @@ def test_yaml_and_pdf_problems_are_said_in_chinese(make_site: Callable[..., Path
     english = re.compile(r"[A-Za-z]+ [a-z]+ [a-z]+")  # a phrase of libyaml's or pypdf's
     assert not [line for line in output.splitlines() if english.search(line)], output
     assert "a.md:" in output and "b.md:" in output and "c.md:" in output
+
+
+def test_number_and_report_report_broken_control_files(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = make_site({"content/rules.md": POLICY, "content/_index_numbers.txt": "中文行\n".encode("gbk")})
+    code, output = gongkai("number", str(site))
+    assert code == 1 and "content/_index_numbers.txt:1: 错误" in output and "GBK" in output and "Traceback" not in output
+    site = make_site({"content/rules.md": POLICY, "content/_annual": "2025: 1\n"})
+    code, output = gongkai("report", "2025", str(site), "--today", "2026-01-10")
+    assert code == 1 and "content/_annual:1: 错误" in output and "Traceback" not in output
+
+
+def test_delimiter_floods_are_answered_in_seconds(make_site: Callable[..., Path]) -> None:
+    floods = {"stars": "*" * 200_000, "underscores": "文" + "_" * 200_000, "mixed": "文 *" + "*a" * 100_000, "backticks": "`a" * 100_000}
+    site = make_site({f"content/{name}.md": item(GOOD, body) for name, body in floods.items()})
+    # A child process with a deadline: a hang must fail the test, not stop the suite.
+    done = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--no-search", "-q"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (site / "build/items/stars.html").is_file()
+
+
+def test_each_card_of_a_line_is_reported_whatever_its_grouping(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    from .privacy_corpus import CARD_A, CARD_B
+
+    body = f"账户一 {CARD_B[:4]} {CARD_B[4:8]} {CARD_B[8:12]} {CARD_B[12:16]} {CARD_B[16:]}，账户二 {CARD_A[:6]} {CARD_A[6:12]} {CARD_A[12:]}"
+    site = make_site({"content/a.md": item(GOOD, body)})
+    code, output = gongkai("check", str(site))
+    assert code == 1
+    cards = [line for line in output.splitlines() if "银行卡号" in line]
+    assert len(cards) == 2 and any(CARD_A[-4:] in line for line in cards) and any(CARD_B[-4:] in line for line in cards), cards

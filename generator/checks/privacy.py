@@ -74,32 +74,37 @@ def _where(source: _Source, block: TextBlock) -> str:
     return block.where if source.path.endswith(".md") else f"附件·{block.where}"
 
 
+def _hits(text: str) -> Iterator[tuple[str, str]]:
+    """Every identifier in a normalised text as (kind, digits): grouped forms first, then the plain
+    ones; validated, not yet de-duplicated."""
+    yield from grouped(text)
+    yield from (("id", m.group(0).upper()) for m in ID18.finditer(text) if is_id18(m.group(0)))
+    yield from (("id15", m.group(0)) for m in ID15.finditer(text) if is_id15(m.group(0)))
+    yield from (("card", digits_of(m.group(0))) for m in CARD.finditer(text) if is_card(m.group(0)))
+    yield from (("mobile", "".join(m.groups())) for m in MOBILE.finditer(text))
+
+
+def _finding(kind: str, digits: str) -> tuple[str, str]:
+    """The masked message and the rule of one identifier."""
+    if kind == "id":
+        return f"发现身份证号 {mask(digits, 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(digits, 6, 4)}。", "privacy/id-number"
+    if kind == "id15":
+        return f"发现15位身份证号 {mask(digits, 4, 2)}（已遮盖）。公开前必须去标识化。", "privacy/id-number"
+    if kind == "card":
+        return f"发现银行卡号 {mask(digits, 4, 4)}（已遮盖）。公开前请删除或只保留末4位。", "privacy/bank-card"
+    return f"发现手机号码 {digits[:3]}****{digits[-4:]}（已遮盖）。个人手机号公开前请遮盖中间四位。", "privacy/mobile"
+
+
 def _identifiers(source: _Source, block: TextBlock) -> Iterator[Problem]:
     text, where = normalise(block.text), _where(source, block)
     seen: set[str] = set()
-    for kind, digits in grouped(text):
-        if digits in source.allowed or digits in seen:
+    for kind, digits in _hits(text):
+        # One finding per number, however many forms matched it (grouped and plain, card and ID).
+        if digits in seen or digits in source.allowed:
             continue
         seen.add(digits)
-        if kind == "id":
-            yield error(source.path, block.line, where, f"发现分组书写的身份证号 {mask(digits, 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(digits, 6, 4)}。" + _ALLOW_HINT, "privacy/id-number")
-        elif kind == "card" and not CARD.search(text):
-            yield error(source.path, block.line, where, f"发现银行卡号 {mask(digits, 4, 4)}（已遮盖）。公开前请删除或只保留末4位。" + _ALLOW_HINT, "privacy/bank-card")
-        elif kind == "mobile" and not MOBILE.search(text):
-            yield error(source.path, block.line, where, f"发现手机号码 {digits[:3]}****{digits[-4:]}（已遮盖）。个人手机号公开前请遮盖中间四位。" + _ALLOW_HINT, "privacy/mobile")
-    for m in ID18.finditer(text):
-        if is_id18(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
-            yield error(source.path, block.line, where, f"发现身份证号 {mask(m.group(0), 4, 2)}（已遮盖）。公开前必须去标识化，只保留少数几位，如 {mask(m.group(0), 6, 4)}。" + _ALLOW_HINT, "privacy/id-number")
-    for m in ID15.finditer(text):
-        if is_id15(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
-            yield error(source.path, block.line, where, f"发现15位身份证号 {mask(m.group(0), 4, 2)}（已遮盖）。公开前必须去标识化。" + _ALLOW_HINT, "privacy/id-number")
-    for m in CARD.finditer(text):
-        if is_card(m.group(0)) and digits_of(m.group(0)) not in source.allowed:
-            yield error(source.path, block.line, where, f"发现银行卡号 {mask(digits_of(m.group(0)), 4, 4)}（已遮盖）。公开前请删除或只保留末4位。" + _ALLOW_HINT, "privacy/bank-card")
-    for m in MOBILE.finditer(text):
-        number = "".join(m.groups())
-        if number not in source.allowed:
-            yield error(source.path, block.line, where, f"发现手机号码 {m.group(1)}****{m.group(3)}（已遮盖）。个人手机号公开前请遮盖中间四位。" + _ALLOW_HINT, "privacy/mobile")
+        message, rule = _finding(kind, digits)
+        yield error(source.path, block.line, where, message + _ALLOW_HINT, rule)
     for m in EMAIL.finditer(text):
         address = m.group(0)
         if address.lower() not in source.allowed and not address.lower().endswith(".gov.cn"):
