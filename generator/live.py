@@ -45,6 +45,16 @@ Job = tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class Overlay:
+    """What a browser may be told of the problems: those it may see, and how many problems and
+    errors belong to items it may not (computed together, read by request threads as one value)."""
+
+    shown: tuple[Problem, ...] = ()
+    hidden: int = 0
+    hidden_errors: int = 0
+
+
+@dataclass(frozen=True)
 class Update:
     """What one rebuild did: how (``fast``, ``partial``, ``full``), the problems of the site now,
     and the output files it wrote or deleted (empty when errors kept the last good build)."""
@@ -94,8 +104,7 @@ class LiveSite:
         last = load_last_build(site_dir)
         self.previous_index = last.index_numbers if last else {}
         self.lock = threading.Lock()  # held while output files change
-        self.overlay: tuple[tuple[Problem, ...], int] = ((), 0)
-        self.hidden_errors = 0
+        self.overlay = Overlay()
         warm_up()
 
     # ---- public entry points ----------------------------------------------------------------
@@ -122,7 +131,10 @@ class LiveSite:
         if files is None or settings is None:
             if files is None:
                 self.setting_problems.append(error("content", 0, "", "站点目录下没有 content 文件夹。"))
-            return Update("full", sort_problems(self.setting_problems), (), ())
+            # Without settings no item can be judged: one whose file changed or went is taken down.
+            written, deleted = self._take_down(self._changed_since_served(), set())
+            self.problems = sort_problems(self.setting_problems)  # what the overlay shows too
+            return Update("full", self.problems, tuple(written), tuple(deleted))
         if self.settings != settings:
             self.loaded = {}  # every item is judged against the settings
         self.settings, self.files = settings, files
@@ -150,7 +162,7 @@ class LiveSite:
                 return fast
         return self._partial(rels)
 
-    def _overlay(self) -> tuple[tuple[Problem, ...], int]:
+    def _overlay(self) -> Overlay:
         """The problems a browser may see, and how many it may not.
 
         Only problems of items that are public now are shown: an item that is withheld, failed to
@@ -164,19 +176,16 @@ class LiveSite:
         # Longest first, so that a path is never replaced inside a longer one.
         names = sorted(withheld | files, key=len, reverse=True)
         shown: list[Problem] = []
-        hidden = 0
-        self.hidden_errors = 0
+        hidden = [p for p in self.problems if p.path in withheld]
         for problem in self.problems:
             if problem.path in withheld:
-                hidden += 1
-                self.hidden_errors += problem.level is Level.ERROR
                 continue
             message = problem.message
             for rel in names:
                 if rel in message:
                     message = message.replace(rel, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
             shown.append(dataclasses.replace(problem, message=message))
-        return tuple(shown), hidden
+        return Overlay(tuple(shown), len(hidden), sum(p.level is Level.ERROR for p in hidden))
 
     def settle(self) -> None:
         """After edits settle: the exports (catalogue, feed, sitemap) catch up with fast updates."""
@@ -301,50 +310,67 @@ class LiveSite:
             jobs = all_jobs
         else:
             jobs = self._affected(all_jobs, before, self.pending_keys, self.pending_paths) + self.pending_jobs
-        with self.lock:
-            written = self._render(jobs)
-            wanted = set(all_jobs)
-            deleted = self._remove([path for job, path in self.outputs.items() if job not in wanted])
-            self.outputs = {job: path for job, path in self.outputs.items() if job in wanted}
-            written += self._files(site)
-            gone = before is not None and bool({e.key for e in before.items} - set(site.by_key))
-            if not partial or gone:
-                # An item that left the site leaves the exports now; other changes wait for settle().
-                written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
-            if gone:
-                # … and its words leave the search index now, not after re-indexing.
-                shutil.rmtree(self.out / "pagefind", ignore_errors=True)
+        gone = before is not None and bool({e.key for e in before.items} - set(site.by_key))
+        # An item that left the site leaves the exports and the search index now; other changes
+        # wait for settle() and the background re-index.
+        written, deleted = self._write(site, jobs, all_jobs, exports=not partial or gone, drop_search=gone)
         self.good, self.good_nav = site, _nav_shape(renderer)
         self.served = site
         self.pending_keys, self.pending_paths, self.pending_jobs = set(), set(), []
         return Update(kind, self.problems, tuple(written), tuple(deleted))
 
     def _withdraw(self, now: Site) -> tuple[list[str], list[str]]:
-        """Take down, while errors keep the last good build in place, every item of it that is not
+        """While errors keep the last good build in place, take down every item of it that is not
         public now (withdrawn, unreadable, or of unreadable disclosure) and every file a withheld
-        item now references: the last good site without them is written in full."""
-        served = self.served
+        item now references."""
         assert self.assembly is not None
+        served = self.served
         if served is None:
             return [], []
         gone = {e.key for e in served.items} - set(now.by_key)
         refused = {c.source for c in served.files if c.source in self.assembly.withheld_files or not (self.content / c.source).is_file()}
-        if not gone and not refused:
+        return self._take_down(gone, refused)
+
+    def _changed_since_served(self) -> set[str]:
+        """The served items whose file is gone or no longer holds the bytes they were loaded from."""
+        changed: set[str] = set()
+        for entry in self.served.items if self.served is not None else ():
+            loaded = self.loaded.get(entry.item.path)
+            try:
+                same = loaded is not None and file_digest((self.content / entry.item.path).read_bytes()) == loaded.digest
+            except OSError:
+                same = False
+            if not same:
+                changed.add(entry.key)
+        return changed
+
+    def _take_down(self, keys: set[str], sources: set[str]) -> tuple[list[str], list[str]]:
+        """Write the served site without the items ``keys`` and the files ``sources``, in full."""
+        served = self.served
+        if served is None or (not keys and not sources):
             return [], []
-        site = without(served, gone, refused)
+        site = without(served, keys, sources)
         theme = load_theme(self.site_dir, site.config.theme)
         self.static = theme.static_files()
         self.renderer = Renderer(site, theme, attachment_texts(site, self._attachment_extracts(site)), commit_dates(self.site_dir))
         all_jobs = self.renderer.jobs()
+        written, deleted = self._write(site, all_jobs, all_jobs, exports=True, drop_search=True)
+        self.served, self.good = site, None  # the next good state is rendered in full
+        return written, deleted
+
+    def _write(self, site: Site, jobs: list[Job], all_jobs: list[Job], exports: bool, drop_search: bool) -> tuple[list[str], list[str]]:
+        """Render ``jobs``, delete pages no job of ``all_jobs`` makes any more, copy the files, and
+        write the exports and remove the search bundle when asked; returns (written, deleted)."""
         with self.lock:
-            written = self._render(all_jobs)
+            written = self._render(jobs)
             wanted = set(all_jobs)
             deleted = self._remove([path for job, path in self.outputs.items() if job not in wanted])
             self.outputs = {job: path for job, path in self.outputs.items() if job in wanted}
             written += self._files(site)
-            written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
-            shutil.rmtree(self.out / "pagefind", ignore_errors=True)
-        self.served, self.good = site, None  # the next good state is rendered in full
+            if exports:
+                written += self._exports(site, [self.outputs[j] for j in all_jobs if j in self.outputs])
+            if drop_search:
+                shutil.rmtree(self.out / "pagefind", ignore_errors=True)
         return written, deleted
 
     # ---- helpers ---------------------------------------------------------------------------

@@ -240,14 +240,14 @@ class Preview:
     # ---- what the handler asks -----------------------------------------------------------------
 
     def problems_json(self) -> bytes:
-        shown, hidden = self.live.overlay
+        overlay = self.live.overlay
         data = {
             "version": self.signal.version,
-            "errors": sum(p.level is Level.ERROR for p in shown),
-            "hidden": hidden,
+            "errors": sum(p.level is Level.ERROR for p in overlay.shown),
+            "hidden": overlay.hidden,
             # Errors of withheld or unreadable items block writing too: the page must say so.
-            "hidden_errors": self.live.hidden_errors,
-            "problems": [_problem_json(p) for p in sorted(shown, key=lambda p: p.level is not Level.ERROR)],  # errors first
+            "hidden_errors": overlay.hidden_errors,
+            "problems": [_problem_json(p) for p in sorted(overlay.shown, key=lambda p: p.level is not Level.ERROR)],  # errors first
         }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 

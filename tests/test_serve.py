@@ -406,3 +406,46 @@ def test_resets_and_crowds_of_connections(site: Path, capfd: pytest.CaptureFixtu
         time.sleep(0.5)
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_an_item_alone_in_its_column_with_a_bad_date_gets_the_overlay(site: Path) -> None:
+    # The columns rule crashed here, so the preview showed no overlay at all.
+    with running(site) as preview:
+        (site / "content/alone.md").write_text(item("title: 筹资筹劳公示\ncatalogue: statutory/fundraising-labour\ndisclosure: 主动公开\npublished: 2026-13-01"), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["errors"] and d)
+        assert [f"{p['file']}:{p['line']}" for p in data["problems"] if p["level"] == "错误"] == ["alone.md:5"]
+        assert not [line for line in preview.said if "Traceback" in line]  # type: ignore[attr-defined]
+
+
+def test_a_withdrawal_applies_while_the_site_settings_are_broken(site: Path) -> None:
+    fire = site / "content/notices/fire.md"
+    settings = site / "content/_site.yml"
+    good_settings = settings.read_text(encoding="utf-8")
+    with running(site) as preview:
+        wait_until(lambda: "注意防火" in get(preview, "/items/fire.html")[1])
+        settings.write_text(good_settings + "kind: [\n", encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"])
+        assert "注意防火" in get(preview, "/items/fire.html")[1]  # the last good build stays …
+        # … until an item changes: without settings its disclosure cannot be judged, so it goes.
+        fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+        wait_until(lambda: get(preview, "/items/fire.html")[0] == 404)
+        for page in ("/index.html", "/catalogue.json", "/feed.xml"):
+            assert "秋季防火" not in get(preview, page)[1], page
+        assert "测试办法" in get(preview, "/items/rules-2024.html")[1]
+        settings.write_text(good_settings, encoding="utf-8")
+        wait_until(lambda: problems(preview)["errors"] == 0)
+        assert get(preview, "/items/fire.html")[0] == 404 and "测试办法" in get(preview, "/items/rules-2024.html")[1]
+
+
+def test_an_item_changed_together_with_broken_settings_is_taken_down(site: Path, tmp_path: Path) -> None:
+    from generator.live import LiveSite
+
+    live = LiveSite(site, tmp_path / "out")
+    assert live.full().ok and (tmp_path / "out/items/fire.html").is_file()
+    settings, fire = site / "content/_site.yml", site / "content/notices/fire.md"
+    settings.write_text(settings.read_text(encoding="utf-8") + "kind: [\n", encoding="utf-8")
+    fire.write_text(NOTICE.replace("disclosure: 主动公开", "disclosure: 依申请公开"), encoding="utf-8")
+    update = live.update([settings, fire])  # one batch: the settings are read first, and fail
+    assert not update.ok and "items/fire.html" in update.deleted
+    assert not (tmp_path / "out/items/fire.html").exists() and (tmp_path / "out/items/rules-2024.html").is_file()
+    assert live.overlay.shown and any(p.path == "content/_site.yml" for p in live.overlay.shown)
