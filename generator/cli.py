@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -318,10 +319,8 @@ def run() -> None:
     A defect of gongkai itself still ends in one Chinese line and exit 1, not a traceback
     (``GONGKAI_DEBUG=1`` shows it); output folders are left as they were by the stages themselves.
     """
-    import os
-
     try:
-        app(prog_name="gongkai", standalone_mode=True)
+        app(prog_name="gongkai")
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:
