@@ -79,13 +79,23 @@ def _field_lines(lines: list[str]) -> list[int]:
 Mutation = Callable[[random.Random, Path], str]
 
 
-def set_field(rng: random.Random, content: Path) -> str:
-    """Any field of any item set to a nasty value (added when absent)."""
+def _pick(rng: random.Random, content: Path) -> tuple[Path, list[str], str] | None:
+    """A random item file with its front-matter lines and body (None when it has no front matter)."""
     path = rng.choice(_items(content))
     parts = _split(path.read_text(encoding="utf-8"))
-    if parts is None:
+    return None if parts is None else (path, *parts)
+
+
+def _catalogue_of(lines: list[str]) -> str:
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(("catalogue:", "目录分类:"))), "")
+
+
+def set_field(rng: random.Random, content: Path) -> str:
+    """Any field of any item set to a nasty value (added when absent)."""
+    picked = _pick(rng, content)
+    if picked is None:
         return "noop"
-    lines, body = parts
+    path, lines, body = picked
     names = list(FIELDS) + list(FIELDS.values())
     name = rng.choice(names)
     value = rng.choice(NASTY)
@@ -97,11 +107,10 @@ def set_field(rng: random.Random, content: Path) -> str:
 
 def drop_or_repeat_field(rng: random.Random, content: Path) -> str:
     """A field line deleted, repeated, or its value emptied."""
-    path = rng.choice(_items(content))
-    parts = _split(path.read_text(encoding="utf-8"))
-    if parts is None or not _field_lines(parts[0]):
+    picked = _pick(rng, content)
+    if picked is None or not _field_lines(picked[1]):
         return "noop"
-    lines, body = parts
+    path, lines, body = picked
     n = rng.choice(_field_lines(lines))
     how = rng.choice(("drop", "repeat", "empty", "indent"))
     if how == "drop":
@@ -156,13 +165,18 @@ def break_file(rng: random.Random, content: Path) -> str:
 
 
 def alone_in_column(rng: random.Random, content: Path) -> str:
-    """An item alone in a column of its own, with a broken or missing date."""
-    path = rng.choice(_items(content))
-    parts = _split(path.read_text(encoding="utf-8"))
-    if parts is None:
+    """An item alone in a column (its own, its others moved away, or one nobody uses), with a
+    broken or missing date."""
+    picked = _pick(rng, content)
+    if picked is None:
         return "noop"
-    lines, body = parts
-    column = rng.choice(("statutory/fundraising", "statutory/emergency", "other/village-affairs", "statutory/fees", "news", "intro"))
+    path, lines, body = picked
+    column = rng.choice((_catalogue_of(lines), _catalogue_of(lines), "statutory/fees", "other/village-affairs", "news", "intro"))
+    for other in _items(content):
+        parts = _split(other.read_text(encoding="utf-8")) if other != path else None
+        if parts is not None and _catalogue_of(parts[0]) == column:
+            moved = [line for line in parts[0] if not line.startswith(("catalogue:", "目录分类:"))] + ["catalogue: other/notices"]
+            other.write_text(_join(moved, parts[1]), encoding="utf-8")
     date = rng.choice(("published: 2024-13-01", "published:", "", "published: 2026-02-30", "发布日期: 昨天"))
     lines = [line for line in lines if not line.startswith(("catalogue:", "目录分类:", "published:", "发布日期:"))]
     lines += [f"catalogue: {column}"] + ([date] if date else [])

@@ -70,7 +70,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("links-the-site-settings", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[设置](_site.yml)")}, "a.md:7", "正文链接", "设置文件"),
     ("attachment-of-withheld-published", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs\nattachments: [t.xlsx]"), "content/t.xlsx": b"PK", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [t.xlsx]")}, "a.md:6", "attachments/附件", "非公开条目引用"),
     # Issue 13: each of these was a traceback, a hang or a wrong message.
-    ("alone-in-column-bad-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/fundraising\ndisclosure: active\npublished: 2024-13-01")}, "a.md:5", "published/发布日期", "不存在"),
+    ("alone-in-column-bad-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/fundraising-labour\ndisclosure: active\npublished: 2024-13-01")}, "a.md:5", "published/发布日期", "不存在"),
     ("alone-in-column-no-date", {"content/a.md": item("title: 甲\ncatalogue: statutory/emergency\ndisclosure: active")}, "a.md:1", "published/发布日期", "发布日期"),
     ("index-format-subscript", {"content/_site.yml": SITE_YML + 'index_no_format: "{year[0]}-{seq}"\n'}, "content/_site.yml:7", "index_no_format", "{year[0]}"),
     ("index-format-attribute", {"content/_site.yml": SITE_YML + 'index_no_format: "{org_code.x}-{seq}"\n'}, "content/_site.yml:7", "index_no_format", "{org_code.x}"),
@@ -79,6 +79,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("theme-name-too-long", {"content/_site.yml": SITE_YML + "theme: " + "x" * 5000 + "\n"}, "content/_site.yml:7", "theme", "64"),
     ("annual-is-a-file", {"content/_annual": "2025: 1\n"}, "content/_annual", "", "文件夹"),
     ("control-characters-in-title", {"content/a.md": item('title: "甲\\x1b[31m乙\\u202e丙"\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01')}, "a.md:2", "title/标题", "控制字符"),
+    ("control-characters-in-site-name", {"content/_site.yml": SITE_YML.replace("name: 测试镇人民政府", 'name: "测试镇\\x0b人民政府"')}, "content/_site.yml:1", "name", "控制字符"),
     ("attaches-its-own-file", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [a.md]")}, "a.md:6", "attachments/附件", "条目文件"),
     ("attaches-a-markdown-source", {"content/_archive/q.md": item("title: 请示\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: process-info"), "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [_archive/q.md]")}, "a.md:6", "attachments/附件", "源文件"),
     ("links-a-hidden-markdown", {"content/_archive/q.md": item("title: 请示\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: process-info"), "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "见[请示](_archive/q.md)")}, "a.md:7", "正文链接", "源文件"),

@@ -69,8 +69,16 @@ def leak_site(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, 
     for name, disclosure in (("exempt", "不予公开\nexempt_reason: internal-affairs"), ("onrequest", "依申请公开")):
         c = withheld[name]
         stem = f"{name.upper()}FILEQ7-档案{name}"
-        files[f"content/secret/{stem}.md"] = item(front(c, disclosure, stem), f"{c['body'][0]} {c['body'][1]}")
+        # Its body also links a file and shows an image that nothing else references.
+        body = f"{c['body'][0]} {c['body'][1]}\n\n详见[测算](files/{name}-LINKEDQ7.txt)。\n\n![图](files/{name}-IMAGEQ7.png)"
+        files[f"content/secret/{stem}.md"] = item(front(c, disclosure, stem), body)
         files[f"content/secret/{stem}.txt"] = f"{c['attach_text'][0]} {c['attach_text'][1]}"
+        files[f"content/secret/files/{name}-LINKEDQ7.txt"] = f"{name.upper()}LINKEDTEXTQ7 测算明细密"
+        files[f"content/secret/files/{name}-IMAGEQ7.png"] = b"\x89PNG " + f"{name.upper()}IMAGETEXTQ7".encode()
+    # Withheld documents that are not items by name: a _ folder, a _ file, another extension.
+    files["content/_archive/ARCHIVEQ7.md"] = item("title: ARCHIVETITLEQ7 归档请示密\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: process-info", "ARCHIVEBODYQ7")
+    files["content/pub/_DRAFTQ7.md"] = item("title: DRAFTTITLEQ7 草稿密\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-06-01", "DRAFTBODYQ7")
+    files["content/pub/NOTESQ7.markdown"] = "---\ntitle: NOTESTITLEQ7\n---\nNOTESBODYQ7 会议记录密\n"
     stem = "PUBLKFILEQ7-公开文件"
     files[f"content/pub/{stem}.md"] = item(front(public, "主动公开", stem), f"{public['body'][0]} {public['body'][1]}")
     files[f"content/pub/{stem}.txt"] = f"{public['attach_text'][0]} {public['attach_text'][1]}"
@@ -90,6 +98,21 @@ def test_withheld_items_leave_no_trace(leak_site: tuple[Path, dict[str, dict[str
             for path, text in texts.items():
                 assert token not in path, f"{token} in output path {path}"
                 assert token not in text, f"{token} leaked into {path}"
+
+
+NOT_ITEMS = ("LINKEDQ7", "IMAGEQ7", "LINKEDTEXTQ7", "IMAGETEXTQ7", "测算明细密", "ARCHIVE", "归档请示密", "DRAFT", "草稿密", "NOTES", "会议记录密")
+
+
+def test_files_of_withheld_items_and_non_item_sources_leave_no_trace(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
+    site, _ = leak_site
+    texts = output_texts(site / "build")
+    for token in NOT_ITEMS:
+        for path, text in texts.items():
+            assert token not in path and token not in text, (token, path)
+    for path in (site / "build" / "pagefind").rglob("*"):
+        if path.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"):
+            decoded = "\n".join(_strings(_decoded(path)))
+            assert not [t for t in NOT_ITEMS if t.lower() in decoded.lower()], path
 
 
 def test_public_item_reaches_every_channel(leak_site: tuple[Path, dict[str, dict[str, tuple[str, str]]]]) -> None:
