@@ -38,14 +38,19 @@ REPORT_COLUMN = "annual-report"
 NORMATIVE_CLASS = "行政规范性文件"
 # doc_class values of decision items, counted for table 二（五）（六）.
 DECISION_CLASSES = {"licensing": "行政许可决定", "penalties": "行政处罚决定", "coercion": "行政强制决定"}
-_REPORT_TITLE = re.compile(r"((?:19|20)\d\d)\s*年度?.*年度报告")
+# Titles offices give their reports: …2025年政府信息公开工作年度报告, …2025年度政府信息公开工作报告,
+# …2025年政府信息公开年报, …2025年年报.
+_REPORT_TITLE = re.compile(r"((?:19|20)\d\d)\s*年度?.*?(?:年度报告|工作报告|年报)")
 _ENDED = (Validity.REPEALED, Validity.EXPIRED)
 
 
 def report_year(item: Item) -> int | None:
-    """The year an item of the annual-report column reports on, read from its title."""
+    """The year an item of the annual-report column reports on: its ``report_year`` (报告年度),
+    else the year its title names.  The one definition every rule, the draft and the page use."""
     if item.catalogue != REPORT_COLUMN:
         return None
+    if item.report_year is not None:
+        return item.report_year
     m = _REPORT_TITLE.search(item.title)
     return int(m.group(1)) if m else None
 

@@ -296,7 +296,7 @@ def report(
     out.problems(outcome.problems)
     if not outcome.report:
         raise typer.Exit(1)
-    out.info(f"已起草 content/{outcome.report}：请补写【待填写】处的内容，核对表格数字，再运行 gongkai check。")
+    out.info(f"已起草 content/{outcome.report}：草稿标有 draft: true，在删除这一行之前不会发布，网站其余内容照常发布。请补写【待填写】处的内容，核对表格数字，删除 draft 行，再运行 gongkai check。")
 
 
 def version_callback(value: bool) -> None:

@@ -71,6 +71,17 @@ def _docx_text(element: ET.Element) -> str:
     return "".join(node.text or "" for node in element.iter() if node.tag in (W + "t", W + "delText"))
 
 
+def _docx_row(row: ET.Element) -> tuple[str, ...]:
+    """A table row's cells, a merged cell (``gridSpan``) followed by blanks for the columns it
+    covers, so that rows line up column by column as in the grid Word shows."""
+    cells: list[str] = []
+    for cell in row.iter(W + "tc"):
+        span = cell.find(f"{W}tcPr/{W}gridSpan")
+        width = int(span.get(W + "val", "1")) if span is not None and span.get(W + "val", "1").isdigit() else 1
+        cells += [_docx_text(cell)] + [""] * (min(width, 64) - 1)
+    return tuple(cells)
+
+
 def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
     blocks: list[TextBlock] = []
     tables: list[Table] = []
@@ -80,7 +91,7 @@ def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
         if element.tag == W + "p":
             blocks.append(TextBlock(index, "正文段落", _docx_text(element)))
         elif element.tag == W + "tbl":
-            rows = tuple(tuple(_docx_text(cell) for cell in row.iter(W + "tc")) for row in element.iter(W + "tr"))
+            rows = tuple(_docx_row(row) for row in element.iter(W + "tr"))
             tables.append(Table("表格", index, rows))
             blocks += [TextBlock(index, "表格", "\t".join(row)) for row in rows]
     for name in sorted(archive.namelist()):

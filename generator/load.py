@@ -63,6 +63,9 @@ FIELDS: dict[str, str] = {
     "interprets": "解读对象",
     "interpretation_form": "解读形式",
     "privacy_allow": "隐私例外",
+    # Release 0.2 (contract §3a) and gongkai's own extensions (docs/content-format-extensions.md).
+    "report_year": "报告年度",
+    "draft": "草稿",
 }
 ALIASES = {alias: key for key, alias in FIELDS.items()}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -199,6 +202,19 @@ class _ItemReader:
         value: dt.date | None = self.get(field, self.reader.date)
         return value
 
+    def flag(self, field: str) -> bool:
+        """A yes/no field; anything but a clear “no” reads as yes, since every flag here holds
+        an item back (fail closed)."""
+        node = self.values.get(field)
+        if is_null(node):
+            return False
+        text = node.text.strip().lower() if isinstance(node, yamltree.Scalar) else ""
+        if text in ("false", "否"):
+            return False
+        if text not in ("true", "是"):
+            self.reader.fail(self.line(field), label(field), f"应写 true（是）或 false（否），这里写成了“{text or '非文字'}”。按“是”处理。")
+        return True
+
     def required_missing(self, field: str, hint: str) -> None:
         self.reader.fail(1, label(field), f"缺少必填字段“{FIELDS[field]}”（{field}）。{hint}")
 
@@ -314,6 +330,12 @@ class _ItemReader:
         form: InterpretationForm | None = self.get("interpretation_form", lambda n, f: r.enum(n, f, InterpretationForm, FORM_CODES))
         if interprets and self.missing("interpretation_form"):
             r.fail(self.line("interprets"), label("interpretation_form"), "政策解读须写明解读形式（interpretation_form），如 文字、图解、问答。")
+        report_year = self.get("report_year", lambda n, f: r.integer(n, f, 2008))
+        if report_year is not None and catalogue and catalogue != "annual-report":
+            r.fail(self.line("report_year"), label("report_year"), f"报告年度只用于政府信息公开年报栏目（catalogue: annual-report）的年度报告，本条目的目录分类是“{catalogue}”。请删除这一行或改正目录分类。")
+        draft = self.flag("draft")
+        if draft:
+            r.warn(self.line("draft"), label("draft"), "本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。")
         superseded = self.refs("superseded_by")
         if len(superseded) > 1:
             r.fail(self.line("superseded_by"), label("superseded_by"), "替代文件只能写一个。")
@@ -344,6 +366,8 @@ class _ItemReader:
             interprets=interprets,
             interpretation_form=form,
             privacy_allow=self.allow_list(),
+            report_year=report_year,
+            draft=draft,
             body=body,
             body_line=body_line,
             lines=tuple(sorted(self.lines.items())),

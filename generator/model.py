@@ -191,6 +191,8 @@ class Item:
     interprets: tuple[Ref, ...]
     interpretation_form: InterpretationForm | None
     privacy_allow: tuple[AllowEntry, ...]
+    report_year: int | None
+    draft: bool
     body: str
     body_line: int
     lines: tuple[tuple[str, int], ...]
@@ -201,5 +203,5 @@ class Item:
 
     @property
     def is_public(self) -> bool:
-        """Only 主动公开 items are published."""
-        return self.disclosure is Disclosure.ACTIVE
+        """Only 主动公开 items that are not drafts are published."""
+        return self.disclosure is Disclosure.ACTIVE and not self.draft

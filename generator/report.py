@@ -1,8 +1,9 @@
 """``gongkai report YEAR``: draft the annual report item from the catalogue and the data file.
 
 The draft is a Markdown item the clerk then edits: the six sections of the national format, the
-four tables filled in, and 【待填写】 marks where only the office can write (the build refuses to
-publish a page that still has one).  A draft carries a check code of its own text: a file whose
+tables filled in, and 【待填写】 marks where only the office can write.  The draft carries
+``draft: true``: it stays out of the site (and never blocks the rest of it) until the clerk deletes
+that line; a report that still has a 【待填写】 mark then refuses to publish.  A draft carries a check code of its own text: a file whose
 text still matches it was not edited and may be replaced; an edited report never is, unless asked.
 """
 
@@ -21,7 +22,8 @@ from .checks.hygiene import DRAFT_MARK
 from .model import Item, SiteConfig
 from .output import write_atomic
 from .problems import Problem, UsageError, error, has_errors
-from .report_tables import APPEALS, APPLICATIONS, DECISIONS, NORMATIVE, to_markdown
+from .report_layout import section_table, to_markdown
+from .report_tables import APPEALS, APPLICATIONS, DECISIONS, NORMATIVE
 
 _CODE_LINE = re.compile(r"^# gongkai report 草稿校验码：([0-9a-f]{16})[^\n]*\n", re.MULTILINE)
 _CODE_NOTE = "（未修改的草稿可由 gongkai report 重新生成；修改后不会被覆盖）"
@@ -101,7 +103,7 @@ def draft_markdown(
     applications = values.applications
     received = int(applications[("new", "total")]) + int(applications[("carried_over", "total")])
     body = [
-        f"本报告根据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息公开办公室《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）编制。"
+        f"本报告根据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开办公室《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）编制。"
         f"报告所列数据的统计期限自 {year} 年 1 月 1 日起至 {year} 年 12 月 31 日止。"
         + (f"如对本报告有疑问，请与{contact.office}联系（{reach}）。" if contact.office else ""),
         "",
@@ -113,9 +115,7 @@ def draft_markdown(
         "",
         "## 二、主动公开政府信息情况",
         "",
-        to_markdown(NORMATIVE, values.normative),
-        "",
-        to_markdown(DECISIONS, values.decisions),
+        to_markdown(section_table("二", {NORMATIVE.id: values.normative, DECISIONS.id: values.decisions})),
         "",
         "## 三、收到和处理政府信息公开申请情况",
         "",
@@ -123,11 +123,11 @@ def draft_markdown(
         f"共 {received} 件；办结 {applications[('results_total', 'total')]} 件，结转下年度继续办理 {applications[('carry_forward', 'total')]} 件。",
         *([note] if note else []),
         "",
-        to_markdown(APPLICATIONS, applications),
+        to_markdown(section_table("三", {APPLICATIONS.id: applications})),
         "",
         "## 四、政府信息公开行政复议、行政诉讼情况",
         "",
-        to_markdown(APPEALS, values.appeals),
+        to_markdown(section_table("四", {APPEALS.id: values.appeals})),
         "",
         "## 五、存在的主要问题及改进情况",
         "",
@@ -141,6 +141,9 @@ def draft_markdown(
         "---",
         f"title: {config.name}{year}年政府信息公开工作年度报告",
         "catalogue: annual-report",
+        f"report_year: {year}",
+        # Withheld until the clerk deletes this line: an unfinished draft never blocks the site.
+        "draft: true  # 草稿：补完【待填写】、核对数字后删除本行，报告才会发布",
         # Fail closed: a report that was held back stays held back.
         f"disclosure: {replaces.disclosure.value if replaces else '主动公开'}",
         *([f"exempt_reason: {replaces.exempt_reason}"] if replaces and replaces.exempt_reason else []),

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from .annual import report_year
 from .model import Item
-from .report_tables import ParsedTable, parse_tables, to_csv, to_html, values_of
+from .report_layout import SectionTable, section_table, to_csv, to_html
+from .report_tables import Values, parse_tables, values_of
 from .urls import item_path, relative
 
 _TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
 
 
-def complete_tables(item: Item) -> list[ParsedTable]:
-    """A report item's tables that have every cell (an incomplete one is a check error and keeps
-    its plain rendering); none for other items."""
+def national_tables(item: Item) -> dict[int, SectionTable]:
+    """A report item's tables that have every cell, by their place among the body's tables (an
+    incomplete one is a check error and keeps its plain rendering); none for other items."""
     if report_year(item) is None:
-        return []
+        return {}
     tables, _ = parse_tables(item.body, item.body_line)
-    return [t for t in tables if len(t.cells) == len(t.spec.rows) * len(t.spec.cols)]
+    grids: dict[int, dict[str, Values]] = defaultdict(dict)
+    sections: dict[int, str] = {}
+    for table in tables:
+        if table.complete:
+            grids[table.index][table.spec.id] = values_of(table)
+            sections[table.index] = table.spec.section
+    return {index: section_table(sections[index], grids[index]) for index in sorted(grids)}
 
 
-def csv_path(item: Item, table: ParsedTable) -> str:
-    """Where a report table's CSV is published."""
-    number = table.spec.caption.split("：", 1)[0]
-    return f"files/{item.key}/{report_year(item)}年度报告{number}.csv"
+def csv_path(item: Item, table: SectionTable) -> str:
+    """Where a report table's CSV is published: named by the report's year and the section."""
+    return f"files/{item.key}/{report_year(item)}年度报告-{table.title}.csv"
 
 
 def national_body(item: Item, body_html: str) -> str:
     """The body with each report table replaced by its national layout and a link to its CSV."""
-    tables = {t.index: t for t in complete_tables(item)}
+    tables = national_tables(item)
     if not tables:
         return body_html
     count = -1
@@ -40,11 +47,24 @@ def national_body(item: Item, body_html: str) -> str:
         table = tables.get(count)
         if table is None:
             return match.group(0)
-        return to_html(table.spec, values_of(table), relative(item_path(item.key), csv_path(item, table)))
+        return to_html(table, relative(item_path(item.key), csv_path(item, table)))
 
     return _TABLE.sub(replace, body_html)
 
 
 def report_csvs(items: list[Item]) -> list[tuple[str, bytes]]:
-    """Every report table of the public report items as (path, CSV bytes)."""
-    return [(csv_path(item, t), to_csv(t.spec, values_of(t))) for item in items for t in complete_tables(item)]
+    """Every report table of the public report items as (path, CSV bytes), one per section (a
+    report written for the last release has section 二 as two tables: its CSV holds both)."""
+    found: list[tuple[str, bytes]] = []
+    for item in items:
+        if report_year(item) is None:
+            continue
+        tables, _ = parse_tables(item.body, item.body_line)
+        by_section: dict[str, dict[str, Values]] = defaultdict(dict)
+        for table in tables:
+            if table.complete:
+                by_section[table.spec.section][table.spec.id] = values_of(table)
+        for section, values in by_section.items():
+            merged = section_table(section, values)
+            found.append((csv_path(item, merged), to_csv(merged)))
+    return found

@@ -1,18 +1,18 @@
-"""The four tables of the annual report (国办公开办函〔2021〕30号): their rows and columns, and
-how they are written as Markdown, read back from a report's body, exported as CSV and shown in
-the national layout.
+"""The tables of the annual report (国办公开办函〔2021〕30号): their rows and columns, and how
+they are read back from a report's body.
 
-The clerk edits the report as Markdown pipe tables with one label column (the national layout's
-merged headers do not fit a pipe table); the page shows the national layout built from the same
-numbers, so what is checked is exactly what is published.
+The format has three tables, one per section: 二 (one table in four parts, each opened by its
+article row: 第二十条第（一）（五）（六）（八）项), 三 and 四.  Internally section 二 is two grids of
+numbers: the 第（一）项 part (three counts per row) and the decisions and fees parts (one value per
+row).  How the tables are laid out on the page, in CSV and in the draft is ``report_layout``.
+
+Tables are found by the section heading they stand under (二、三、四); the captions the last
+release wrote above each table (表1：… to 表4：…) are still read, so older reports keep building.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import html
-import io
 import re
 from dataclasses import dataclass
 
@@ -33,36 +33,55 @@ class Line:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One table: the caption line the report carries above it, its corner label, rows and columns."""
+    """One grid of numbers: its section of the report, the caption the last release wrote above
+    it (still recognised), its rows and columns, and the rows that may carry decimals."""
 
     id: str
-    caption: str
-    corner: str
+    section: str
+    part: str
+    legacy_caption: str
     rows: tuple[Line, ...]
     cols: tuple[Line, ...]
-    decimal: bool = False
+    decimal_rows: frozenset[str] = frozenset()
 
+    @property
+    def name(self) -> str:
+        """How messages name the table: its section heading, and its part for section 二."""
+        return f"{SECTIONS[self.section]}（{self.part}）" if self.part else SECTIONS[self.section]
+
+
+# The report's sections that hold a table, by their number.
+SECTIONS = {
+    "二": "二、主动公开政府信息情况",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+}
+ITEM_CONTENT = "信息内容"
 
 NORMATIVE = TableSpec(
     "t2a",
+    "二",
+    "第二十条第（一）项",
     "表1：主动公开政府信息情况（第二十条第（一）项）",
-    "信息内容",
     (Line("rules", "规章", "规章"), Line("normative", "行政规范性文件", "行政规范性文件")),
     (Line("issued", "本年制发", "本年制发件数"), Line("repealed", "本年废止", "本年废止件数"), Line("in_force", "现行有效", "现行有效件数")),
 )
 
+DECISION_HEADING = "本年处理决定数量"
+FEE_HEADING = "本年收费金额（单位：万元）"
 DECISIONS = TableSpec(
     "t2b",
+    "二",
+    "第二十条第（五）（六）（八）项",
     "表2：主动公开政府信息情况（第二十条第（五）（六）（八）项）",
-    "信息内容",
     (
-        Line("licensing", "行政许可", "行政许可", "第二十条第（五）项"),
-        Line("penalties", "行政处罚", "行政处罚", "第二十条第（六）项"),
-        Line("coercion", "行政强制", "行政强制", "第二十条第（六）项"),
-        Line("fees", "行政事业性收费", "行政事业性收费（本年收费金额，单位：万元）", "第二十条第（八）项"),
+        Line("licensing", "行政许可", "行政许可", "第二十条第（五）项", DECISION_HEADING),
+        Line("penalties", "行政处罚", "行政处罚", "第二十条第（六）项", DECISION_HEADING),
+        Line("coercion", "行政强制", "行政强制", "第二十条第（六）项", DECISION_HEADING),
+        Line("fees", "行政事业性收费", "行政事业性收费", "第二十条第（八）项", FEE_HEADING),
     ),
-    (Line("amount", "本年数量", "本年处理决定数量（件）／本年收费金额（万元）"),),
-    decimal=True,
+    (Line("amount", "本年数量", DECISION_HEADING),),
+    decimal_rows=frozenset({"fees"}),
 )
 
 _RESULTS = "三、本年度办理结果"
@@ -113,8 +132,9 @@ TOTAL = Line("total", "总计", "总计")
 
 APPLICATIONS = TableSpec(
     "t3",
+    "三",
+    "",
     "表3：收到和处理政府信息公开申请情况",
-    "办理情况＼申请人情况",
     APPLICATION_ROWS,
     APPLICANTS + (TOTAL,),
 )
@@ -127,8 +147,9 @@ OUTCOMES = (
 )
 APPEALS = TableSpec(
     "t4",
+    "四",
+    "",
     "表4：政府信息公开行政复议、行政诉讼情况",
-    "类别＼结果",
     (
         Line("review", "行政复议", "行政复议"),
         Line("lawsuit_direct", "未经复议直接起诉", "行政诉讼（未经复议直接起诉）", "行政诉讼"),
@@ -150,21 +171,11 @@ def format_number(value: float | int) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def to_markdown(spec: TableSpec, values: Values) -> str:
-    """The table as the caption line and a pipe table, every cell filled."""
-    lines = [spec.caption, "", "| " + " | ".join([spec.corner] + [c.label for c in spec.cols]) + " |"]
-    lines.append("|" + "---|" * (len(spec.cols) + 1))
-    for row in spec.rows:
-        label = row.label if not row.group or row.group == "行政诉讼" or spec.id == "t2b" else _flat_label(row)
-        cells = [values.get((row.key, col.key), "0") for col in spec.cols]
-        lines.append("| " + " | ".join([label] + cells) + " |")
-    return "\n".join(lines)
-
-
-def _flat_label(row: Line) -> str:
-    """A row's label with the groups it belongs to, as one pipe-table cell."""
-    parts = [row.group, row.subgroup, row.label] if row.key != "results_total" else [row.group, row.label]
-    return "".join(part for part in parts if part)
+def row_label(spec: TableSpec, row: Line) -> str:
+    """A row's label as a message names it (table 三's reason rows with their group)."""
+    if spec.id == APPLICATIONS.id and row.subgroup:
+        return f"{row.subgroup}{row.label}"
+    return row.label
 
 
 @dataclass(frozen=True)
@@ -177,12 +188,18 @@ class Cell:
 
 @dataclass(frozen=True)
 class ParsedTable:
-    """A report table found in a body: cells by (row key, column key), and where it starts."""
+    """A grid of numbers found in a body: cells by (row key, column key), where its table starts,
+    and which table of the body (0-based) holds it: section 二's two grids share one table."""
 
     spec: TableSpec
     cells: dict[tuple[str, str], Cell]
     line: int
     index: int
+
+    @property
+    def complete(self) -> bool:
+        """Every cell of the national format is there (blank or not)."""
+        return len(self.cells) == len(self.spec.rows) * len(self.spec.cols)
 
 
 @dataclass(frozen=True)
@@ -196,36 +213,54 @@ class TableIssue:
 
 _PARSER = MarkdownIt("js-default").disable(["code", "html_block"])
 _NUMBER = re.compile(r"^\d+$")
-_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+_DECIMAL = re.compile(r"^\d+\.\d+$")
+_ARTICLE = re.compile(r"^第二十条第[（(]([一五六八])[）)]项$")
+_SECTION = re.compile(r"^\s*([一二三四五六])\s*[、.．]")
+_TOPICS = {"二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况", "四": "行政复议、行政诉讼情况"}
+
+Row = tuple[list[str], int]
 
 
-def _spec_of(caption: str) -> TableSpec | None:
+def _legacy_spec(caption: str) -> TableSpec | None:
     for spec in TABLES:
-        # Recognise a table by the words of its caption, whatever number the clerk gave it.
-        topic = spec.caption.split("：", 1)[1]
-        if topic in caption:
+        # The last release's captions, whatever number the clerk gave the table.
+        if spec.legacy_caption.split("：", 1)[1] in caption:
             return spec
     return None
 
 
+def _section_of(heading: str) -> str:
+    """The section number a heading opens: ``二`` for 二、主动公开政府信息情况 ('' for others)."""
+    m = _SECTION.match(heading)
+    if m:
+        return m.group(1)
+    return next((number for number, topic in _TOPICS.items() if topic in heading), "")
+
+
 @functools.lru_cache(maxsize=32)
 def parse_tables(body: str, body_line: int) -> tuple[tuple[ParsedTable, ...], tuple[TableIssue, ...]]:
-    """Find the report tables in a body (by their caption lines) and read their cells.
+    """Find the report tables in a body and read their cells.
 
     Cached: assembly, exports and checks all read the same few report bodies.
 
     ``body_line`` is the file line of the body's first line, so that issues name file lines.
-    Rows are matched in the national order by their short name; a missing row or column is an
-    issue naming it.
+    Rows are matched in the national order by their label or short name; a missing row or
+    column is an issue naming it.  The first table of each kind counts.
     """
-    tables: list[ParsedTable] = []
+    found: dict[str, ParsedTable] = {}
     issues: list[TableIssue] = []
     tokens = _PARSER.parse(body)
     caption = ""
+    section, section_level = "", 0
     index = -1
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+            number = _section_of(tokens[i + 1].content)
+            if number or level <= section_level:
+                section, section_level = number, level
         if token.type == "inline" and tokens[i - 1].type == "paragraph_open":
             caption = token.content.strip()
         if token.type != "table_open":
@@ -234,9 +269,8 @@ def parse_tables(body: str, body_line: int) -> tuple[tuple[ParsedTable, ...], tu
             i += 1
             continue
         index += 1
-        spec = _spec_of(caption)
         start = body_line + (token.map[0] if token.map else 0)
-        rows: list[tuple[list[str], int]] = []
+        rows: list[Row] = []
         cells: list[str] = []
         row_line = start
         while tokens[i].type != "table_close":
@@ -250,29 +284,72 @@ def parse_tables(body: str, body_line: int) -> tuple[tuple[ParsedTable, ...], tu
                 rows.append((cells, row_line))
             i += 1
         i += 1
+        legacy = _legacy_spec(caption)
         caption = ""
-        if spec is None:
-            continue
-        tables.append(_read(spec, rows, start, index, issues))
-    return tuple(tables), tuple(issues)
+        for spec, part in _grids(legacy, section, rows):
+            if spec.id not in found:
+                found[spec.id] = _read(spec, part, start, index, issues)
+    return tuple(found[s.id] for s in TABLES if s.id in found), tuple(issues)
 
 
-def _read(spec: TableSpec, rows: list[tuple[list[str], int]], start: int, index: int, issues: list[TableIssue]) -> ParsedTable:
-    name = spec.caption.split("：", 1)[1]
-    header, body = (rows[0][0], rows[1:]) if rows else ([], [])
+def _grids(legacy: TableSpec | None, section: str, rows: list[Row]) -> list[tuple[TableSpec, list[Row]]]:
+    """Which grids a table holds, with the rows of each."""
+    if legacy is not None:
+        return [(legacy, rows)]
+    if section == "三":
+        return [(APPLICATIONS, rows)]
+    if section == "四":
+        return [(APPEALS, rows)]
+    if section != "二":
+        return []
+    parts: dict[str, list[Row]] = {}
+    current = ""
+    for row in rows:
+        m = _ARTICLE.match(row[0][0]) if row[0] else None
+        if m and not any(row[0][1:]):
+            current = m.group(1)
+        parts.setdefault(current, []).append(row)
+    if set(parts) - {""}:
+        decisions = [row for key in "五六八" for row in parts.get(key, [])]
+        return [(NORMATIVE, parts.get("一", []))] * ("一" in parts) + [(DECISIONS, decisions)] * bool(decisions)
+    text = "".join(cell for cells, _ in rows for cell in cells)
+    return [(NORMATIVE, rows)] if "本年制发" in text else [(DECISIONS, rows)] if "行政许可" in text else []
+
+
+def _column(col: Line, header: list[Row]) -> int | None:
+    """A column's position: a header cell that is its name, else one that contains it."""
+    names = (col.label, col.short)
+    for exact in (True, False):
+        for cells, _ in header:
+            for n, text in enumerate(cells):
+                if n and text and (text in names if exact else any(name in text for name in names)):
+                    return n
+    return None
+
+
+def _read(spec: TableSpec, rows: list[Row], start: int, index: int, issues: list[TableIssue]) -> ParsedTable:
+    if spec is APPEALS and rows and "行政诉讼" in "".join(rows[0][0][1:]):
+        return _read_national_appeals(rows, start, index, issues)
+    first = spec.rows[0]
+    data_at = next((k for k, (cells, _) in enumerate(rows) if any(first.label in c or first.short in c for c in cells)), min(1, len(rows)))
+    header = rows[:data_at] or rows[:1]
+    body = rows[data_at:]
     columns: dict[str, int] = {}
+    if spec is DECISIONS:
+        columns["amount"] = 1  # each part's one value column, whatever its heading
     for col in spec.cols:
-        at = next((n for n, text in enumerate(header) if n and (col.short in text or col.label in text)), None)
+        at = _column(col, header) if spec is not DECISIONS else 1
         if at is None:
-            issues.append(TableIssue(start, name, f"缺少“{col.label}”列。请按 gongkai report 生成的表格填写，不要删除列。"))
+            issues.append(TableIssue(start, spec.name, f"缺少“{col.label}”列。请按 gongkai report 生成的表格填写，不要删除列。"))
         else:
             columns[col.key] = at
+    labels_end = min(columns.values(), default=1)
     cells: dict[tuple[str, str], Cell] = {}
     position = 0
     for row in spec.rows:
-        found = next((k for k in range(position, len(body)) if body[k][0] and (row.label in body[k][0][0] or row.short in body[k][0][0])), None)
+        found = next((k for k in range(position, len(body)) if _is_row(row, "".join(body[k][0][:labels_end]))), None)
         if found is None:
-            issues.append(TableIssue(start, name, f"缺少“{_flat_label(row) if row.group and spec.id == 't3' else row.label}”行。请按国家格式保留每一行，没有的填 0。"))
+            issues.append(TableIssue(start, spec.name, f"缺少“{row_label(spec, row)}”行。请按国家格式保留每一行，没有的填 0。"))
             continue
         position = found + 1
         texts, line = body[found]
@@ -283,99 +360,70 @@ def _read(spec: TableSpec, rows: list[tuple[list[str], int]], start: int, index:
     return ParsedTable(spec, cells, start, index)
 
 
-def number(spec: TableSpec, cell: Cell) -> float | int | None:
-    """A cell's number, or None when it is blank or not a number."""
+def _is_row(row: Line, label: str) -> bool:
+    return bool(label) and (row.label in label or row.short in label)
+
+
+def _read_national_appeals(rows: list[Row], start: int, index: int, issues: list[TableIssue]) -> ParsedTable:
+    """Table 四 as the format prints it: three header rows, then one row of 15 numbers (行政复议,
+    then 未经复议直接起诉, then 复议后起诉, five outcomes each)."""
+    data = rows[3] if len(rows) > 3 else None
+    cells: dict[tuple[str, str], Cell] = {}
+    width = len(APPEALS.rows) * len(APPEALS.cols)
+    if data is None or len(data[0]) < width:
+        issues.append(TableIssue(data[1] if data else start, APPEALS.name, f"表格的数字行应有 {width} 个单元格（行政复议、未经复议直接起诉、复议后起诉各 5 项），请按 gongkai report 生成的表格填写。"))
+        return ParsedTable(APPEALS, cells, start, index)
+    texts, line = data
+    for r, row in enumerate(APPEALS.rows):
+        for c, col in enumerate(APPEALS.cols):
+            cells[(row.key, col.key)] = Cell(texts[r * len(APPEALS.cols) + c], line)
+    return ParsedTable(APPEALS, cells, start, index)
+
+
+def number(spec: TableSpec, row: str, cell: Cell) -> float | int | None:
+    """A cell's number, or None when it is blank or not a number: counts are whole numbers, only
+    本年收费金额 may carry decimals."""
     text = cell.text.replace(",", "").replace("，", "")
     if _NUMBER.match(text):
         return int(text)
-    if spec.decimal and _DECIMAL.match(text):
+    if row in spec.decimal_rows and _DECIMAL.match(text):
         return float(text)
     return None
-
-
-def to_csv(spec: TableSpec, values: Values) -> bytes:
-    """The table as CSV (UTF-8 with BOM so that Excel opens it as Chinese), in the national rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([spec.corner] + [c.label for c in spec.cols])
-    for row in spec.rows:
-        writer.writerow([_flat_label(row) if row.group else row.label] + [values.get((row.key, c.key), "0") for c in spec.cols])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
-def _th(text: str, scope: str, rowspan: int = 1, colspan: int = 1) -> str:
-    span = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
-    return f'<th scope="{scope}"{span}>{html.escape(text)}</th>'
-
-
-def _td(text: str) -> str:
-    return f"<td>{html.escape(text)}</td>"
-
-
-def to_html(spec: TableSpec, values: Values, csv_href: str) -> str:
-    """The table in the national layout: merged headers with scopes, a caption, a CSV link."""
-    head, body = {"t2a": _html_simple, "t2b": _html_decisions, "t3": _html_applications, "t4": _html_appeals}[spec.id](spec, values)
-    caption = html.escape(spec.caption)
-    link = f'<p class="report-csv"><a href="{html.escape(csv_href)}" download>下载本表数据（CSV）</a></p>'
-    return f'<div class="report-table"><table class="national"><caption>{caption}</caption><thead>{head}</thead><tbody>{body}</tbody></table>{link}</div>'
-
-
-def _html_simple(spec: TableSpec, values: Values) -> tuple[str, str]:
-    head = "<tr>" + _th(spec.corner, "col") + "".join(_th(c.label, "col") for c in spec.cols) + "</tr>"
-    body = "".join("<tr>" + _th(r.label, "row") + "".join(_td(values.get((r.key, c.key), "0")) for c in spec.cols) + "</tr>" for r in spec.rows)
-    return head, body
-
-
-def _html_decisions(spec: TableSpec, values: Values) -> tuple[str, str]:
-    head = "<tr>" + _th("条例依据", "col") + _th(spec.corner, "col") + _th("本年处理决定数量（件）／本年收费金额（万元）", "col") + "</tr>"
-    body = ""
-    for n, row in enumerate(spec.rows):
-        first = n == 0 or spec.rows[n - 1].group != row.group
-        span = sum(1 for r in spec.rows if r.group == row.group)
-        basis = _th(row.group, "rowgroup", rowspan=span) if first else ""
-        body += "<tr>" + basis + _th(row.label, "row") + _td(values.get((row.key, "amount"), "0")) + "</tr>"
-    return head, body
-
-
-def _html_applications(spec: TableSpec, values: Values) -> tuple[str, str]:
-    people = spec.cols
-    head = (
-        "<tr>" + _th("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "col", rowspan=3, colspan=3)
-        + _th("申请人情况", "colgroup", colspan=len(people)) + "</tr>"
-        + "<tr>" + _th(people[0].label, "col", rowspan=2) + _th("法人或其他组织", "colgroup", colspan=5) + _th(TOTAL.label, "col", rowspan=2) + "</tr>"
-        + "<tr>" + "".join(_th(c.label, "col") for c in people[1:6]) + "</tr>"
-    )
-    body = ""
-    rows = spec.rows
-    for n, row in enumerate(rows):
-        cells = "".join(_td(values.get((row.key, c.key), "0")) for c in people)
-        lead = ""
-        if not row.group:
-            lead = _th(row.label, "row", colspan=3)
-        else:
-            if n == 0 or rows[n - 1].group != row.group:
-                lead += _th(row.group, "rowgroup", rowspan=sum(1 for r in rows if r.group == row.group))
-            if not row.subgroup:
-                lead += _th(row.label, "row", colspan=2)
-            else:
-                if rows[n - 1].subgroup != row.subgroup:
-                    lead += _th(row.subgroup, "rowgroup", rowspan=sum(1 for r in rows if r.subgroup == row.subgroup))
-                lead += _th(row.label, "row")
-        body += "<tr>" + lead + cells + "</tr>"
-    return head, body
-
-
-def _html_appeals(spec: TableSpec, values: Values) -> tuple[str, str]:
-    outcomes = spec.cols
-    head = (
-        "<tr>" + _th("行政复议", "colgroup", colspan=len(outcomes), rowspan=2) + _th("行政诉讼", "colgroup", colspan=2 * len(outcomes)) + "</tr>"
-        + "<tr>" + _th("未经复议直接起诉", "colgroup", colspan=len(outcomes)) + _th("复议后起诉", "colgroup", colspan=len(outcomes)) + "</tr>"
-        + "<tr>" + "".join(_th(c.label, "col") for c in outcomes) * 3 + "</tr>"
-    )
-    body = "<tr>" + "".join(_td(values.get((r.key, c.key), "0")) for r in spec.rows for c in outcomes) + "</tr>"
-    return head, body
 
 
 def values_of(table: ParsedTable) -> Values:
     """A parsed table's cell texts."""
     return {key: cell.text for key, cell in table.cells.items()}
+
+
+def _starts(cells: list[str]) -> str:
+    """The section whose table a plain row opens ('' when it opens none)."""
+    first = next((c for c in cells if c), "")
+    text = "".join(cells)
+    if _ARTICLE.match(first) and "一" in first:
+        return "二"
+    if "勾稽关系" in text or first == "申请人情况":
+        return "三"
+    if first == "行政复议" and "行政诉讼" in text:
+        return "四"
+    return ""
+
+
+def parse_rows(rows: tuple[tuple[tuple[str, ...], int], ...]) -> tuple[tuple[ParsedTable, ...], tuple[TableIssue, ...]]:
+    """The report tables in plain rows, as a DOCX's tables or an XLSX's sheets give them: each
+    section's table begins at its first header row, whatever table or sheet it is in."""
+    parts: dict[str, list[Row]] = {}
+    current = ""
+    for cells, line in rows:
+        opened = _starts(list(cells))
+        if opened and opened not in parts:
+            current = opened
+        if current:
+            parts.setdefault(current, []).append((list(cells), line))
+    found: dict[str, ParsedTable] = {}
+    issues: list[TableIssue] = []
+    for index, (section, part) in enumerate(parts.items()):
+        start = part[0][1]
+        for spec, grid in _grids(None, section, part):
+            found.setdefault(spec.id, _read(spec, grid, start, index, issues))
+    return tuple(found[s.id] for s in TABLES if s.id in found), tuple(issues)

@@ -14,6 +14,7 @@ from generator import build_site, check_site
 from generator.report import is_untouched_draft, write_report
 from tests.browser import chromium, serve
 from tests.conftest import item
+from tests.national import TABLE_FOUR, TABLE_THREE, TABLE_TWO, shapes
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -56,17 +57,33 @@ DATA_2025 = """行政许可: 12
 """
 
 
-def _cells(text: str, label: str) -> list[str]:
-    """The cells of the first pipe-table row whose label contains ``label``."""
-    for line in text.splitlines():
-        if line.startswith("|") and label in line.split("|")[1]:
-            return [c.strip() for c in line.strip().strip("|").split("|")][1:]
+def _row(lines: list[str], label: str) -> int:
+    """The first pipe-table row with a cell that contains ``label``."""
+    for n, line in enumerate(lines):
+        if line.startswith("|") and any(label in c for c in line.strip().strip("|").split("|")):
+            return n
     raise AssertionError(f"no row {label}")
 
 
+def _cells(text: str, label: str) -> list[str]:
+    """The filled cells after the label of the first pipe-table row labelled ``label`` (the
+    national layout leaves merged cells blank); for 四 the one row of fifteen numbers."""
+    lines = text.splitlines()
+    at = _row(lines, "结果维持") + 2 if label == "四" else _row(lines, label)
+    cells = [c.strip() for c in lines[at].strip().strip("|").split("|")]
+    start = 0 if label == "四" else next(n for n, c in enumerate(cells) if label in c) + 1
+    return [c for c in cells[start:] if c]
+
+
+def _ready(path: Path) -> None:
+    """Mark a draft ready, as the clerk does: delete its ``draft`` line."""
+    path.write_text(re.sub(r"(?m)^draft: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def _fill(path: Path) -> None:
-    """Write the clerk's paragraphs where the draft left 【待填写】."""
+    """Write the clerk's paragraphs where the draft left 【待填写】, and mark the draft ready."""
     path.write_text(re.sub(r"【待填写：[^】]*】", "本镇按要求做好政务公开工作。", path.read_text(encoding="utf-8")), encoding="utf-8")
+    _ready(path)
 
 
 def _annual(problems: tuple[object, ...]) -> list[str]:
@@ -95,7 +112,7 @@ def test_draft_counts_what_the_catalogue_knows(drafted: Path) -> None:
     # Table 三 with computed totals: 自然人 4 new + 1 carried = 4 handled + 1 carried forward.
     assert _cells(text25, "本年新收") == ["4", "1", "0", "0", "0", "0", "5"]
     assert _cells(text25, "（七）总计") == ["4", "1", "0", "0", "0", "0", "5"]
-    assert _cells(text25, "行政复议") == ["1", "0", "0", "1", "2"]
+    assert _cells(text25, "四") == ["1", "0", "0", "1", "2"] + ["0"] * 10
     for heading in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
         assert f"## {heading}" in text25
     # Section 一 counts the year's public items per column (a, c … are 2024; d, e, f, p1, p2 are 2025).
@@ -105,11 +122,23 @@ def test_draft_counts_what_the_catalogue_knows(drafted: Path) -> None:
     assert result.ok, [p.format() for p in result.problems]
 
 
-def test_unfinished_draft_cannot_be_published(make_site: Callable[..., Path]) -> None:
+def test_unfinished_draft_cannot_be_published(make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = make_site(dict(CATALOGUE))
     outcome = write_report(site, 2025, today=TODAY)
     assert outcome.data_created == "content/_annual/2025.yml"
     assert (site / outcome.data_created).read_text(encoding="utf-8").startswith("# 2025 年政府信息公开工作年度报告数据")
+    # The draft stays out of the site and says so; the rest of the site still publishes.
+    result = check_site(site, today=TODAY)
+    assert result.ok, [p.format() for p in result.problems if p.level.value == "错误"]
+    held = [p.format() for p in result.problems if p.field.startswith("draft")]
+    assert held == [f"{outcome.report}:5: 警告 [draft/草稿] 本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。"]
+    out = tmp_path / "out"
+    build_site(site, out, search=False)
+    assert (out / "items/a.html").exists() and not (out / "items/2025-nianbao.html").exists()
+    title = "2025年政府信息公开工作年度报告".encode()
+    assert not [f for f in out.rglob("*") if f.is_file() and title in f.read_bytes()]
+    # Marked ready while 【待填写】 marks remain, it is refused.
+    _ready(site / "content" / outcome.report)
     result = check_site(site, today=TODAY)
     placeholders = [p for p in result.problems if p.rule == "hygiene/placeholder"]
     assert len(placeholders) == 4 and not result.ok  # three sections and the data file reminder
@@ -147,30 +176,38 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
 
     def edit(label: str, cells: list[str]) -> int:
-        at = next(n for n, line in enumerate(lines) if line.startswith("|") and label in line.split("|")[1])
-        lines[at] = "| " + " | ".join([lines[at].split("|")[1].strip(), *cells]) + " |"
+        """Replace the last cells of a row (the numbers; for 四 the row of fifteen)."""
+        at = _row(lines, "结果维持") + 2 if label == "四" else _row(lines, label)
+        old = [c.strip() for c in lines[at].strip().strip("|").split("|")]
+        lines[at] = "| " + " | ".join(old[: len(old) - len(cells)] + cells) + " |"
         return at + 1
 
     blank = edit("（一）予以公开", ["2", "0", "0", "0", "", "0", "2"])
     row_total = edit("（二）部分公开", ["0", "1", "0", "0", "0", "0", "2"])
     rules = edit("规章", ["1", "0", "0"])
     in_force = edit("行政规范性文件", ["3", "2", "4"])
-    appeal = edit("行政复议", ["1", "0", "0", "1", "3"])
+    appeal = edit("四", ["1", "0", "0", "1", "3"] + ["0"] * 10)
     column_total = edit("（七）总计", ["4", "1", "0", "0", "0", "1", "6"])
+    count = edit("行政许可", ["12.5", "", ""])
     path.write_text("\n".join(lines), encoding="utf-8")
     found = _annual(check_site(drafted, today=TODAY).problems)
     rel = "年度报告/2025-nianbao.md"
+    three = "三、收到和处理政府信息公开申请情况表中"
     expected = [
-        f"{rel}:{blank}: 错误 [年度报告] 表3“（一）予以公开”行“法律服务机构”列为空：每个单元格都应填数字，没有的填 0，不能空着。",
-        f"{rel}:{row_total}: 错误 [年度报告] 表3“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行“总计”列为 2，按各类申请人之和，应为 1。请核对后改正。",
-        f"{rel}:{rules}: 错误 [年度报告] 表1“规章”行“本年制发件数”列为 1：乡镇、街道和县级部门没有规章制定权，应为 0。",
-        f"{rel}:{appeal}: 错误 [年度报告] 表4“行政复议”行“总计”列为 3，按各项结果之和，应为 2。请核对后改正。",
-        f"{rel}:{column_total}: 错误 [年度报告] 表3“（七）总计”行“其他”列为 1，按（一）至（六）各项之和，应为 0。请核对后改正。",
+        f"{rel}:{blank}: 错误 [年度报告] {three}“（一）予以公开”行“法律服务机构”列为空：每个单元格都应填数字，没有的填 0，不能空着。",
+        f"{rel}:{row_total}: 错误 [年度报告] {three}“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行“总计”列为 2，按各类申请人之和，应为 1。请核对后改正。",
+        f"{rel}:{rules}: 错误 [年度报告] 二、主动公开政府信息情况表中第二十条第（一）项“规章”行“本年制发件数”列为 1：乡镇、街道和县级部门没有规章制定权，应为 0。",
+        f"{rel}:{appeal}: 错误 [年度报告] 四、政府信息公开行政复议、行政诉讼情况表中“行政复议”下的“总计”为 3，按各项结果之和，应为 2。请核对后改正。",
+        f"{rel}:{column_total}: 错误 [年度报告] {three}“（七）总计”行“其他”列为 1，按（一）至（六）各项之和，应为 0。请核对后改正。",
+        f"{rel}:{count}: 错误 [年度报告] 二、主动公开政府信息情况表中第二十条第（五）项“行政许可”的本年处理决定数量写成了“12.5”：件数应为整数，只有本年收费金额（万元）可以有小数。",
     ]
     for message in expected:
         assert message in found, "\n".join(found)
+    # Table 二's and 三's names are their sections': the format has no 表1–表4.
+    assert not [m for m in found if re.search(r"表[1-4一二三四](?!中)", m.split("] ", 1)[1])], found
+    # Last year's in-force count is a warning only: the format does not state that rule.
     continuity = [m for m in found if "与上年报告不衔接" in m]
-    assert len(continuity) == 1 and continuity[0].startswith(f"{rel}:{in_force}: 错误")
+    assert len(continuity) == 1 and continuity[0].startswith(f"{rel}:{in_force}: 警告")
     assert "上年现行有效 2（年度报告/2024-nianbao.md）+ 本年制发 3 − 本年废止 2 = 3" in continuity[0]
     # The edited cell also differs from the catalogue's count: a warning that says where the count comes from.
     assert any(m.startswith(f"{rel}:{in_force}: 警告") and "按目录统计为 3" in m for m in found)
@@ -178,10 +215,11 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
 
 def test_balance_of_a_report_table(drafted: Path) -> None:
     path = drafted / "content/年度报告/2025-nianbao.md"
-    text = path.read_text(encoding="utf-8").replace("| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    text = path.read_text(encoding="utf-8").replace("| 四、结转下年度继续办理 |  |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "| 四、结转下年度继续办理 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    assert "四、结转下年度继续办理 |  |  | 0 |" in text
     path.write_text(text, encoding="utf-8")
     found = _annual(check_site(drafted, today=TODAY).problems)
-    assert any("表3“自然人”列勾稽关系不成立：本年新收 4 + 上年结转 1 = 5，而办理结果总计 4 + 结转下年度 0 = 4。两者应相等。" in m for m in found), found
+    assert any("三、收到和处理政府信息公开申请情况表中“自然人”列勾稽关系不成立：本年新收 4 + 上年结转 1 = 5，而办理结果总计 4 + 结转下年度 0 = 4。两者应相等。" in m for m in found), found
 
 
 def test_data_file_mistakes(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
@@ -212,20 +250,23 @@ def test_report_page_tables_csv_and_privacy(drafted: Path, tmp_path: Path) -> No
     out = tmp_path / "out"
     build_site(drafted, out, search=False)
     page = (out / "items/2025-nianbao.html").read_text(encoding="utf-8")
-    tables = re.findall(r'<table class="national">.*?</table>', page, re.DOTALL)
-    assert len(tables) == 4
+    tables = re.findall(r'<table class="national".*?</table>', page, re.DOTALL)
+    # One table per section, cell for cell as the format lays it out: no captions, no 条例依据 column.
+    assert [shape for table in tables for shape in shapes(table)] == [TABLE_TWO, TABLE_THREE, TABLE_FOUR]
     for table in tables:
-        assert table.count("<caption>") == 1 and "<td></td>" not in table
+        assert "<caption>" not in table and "<td></td>" not in table and "条例依据" not in table
         assert all(re.search(r'scope="(row|col|rowgroup|colgroup)"', th) for th in re.findall(r"<th(?:\s[^>]*)?>", table))
+    assert not re.search(r"表[1-4]", page)
     assert '<th scope="row">行政规范性文件</th><td>3</td><td>2</td><td>3</td>' in tables[0]
-    # Table 三 in the national layout: the applicant groups span their columns, results their rows.
-    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in tables[2]
-    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in tables[2]
-    assert tables[3].count('<th scope="col">结果维持</th>') == 3
-    csv = (out / "files/2025-nianbao/2025年度报告表3.csv").read_bytes()
+    assert '<th scope="row">行政事业性收费</th><td colspan="3">1.25</td>' in tables[0]
+    csvs = sorted(p.name for p in (out / "files/2025-nianbao").glob("*.csv"))
+    assert csvs == ["2025年度报告-三、收到和处理政府信息公开申请情况.csv", "2025年度报告-二、主动公开政府信息情况.csv", "2025年度报告-四、政府信息公开行政复议、行政诉讼情况.csv"]
+    csv = (out / "files/2025-nianbao/2025年度报告-三、收到和处理政府信息公开申请情况.csv").read_bytes()
     assert csv.startswith(b"\xef\xbb\xbf")
-    assert "一、本年新收政府信息公开申请数量,4,1,0,0,0,0,5" in csv.decode("utf-8-sig")
-    assert 'href="../files/2025-nianbao/2025%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A%E8%A1%A83.csv"' in page
+    assert "一、本年新收政府信息公开申请数量,,,4,1,0,0,0,0,5" in csv.decode("utf-8-sig")
+    two = (out / "files/2025-nianbao/2025年度报告-二、主动公开政府信息情况.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert two[:3] == ["第二十条第（一）项,,,", "信息内容,本年制发件数,本年废止件数,现行有效件数", "规章,0,0,0"] and "行政事业性收费,1.25,," in two
+    assert 'href="../files/2025-nianbao/2025%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A-' in page
     # The data file is the office's register: never published, nor anything in it.
     for file in out.rglob("*"):
         if file.is_file():
