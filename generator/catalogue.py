@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from .yamltree import Map, Node, Seq
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CATALOGUE_KEYS = ("not_applicable", "columns", "max_age_days")
+# The kinds of column 国办秘函〔2019〕19号 gives a time limit (栏目不更新, first item).
+NATIONAL_KINDS = ("动态要闻", "通知公告", "政策文件")
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,6 +38,7 @@ def _applies(entry: dict[str, Any], kind: str, default: list[str]) -> bool:
 def _leaf(section: dict[str, Any], column: dict[str, Any] | None, overrides: dict[str, Any]) -> Leaf:
     entry = column if column is not None else section
     ref = f"{section['id']}/{entry['id']}" if column is not None else str(section["id"])
+    required = bool(entry.get("required", column is None and section.get("required", False)))
     return Leaf(
         ref=ref,
         label=str(entry["label"]),
@@ -45,6 +49,12 @@ def _leaf(section: dict[str, Any], column: dict[str, Any] | None, overrides: dic
         not_applicable=overrides["not_applicable"].get(ref, ""),
         in_catalogue=True,
         added=column is not None and "section" in column,  # only columns from _catalogue.yml name their section
+        national=str(entry.get("national", "")),
+        required=required,
+        # A column of an optional section may always say 不涉及; a required one never.
+        na_allowed=not required and bool(entry.get("na_allowed", not section.get("required", False))),
+        min_items=int(entry.get("min_items", section.get("min_items", 0)) or 0),
+        local_age=ref in overrides["max_age_days"],
     )
 
 
@@ -61,7 +71,7 @@ def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catal
         columns = [c for c in section.get("columns", []) if _applies(c, kind, section_kinds)]
         columns += [c for c in extra["columns"] if c["section"] == section["id"]]
         leaves = tuple(_leaf(section, c, extra) for c in columns) if columns else (_leaf(section, None, extra),)
-        sections.append(Section(str(section["id"]), str(section["label"]), str(section.get("kind", "list")), leaves, bool(columns)))
+        sections.append(Section(str(section["id"]), str(section["label"]), str(section.get("kind", "list")), leaves, bool(columns), bool(section.get("sparse", False))))
         if not section.get("required", False):
             optional.add(str(section["id"]))
     site_columns = tuple(
@@ -74,6 +84,8 @@ def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catal
             max_age_days=extra["max_age_days"].get(c["id"], c.get("max_age_days")),
             not_applicable="",
             in_catalogue=False,
+            national=str(c.get("national", "")),
+            local_age=c["id"] in extra["max_age_days"],
         )
         for c in data["site_columns"]
     )
@@ -83,15 +95,36 @@ def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catal
     return Catalogue(tuple(sections), site_columns, by_ref, frozenset(optional), reasons)
 
 
+def _used(leaf: Leaf, counts: Mapping[str, int]) -> bool:
+    return bool(counts.get(leaf.ref, 0) or leaf.not_applicable or leaf.added)
+
+
 def sections_in_use(catalogue: Catalogue, counts: Mapping[str, int]) -> tuple[Section, ...]:
     """The sections a site shows: every required one, and an optional one once the site uses it
-    (an item, a 不涉及 note or a column of its own).  ``counts`` are public items per leaf."""
-    return tuple(
-        section
-        for section in catalogue.sections
-        if section.id not in catalogue.optional_sections
-        or any(counts.get(leaf.ref, 0) or leaf.not_applicable or leaf.added for leaf in section.leaves)
-    )
+    (an item, a 不涉及 note or a column of its own).  ``counts`` are public items per leaf.
+
+    A sparse section (the 26 domains) shows only the columns in use: using one domain does not
+    put two dozen empty columns on the site (see ``unused_columns``)."""
+    shown: list[Section] = []
+    for section in catalogue.sections:
+        if section.id in catalogue.optional_sections and not any(_used(leaf, counts) for leaf in section.leaves):
+            continue
+        if section.sparse:
+            section = dataclasses.replace(section, leaves=tuple(leaf for leaf in section.leaves if _used(leaf, counts)))
+        shown.append(section)
+    return tuple(shown)
+
+
+def unused_columns(catalogue: Catalogue, counts: Mapping[str, int]) -> dict[str, tuple[Leaf, ...]]:
+    """For each sparse section in use, its columns that apply to the site but are neither used
+    nor declared 不涉及 (by section id)."""
+    found: dict[str, tuple[Leaf, ...]] = {}
+    for section in catalogue.sections:
+        if section.sparse and any(_used(leaf, counts) for leaf in section.leaves):
+            missing = tuple(leaf for leaf in section.leaves if not _used(leaf, counts))
+            if missing:
+                found[section.id] = missing
+    return found
 
 
 def _kinds_of(ref: str) -> list[str]:
@@ -153,12 +186,16 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
                 continue
             fields = {k.text: v for k, v in m.entries}
             for k, _ in m.entries:
-                if k.text not in ("section", "id", "label", "max_age_days"):
-                    reader.fail(k.line, f"columns.{k.text}", f"不认识的栏目属性“{k.text}”，可用：section、id、label、max_age_days。")
+                if k.text not in ("section", "id", "label", "max_age_days", "national"):
+                    reader.fail(k.line, f"columns.{k.text}", f"不认识的栏目属性“{k.text}”，可用：section、id、label、max_age_days、national。")
             section = reader.text(fields.get("section"), "columns.section")
             col_id = reader.text(fields.get("id"), "columns.id")
             label = reader.text(fields.get("label"), "columns.label")
             age = reader.integer(fields.get("max_age_days"), "columns.max_age_days", 1)
+            national = reader.text(fields.get("national"), "columns.national") or ""
+            if national and national not in NATIONAL_KINDS:
+                reader.fail(fields["national"].line, "columns.national", f"national 写的是栏目在国家检查指标中的类别，只能是 {'、'.join(NATIONAL_KINDS)} 之一，这里写成了“{national}”。")
+                national = ""
             if section is None or section not in sections:
                 reader.fail(m.line, "columns.section", f"新增栏目必须属于已有大类（section），这里写的是“{section or ''}”。{did_you_mean(section or '', sections)}")
                 continue
@@ -176,7 +213,7 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
                 reader.fail(m.line, "columns.id", f"栏目“{ref}”已经存在，请换一个代码。")
                 continue
             new_refs[ref] = m.line
-            result["columns"].append({"section": section, "id": col_id, "label": label, "max_age_days": age})
+            result["columns"].append({"section": section, "id": col_id, "label": label, "max_age_days": age, "national": national})
     known = set(base.leaves) | set(new_refs)
     for field in ("not_applicable", "max_age_days"):
         m = reader.mapping(values.get(field), field)
@@ -185,6 +222,11 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
         for key, value in m.entries:
             if key.text not in known:
                 reader.fail(key.line, field, reference_problem(key.text, base, kind))
+                continue
+            leaf = base.leaves.get(key.text)
+            if field == "not_applicable" and leaf is not None and not leaf.na_allowed:
+                why = "是每个站点必须公开的栏目" if leaf.required else "不属于可以声明不涉及的栏目"
+                reader.fail(key.line, f"not_applicable.{key.text}", f"栏目“{leaf.label}”（{key.text}）{why}，不能声明不涉及（条例第12、20、50条，国办公开办函〔2019〕61号）。请删除这一行并发布该栏目的信息。")
                 continue
             if field == "not_applicable":
                 note = reader.text(value, f"not_applicable.{key.text}")

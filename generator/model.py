@@ -112,6 +112,13 @@ class Leaf:
     not_applicable: str
     in_catalogue: bool
     added: bool = False
+    # 国办秘函〔2019〕19号's kinds with a national time limit: 动态要闻, 通知公告, 政策文件 ('' for others).
+    national: str = ""
+    required: bool = False
+    na_allowed: bool = False
+    min_items: int = 0
+    # Where ``max_age_days`` came from: the catalogue's default or the site's _catalogue.yml.
+    local_age: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,8 @@ class Section:
     kind: str
     leaves: tuple[Leaf, ...]
     has_columns: bool
+    # Its columns are shown only once used (the 26 domains of the standard catalogue).
+    sparse: bool = False
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,34 @@ def pdf(lines: list[str]) -> bytes:
     data += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return data
+
+
+def docx_tables(tables: list[list[list[tuple[str, int, int]]]], paragraphs: tuple[str, ...] = ()) -> bytes:
+    """A Word document (written by python-docx) holding tables with merged cells: each table is
+    rows of (text, rowspan, colspan), as ``tests.national`` writes the report's tables."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    for shape in tables:
+        taken: set[tuple[int, int]] = set()
+        placed: list[tuple[int, int, str, int, int]] = []
+        for r, cells in enumerate(shape):
+            c = 0
+            for text, rowspan, colspan in cells:
+                while (r, c) in taken:
+                    c += 1
+                placed.append((r, c, text, rowspan, colspan))
+                taken |= {(r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan)}
+                c += colspan
+        width = max(c for _, c in taken) + 1
+        table = document.add_table(rows=len(shape), cols=width)
+        for r, c, text, rowspan, colspan in placed:
+            cell = table.cell(r, c)
+            if rowspan > 1 or colspan > 1:
+                cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -14,6 +14,7 @@ from generator import build_site, check_site
 from generator.report import is_untouched_draft, write_report
 from tests.browser import chromium, serve
 from tests.conftest import item
+from tests.documents import docx_tables, pdf
 from tests.national import TABLE_FOUR, TABLE_THREE, TABLE_TWO, shapes
 
 TODAY = dt.date(2026, 11, 22)
@@ -290,7 +291,7 @@ def test_printed_report_fits_a4(sample_build: Path) -> None:
         page.goto(url + "items/2025-nianbao.html")
         page.emulate_media(media="print")
         widths = page.evaluate("() => [...document.querySelectorAll('table.national')].map(t => [t.getBoundingClientRect().right, t.scrollWidth, t.parentElement.clientWidth])")
-        assert len(widths) == 4
+        assert len(widths) == 3  # one table each for sections 二, 三 and 四
         for right, scroll, room in widths:
             assert right <= printable and scroll <= room, widths
         pdf = page.pdf(format="A4")
@@ -302,3 +303,84 @@ def test_printed_report_fits_a4(sample_build: Path) -> None:
     # The last column of every table reached the paper.
     for words in ("现行有效件数", "本年收费金额", "法律服务机构", "复议后起诉"):
         assert words in text.replace("\n", ""), words
+
+
+def _report(title: str, body: str, extra: str = "") -> str:
+    return item(f"title: {title}\ncatalogue: annual-report\ndisclosure: 主动公开\npublished: 2026-01-20\n{extra}", body)
+
+
+def _numbers(shape: list[list[tuple[str, int, int]]], values: list[str]) -> list[list[tuple[str, int, int]]]:
+    """A national table's shape with its ``#`` cells filled in order."""
+    it = iter(values)
+    return [[(next(it) if text == "#" else text, rs, cs) for text, rs, cs in row] for row in shape]
+
+
+def test_report_published_as_text_with_the_pdf_attached_builds_with_one_warning(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = make_site({
+        **CATALOGUE,
+        "content/年报/2025.md": _report("测试镇2025年度政府信息公开工作报告", "全文见附件。", "attachments: [{file: 2025年报.pdf, title: 年度报告全文（盖章版）}]"),
+        "content/年报/2025年报.pdf": pdf(["测试镇2025年政府信息公开工作年度报告"]),
+    })
+    result = check_site(site, today=TODAY)
+    annual = [p.format() for p in result.problems if p.family == "annual" or p.rule == "columns/annual-report"]
+    assert annual == ["年报/2025.md:6: 警告 [年度报告] 2025 年度报告的表格在附件中（年报/2025年报.pdf），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。"]
+    assert result.ok
+    build_site(site, tmp_path / "out", search=False)
+    assert (tmp_path / "out/files/2025/2025年报.pdf").exists()
+
+
+def test_markdown_report_without_tables_is_a_warning_and_an_error_with_strict(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    site = make_site({**CATALOGUE, "content/年报/2025.md": _report("测试镇2025年政府信息公开工作年度报告", "## 一、总体情况\n\n本年公开工作正常。")})
+    code, output = gongkai("check", str(site), "--today", "2026-11-22")
+    assert code == 0 and "警告 [年度报告] 2025 年度报告正文里没有找到国办公开办函〔2021〕30号格式的表格" in output
+    code, output = gongkai("check", str(site), "--today", "2026-11-22", "--strict")
+    assert code == 1 and "错误 [年度报告] 2025 年度报告正文里没有找到" in output
+
+
+def test_docx_attached_report_is_checked_cell_by_cell(make_site: Callable[..., Path]) -> None:
+    two = _numbers(TABLE_TWO, ["0", "0", "0", "3", "2", "3", "0", "2", "0", "0"])
+    people = ["4", "1", "0", "0", "0", "0", "5"]
+    rows = [people, ["1", "0", "0", "0", "0", "0", "1"], ["2", "0", "0", "0", "0", "0", "2"], ["0", "1", "0", "0", "0", "0", "1"]]
+    rows += [["0"] * 7] * 8 + [["1", "0", "0", "0", "0", "0", "1"]] + [["0"] * 7] * 2 + [["0", "0", "0", "0", "0", "0", "0"], ["1", "0", "0", "0", "0", "0", "1"]] + [["0"] * 7] * 6
+    # （七）总计 for 自然人 is written 9: the sum of the result rows is 4.
+    rows += [["9", "1", "0", "0", "0", "0", "5"], ["1", "0", "0", "0", "0", "0", "1"]]
+    three = _numbers(TABLE_THREE, [v for row in rows for v in row])
+    four = _numbers(TABLE_FOUR, ["1", "0", "0", "1", "2"] + ["0"] * 10)
+    site = make_site({
+        **CATALOGUE,
+        "content/年报/2025.md": _report("测试镇2025年年报", "全文见附件。", "attachments: [年度报告.docx]"),
+        "content/年报/年度报告.docx": docx_tables([two, three, four], ("一、总体情况", "本年公开工作正常。")),
+    })
+    found = _annual(check_site(site, today=TODAY).problems)
+    errors = [m for m in found if "错误" in m]
+    # One wrong cell breaks the three relations it is part of; each error names the attachment's row.
+    assert errors and all(m.startswith("年报/年度报告.docx:") for m in errors), found
+    assert any("三、收到和处理政府信息公开申请情况表中“（七）总计”行“自然人”列为 9，按（一）至（六）各项之和，应为 4。" in m for m in errors), errors
+    assert len(errors) == 3 and "勾稽关系不成立" in errors[0]
+    assert not [m for m in found if "无法核验" in m or "没有找到" in m]
+
+
+def test_report_is_known_by_its_year_field_or_any_usual_title(make_site: Callable[..., Path]) -> None:
+    for title, extra in (("测试镇2025年年报", ""), ("测试镇2025年度政府信息公开工作报告", ""), ("政府信息公开工作年度报告", "report_year: 2025\n"), ("年报", "报告年度: 2025\n")):
+        site = make_site({**CATALOGUE, "content/年报/x.md": _report(title, "全文见附件。", extra + "attachments: [x.pdf]"), "content/年报/x.pdf": pdf(["报告"])})
+        result = check_site(site, today=TODAY)
+        assert not [p for p in result.problems if p.rule == "columns/annual-report"], title
+        assert [p.rule for p in result.problems if p.family == "annual"] == ["annual/unverified"], title
+    # The year field belongs to the annual-report column only.
+    site = make_site({"content/a.md": item("title: 公告\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-01-01\nreport_year: 2025")})
+    assert any(p.field == "report_year/报告年度" and "只用于政府信息公开年报栏目" in p.message for p in check_site(site, today=TODAY).problems)
+
+
+def test_report_written_for_the_last_release_still_builds(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "data/report-release-0.1.md").read_text(encoding="utf-8")
+    site = make_site({**CATALOGUE, "content/年报/2025.md": text.replace("| 行政许可 | 212 |", "| 行政许可 | 2.5 |")})
+    found = _annual(check_site(site, today=TODAY).problems)
+    assert [m for m in found if "错误" in m] == ["年报/2025.md:36: 错误 [年度报告] 二、主动公开政府信息情况表中第二十条第（五）项“行政许可”的本年处理决定数量写成了“2.5”：件数应为整数，只有本年收费金额（万元）可以有小数。"], found
+    site = make_site({**CATALOGUE, "content/年报/2025.md": text})
+    out = tmp_path / "out"
+    build_site(site, out, search=False)
+    page = (out / "items/2025.html").read_text(encoding="utf-8")
+    # The old captions are read, not shown: the tables appear in the national layout.
+    shaped = [s for t in re.findall(r'<table class="national".*?</table>', page, re.DOTALL) for s in shapes(t)]
+    assert shaped == [TABLE_TWO[:4], TABLE_TWO[4:], TABLE_THREE, TABLE_FOUR]
+    assert "表1：" not in page and "表3：" not in page

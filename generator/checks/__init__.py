@@ -19,12 +19,13 @@ from .interpretations import interpretation_rules
 from .links import large_attachments
 from .metadata import metadata
 from .privacy import attachment_privacy, item_privacy, unreadable
+from .timeliness import publication_delay
 
 # Rules that look at one public item at a time: the build runs them where the item is loaded,
 # on all cores.
 ITEM_RULES: tuple[ItemRule, ...] = (item_privacy, hygiene, image_alt)
 # Rules that look at the site as a whole, the attachments included.
-SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, annual_report)
+SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, publication_delay, annual_report)
 
 FAMILIES = {
     "format": "内容格式",
