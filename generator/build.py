@@ -30,7 +30,7 @@ from .problems import ContentError, Problem, UsageError, has_errors, sort_proble
 from .render import render_site
 from .search import build_index
 from .stamp import site_identity, write_stamp
-from .theme import default_theme_dir, load_theme
+from .theme import asset_problems, default_theme_dir, load_theme
 from .workers import fork_map
 
 
@@ -142,6 +142,7 @@ def check_site(
     settings, problems = load_settings(content_dir)
     if settings is None:
         return CheckResult(sort_problems(problems), None, (), tuple(timer.stages))
+    problems += asset_problems(site_dir, settings.config)
     if base_url is not None:
         config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
         settings = dataclasses.replace(settings, config=config)

@@ -78,6 +78,8 @@ def records(site: Site) -> list[dict[str, Any]]:
                 "keywords": list(item.keywords),
                 "summary": item.summary,
                 "interprets": list(entry.interprets),
+                # gongkai's extension: documents of other offices this item interprets.
+                "interprets_elsewhere": [{"url": d.url, "title": d.title, "doc_no": d.doc_no} for d in item.interprets_elsewhere],
                 "interpretations": list(entry.interpretations),
                 "attachments": [{"title": a.title, "url": quote_path(a.path), "type": a.kind, "size": a.size} for a in entry.attachments],
             }

@@ -27,6 +27,7 @@ from .model import (
     AttachmentRef,
     Catalogue,
     Disclosure,
+    ExternalDocument,
     InterpretationForm,
     Item,
     Ref,
@@ -69,6 +70,7 @@ FIELDS: dict[str, str] = {
 }
 ALIASES = {alias: key for key, alias in FIELDS.items()}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
 def label(field: str) -> str:
@@ -221,10 +223,35 @@ class _ItemReader:
     def refs(self, field: str) -> tuple[Ref, ...]:
         refs: list[Ref] = []
         for entry in _entries(self.values.get(field)):
+            if field == "interprets" and isinstance(entry, Map):
+                continue  # a document published elsewhere: see ``elsewhere``
             value = self.reader.text(entry, label(field))
             if value:
                 refs.append(Ref(value, entry.line))
         return tuple(refs)
+
+    def elsewhere(self) -> tuple[ExternalDocument, ...]:
+        """``interprets`` entries of the form ``{url, title, doc_no}`` (aliases 网址、标题、文号)."""
+        found: list[ExternalDocument] = []
+        field = label("interprets")
+        hint = "写成 {url: https://…, title: 文件标题, doc_no: 文号}，如 {url: https://www.gov.cn/zhengce/content/…, title: 国务院办公厅关于……的意见, doc_no: 国办发〔2024〕5号}。"
+        for entry in _entries(self.values.get("interprets")):
+            if not isinstance(entry, Map):
+                continue
+            sub: dict[str, Node] = {}
+            for k, v in entry.entries:
+                name = {"网址": "url", "标题": "title", "名称": "title", "文号": "doc_no"}.get(k.text, k.text)
+                if name not in ("url", "title", "doc_no"):
+                    self.reader.fail(k.line, field, f"解读对象中不认识的键“{k.text}”。" + hint)
+                    continue
+                sub[name] = v
+            url = self.reader.text(sub.get("url"), field) or ""
+            title = self.reader.text(sub.get("title"), field) or ""
+            if not _WEB_ADDRESS.match(url) or not title:
+                self.reader.fail(entry.line, field, "外单位文件须写明以 https:// 或 http:// 开头的网址和文件标题。" + hint)
+                continue
+            found.append(ExternalDocument(url, title, self.reader.text(sub.get("doc_no"), field) or "", entry.line))
+        return tuple(found)
 
     def attachments(self) -> tuple[AttachmentRef, ...]:
         found: list[AttachmentRef] = []
@@ -327,8 +354,9 @@ class _ItemReader:
         if validity in (Validity.REPEALED, Validity.EXPIRED) and self.missing("validity_date"):
             r.fail(self.line("validity"), label("validity_date"), f"有效性为“{validity.value}”时须写失效日期（validity_date），如 validity_date: 2024-03-01。")
         interprets = self.refs("interprets")
+        elsewhere = self.elsewhere()
         form: InterpretationForm | None = self.get("interpretation_form", lambda n, f: r.enum(n, f, InterpretationForm, FORM_CODES))
-        if interprets and self.missing("interpretation_form"):
+        if (interprets or elsewhere) and self.missing("interpretation_form"):
             r.fail(self.line("interprets"), label("interpretation_form"), "政策解读须写明解读形式（interpretation_form），如 文字、图解、问答。")
         report_year = self.get("report_year", lambda n, f: r.integer(n, f, 2008))
         if report_year is not None and catalogue and catalogue != "annual-report":
@@ -364,6 +392,7 @@ class _ItemReader:
             summary=self.text("summary"),
             attachments=self.attachments(),
             interprets=interprets,
+            interprets_elsewhere=elsewhere,
             interpretation_form=form,
             privacy_allow=self.allow_list(),
             report_year=report_year,

@@ -69,6 +69,12 @@ class Identity:
     police: str = ""
     sponsor: str = ""
     operator: str = ""
+    # gongkai's extension (docs/content-format-extensions.md): the 党政机关网站标识 issued to the
+    # site (its image and the link it carries), and link-outs for what a static site cannot do.
+    badge_image: str = ""
+    badge_link: str = ""
+    consultation: str = ""  # the county's 政务咨询/留言 channel (12345, 县长信箱 …)
+    application: str = ""  # the online 依申请公开 form
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,17 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class ExternalDocument:
+    """A document published elsewhere (county, province, State Council) that an interpretation
+    interprets: its address, title and 文号, as the interpretation's front matter gives them."""
+
+    url: str
+    title: str
+    doc_no: str
+    line: int
+
+
+@dataclass(frozen=True)
 class AttachmentRef:
     """An attachment as listed in front matter."""
 
@@ -198,6 +215,7 @@ class Item:
     summary: str
     attachments: tuple[AttachmentRef, ...]
     interprets: tuple[Ref, ...]
+    interprets_elsewhere: tuple[ExternalDocument, ...]
     interpretation_form: InterpretationForm | None
     privacy_allow: tuple[AllowEntry, ...]
     report_year: int | None

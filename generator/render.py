@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import jinja2
 
 from .assemble import PublicItem, Site
 from .catalogue import sections_in_use
-from .model import Leaf, Section, Validity
+from .model import Item, Leaf, Section, Validity
 from .theme import Theme
 from .urls import leaf_path, relative, section_path
 from .workers import fork_map
@@ -56,6 +57,16 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def topic_text(topic: str) -> str:
+    """主题分类 as a reader sees it: ``综合政务\\政务公开`` → ``综合政务 › 政务公开``."""
+    return " › ".join(part.strip() for part in re.split(r"[\\/]", topic) if part.strip())
+
+
+def is_document(item: Item) -> bool:
+    """A document (文件) has a 有效性: it carries a 文号 or a 文件类别, or sits in the policy column."""
+    return bool(item.doc_no or item.doc_class) or item.catalogue == POLICY_COLUMN
+
+
 def is_policy(entry: PublicItem) -> bool:
     """Documents listed in the 政策文件库: the policy column and anything with a 文件类别."""
     return entry.item.catalogue == POLICY_COLUMN or bool(entry.item.doc_class)
@@ -63,7 +74,7 @@ def is_policy(entry: PublicItem) -> bool:
 
 def search_kind(entry: PublicItem) -> str:
     """The 类型 search filter: 政策文件, 政策解读 or 其他信息."""
-    if entry.interprets or entry.item.catalogue == INTERPRETATION_COLUMN:
+    if entry.interprets or entry.item.interprets_elsewhere or entry.item.catalogue == INTERPRETATION_COLUMN:
         return "政策解读"
     return "政策文件" if is_policy(entry) else "其他信息"
 
@@ -82,6 +93,7 @@ class Renderer:
         self.env = theme.environment()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
+        self.env.filters["topic"] = topic_text
         self.env.filters["size"] = human_size
         self.templates: dict[str, jinja2.Template] = {}
         self._use(site)
@@ -212,18 +224,20 @@ class Renderer:
             supersedes=[by_key[k] for k in entry.supersedes],
             search_kind=search_kind(entry),
             updated=self.updated(entry),
+            is_document=is_document(entry.item),
             attachment_texts=[
                 {"title": a.title, "text": self.attachment_texts[a.path][:ATTACHMENT_TEXT_CHARS]} for a in entry.attachments if self.attachment_texts.get(a.path)
             ],
         )
 
     def updated(self, entry: PublicItem) -> dt.date | None:
-        """最后更新: the last commit that changed the item's file, never before its 发布日期."""
+        """最后更新: the last commit that changed the item's text, shown only when it came after the
+        发布日期 (a reader should know the page changed since); None otherwise."""
         committed = self.commit_dates.get(entry.item.path)
         published = entry.item.published
-        if committed is None or published is None:
-            return committed or published
-        return max(committed, published)
+        if committed is None or published is None or committed <= published:
+            return None
+        return committed
 
     def policy_page(self, only_valid: bool) -> Output:
         """政策文件库: all policy documents, or those currently valid."""

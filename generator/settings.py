@@ -42,6 +42,12 @@ def _text_fields(reader: Reader, node: Map | None, cls: type, prefix: str) -> di
     return values
 
 
+# Footer links that lead off the site: only web addresses (never javascript: or a file path).
+_LINK_FIELDS = ("badge_link", "consultation", "application")
+# The badge image is a file of the site's theme (never fetched from elsewhere: no third party
+# learns who reads the site).
+_BADGE_IMAGE = re.compile(r"^static/[A-Za-z0-9_./-]+\.(png|gif|jpe?g|svg|webp)$")
+_WEB_LINK = re.compile(r"^https?://[^\s\"'<>]+$")
 _SEQ_SPEC = re.compile(r"0?[1-9]?d?")
 _INDEX_HINT = "只能含 {org_code}、{year} 和 {seq}（或 {seq:05d}），各写一次，且必须有 {seq}。"
 
@@ -101,7 +107,18 @@ def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", theme):
         reader.fail(values["theme"].line, "theme", f"主题名“{theme[:80]}”只能含英文字母、数字、下划线和减号，最长 64 个字符。")
         theme = "default"
-    identity = _text_fields(reader, reader.mapping(values.get("identity"), "identity"), Identity, "identity")
+    identity_node = reader.mapping(values.get("identity"), "identity")
+    identity = _text_fields(reader, identity_node, Identity, "identity")
+    for key in _LINK_FIELDS:
+        if identity.get(key) and not _WEB_LINK.match(identity[key]):
+            line = next((k.line for k, _ in identity_node.entries if k.text == key), 1) if identity_node else 1
+            reader.fail(line, f"identity.{key}", f"“{identity[key][:80]}”应是以 https:// 或 http:// 开头的完整网址。")
+            identity[key] = ""
+    badge = identity.get("badge_image", "")
+    if badge and (not _BADGE_IMAGE.match(badge) or ".." in badge.split("/")):
+        line = next((k.line for k, _ in identity_node.entries if k.text == "badge_image"), 1) if identity_node else 1
+        reader.fail(line, "identity.badge_image", f"党政机关网站标识图片“{badge[:80]}”应放在主题的 static 文件夹里，写成 static/文件名，如 static/dzjg.png（图片随网站发布，不从外网加载）。")
+        identity["badge_image"] = ""
     contact = _text_fields(reader, reader.mapping(values.get("contact"), "contact"), Contact, "contact")
     if name is None or kind is None:
         return None

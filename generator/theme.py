@@ -7,6 +7,9 @@ from pathlib import Path
 
 import jinja2
 
+from .model import SiteConfig
+from .problems import Problem, error
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -55,3 +58,12 @@ def load_theme(site_dir: Path, name: str) -> Theme:
     own = site_dir / "themes" / name
     dirs = (own, default) if own.is_dir() and own.resolve() != default.resolve() else (default,)
     return Theme(dirs)
+
+
+def asset_problems(site_dir: Path, config: SiteConfig) -> list[Problem]:
+    """Theme files the settings name that the theme does not have (the 党政机关网站标识 image)."""
+    badge = config.identity.badge_image
+    if badge and badge.removeprefix("static/") not in load_theme(site_dir, config.theme).static_files():
+        folder = f"themes/{config.theme}/static/"
+        return [error("content/_site.yml", 1, "identity.badge_image", f"找不到党政机关网站标识图片 {badge}：请把机构编制部门下发的图片放到 {folder} 里，或改正文件名。", "format/theme")]
+    return []

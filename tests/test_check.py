@@ -113,10 +113,10 @@ def test_column_rules_and_veto_counts(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/a.md": notice(published="2026-01-02"), "content/_catalogue.yml": "not_applicable:\n  statutory/fees: 无收费。\n"})
     found = "\n".join(problems_of(site))
     empty = re.findall(r"<columns/empty>", found)
-    assert len(empty) >= 5 and f"空白栏目共 {len(empty)} 个，达到政府网站检查“5 个以上空白栏目”单项否决标准" in found
+    assert len(empty) >= 5 and f"栏目不更新（国办秘函〔2019〕19号第三项）：空白栏目共 {len(empty)} 个" in found and "达到“5 个以上”的单项否决标准" in found
     assert "[statutory/fees]" not in found
-    assert "content/_catalogue.yml:1: 警告 [other/notices] 栏目“通知公告”（other/notices）已 324 天未更新" in found
-    assert "content/_site.yml:1: 警告 [首页] 首页最新信息发布于 2026-01-02，已 324 天未更新" in found
+    assert "content/_catalogue.yml:1: 警告 [other/notices] 栏目“通知公告”（other/notices）属于通知公告类栏目，6 个月内没有更新（最新信息发布于 2026-01-02" in found
+    assert "content/_site.yml:1: 警告 [首页] 首页最新信息发布于 2026-01-02，已 324 天未更新。国办秘函〔2019〕19号“网站不更新”" in found
     assert "缺少 2025 年政府信息公开工作年度报告" in found
     january = "\n".join(problems_of(site, dt.date(2026, 1, 20)))
     assert "年度报告" not in january

@@ -312,16 +312,24 @@ def test_last_updated_comes_from_commit_dates_only(make_site: Callable[..., Path
     build_site(site, search=False)
     water = (site / "build/items/water.html").read_text(encoding="utf-8")
     fire = (site / "build/items/fire.html").read_text(encoding="utf-8")
-    assert '最后更新：<time datetime="2026-11-02">2026年11月2日</time>' in water
-    assert '<time datetime="2026-10-20">' in fire
+    assert '最后更新：<time datetime="2026-11-02">2026-11-02</time>' in water
+    # Added once and never changed: no 最后更新, whatever day it entered git.
+    assert "最后更新" not in fire
+    # Moved to another folder unchanged: the document was not altered, and the page does not say so.
+    (site / "content/moved").mkdir()
+    git("mv", "content/notices/fire.md", "content/notices/fire.txt", "content/moved/")
+    git("commit", "-q", "-m", "整理目录", date="2026-11-10T09:00:00+08:00")
+    build_site(site, search=False)
+    assert "最后更新" not in (site / "build/items/fire.html").read_text(encoding="utf-8")
+    assert '最后更新：<time datetime="2026-11-02">' in (site / "build/items/water.html").read_text(encoding="utf-8")
     for path in (site / "build").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert "张三".encode() not in data and b"zhangsan" not in data, path
-    # Outside git the date falls back to 发布日期.
+    # Outside git nothing is known of later changes: the 发布日期 alone is shown.
     shutil.rmtree(site / ".git")
     build_site(site, search=False)
-    assert '最后更新：<time datetime="2026-10-02">' in (site / "build/items/water.html").read_text(encoding="utf-8")
+    assert "最后更新" not in (site / "build/items/water.html").read_text(encoding="utf-8")
 
 
 def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> None:

@@ -69,7 +69,7 @@ def test_home_has_catalogue_tree_latest_items_and_entries(sample: Path) -> None:
 
 def test_column_pages_list_newest_first_and_say_when_empty_or_not_applicable(sample: Path) -> None:
     policy = read(sample / "statutory/policy-docs/index.html")
-    dates = re.findall(r'<td class="date">(\d{4}-\d{2}-\d{2})</td>', policy)
+    dates = re.findall(r'<td class="date" data-label="发布日期">(\d{4}-\d{2}-\d{2})</td>', policy)
     assert len(dates) >= 6 and dates == sorted(dates, reverse=True)
     assert "青政发〔2026〕3号" in policy and "11341202003216789K/" in policy
     fees = read(sample / "statutory/fees/index.html")

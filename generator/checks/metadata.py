@@ -41,8 +41,16 @@ def metadata(ctx: CheckInput) -> Iterator[Problem]:
         if len(item.summary) > SUMMARY_MAX:
             yield warning(item.path, item.line_of("summary"), "summary/内容概述", f"内容概述有 {len(item.summary)} 个字，超过 {SUMMARY_MAX} 字。请精简。", "metadata/summary")
     identity = ctx.site.config.identity
-    for value, field, label in ((identity.site_code, "identity.site_code", "网站标识码"), (identity.icp, "identity.icp", "ICP备案号"), (identity.police, "identity.police", "公网安备号")):
+    footer = (
+        (identity.site_code, "identity.site_code", "网站标识码（“我为政府网站找错”入口也要用它）"),
+        (identity.icp, "identity.icp", "ICP备案号"),
+        (identity.police, "identity.police", "公网安备号"),
+        (identity.badge_image and identity.badge_link, "identity.badge_image", "党政机关网站标识（badge_image 图片地址和 badge_link 链接，由机构编制部门核发）"),
+        (identity.consultation, "identity.consultation", "政务咨询/留言入口（consultation：县 12345 或领导信箱的网址）"),
+        (identity.application, "identity.application", "在线依申请公开入口（application：县级平台申请表的网址）"),
+    )
+    for value, field, label in footer:
         if not value:
-            yield warning(SITE_FILE, 1, field, f"网站底部缺少{label}。请在 _site.yml 的 identity 中填写（政府网站发展指引要求）。", "metadata/identity")
+            yield warning(SITE_FILE, 1, field, f"网站底部缺少{label}。请在 _site.yml 的 identity 中填写（《政府网站发展指引》国办发〔2017〕47号）。", "metadata/identity")
     if identity.site_code and not SITE_CODE.match(identity.site_code):
         yield warning(SITE_FILE, 1, "identity.site_code", f"网站标识码“{identity.site_code}”应为 10 位数字（或 bm 加 8 位数字）。", "metadata/identity")
