@@ -69,7 +69,8 @@ def columns(ctx: CheckInput) -> Iterator[Problem]:
         since = national_since(leaf, ctx.today)
         if not counts[leaf.ref]:
             empty.append(leaf.ref)
-            yield warning(CATALOGUE_FILE, 1, leaf.ref, f"空白栏目：{name}没有任何公开信息（{SOURCE}：空白栏目 {EMPTY_VETO} 个以上即单项否决）。请发布信息，或在 _catalogue.yml 的 not_applicable 中声明不涉及并写明理由。", "columns/empty")
+            fix = "请发布信息，或在 _catalogue.yml 的 not_applicable 中声明不涉及并写明理由。" if leaf.na_allowed else "本栏目必须公开，不能声明不涉及，请发布信息。"
+            yield warning(CATALOGUE_FILE, 1, leaf.ref, f"空白栏目：{name}没有任何公开信息（{SOURCE}：空白栏目 {EMPTY_VETO} 个以上即单项否决）。{fix}", "columns/empty")
             continue
         if leaf.min_items and counts[leaf.ref] < leaf.min_items:
             yield warning(CATALOGUE_FILE, 1, leaf.ref, f"栏目{name}只有 {counts[leaf.ref]} 条信息，目录要求至少 {leaf.min_items} 条。", "columns/min-items")
