@@ -88,3 +88,19 @@ def shapes(html: str) -> list[Shape]:
     parser = _Shape()
     parser.feed(html)
     return parser.tables
+
+
+def matrix(shape: Shape) -> list[list[str]]:
+    """A shape as a sheet stores it: a merged cell's text in its top-left cell, blanks elsewhere."""
+    taken: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(shape):
+        c = 0
+        for text, rowspan, colspan in cells:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
+            c += colspan
+    width = max(c for _, c in taken) + 1
+    return [[taken.get((r, c), "") for c in range(width)] for r in range(len(shape))]

@@ -14,8 +14,8 @@ from generator import build_site, check_site
 from generator.report import is_untouched_draft, write_report
 from tests.browser import chromium, serve
 from tests.conftest import item
-from tests.documents import docx_tables, pdf
-from tests.national import TABLE_FOUR, TABLE_THREE, TABLE_TWO, shapes
+from tests.documents import docx_tables, pdf, xlsx
+from tests.national import TABLE_FOUR, TABLE_THREE, TABLE_TWO, matrix, shapes
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -384,3 +384,24 @@ def test_report_written_for_the_last_release_still_builds(make_site: Callable[..
     shaped = [s for t in re.findall(r'<table class="national".*?</table>', page, re.DOTALL) for s in shapes(t)]
     assert shaped == [TABLE_TWO[:4], TABLE_TWO[4:], TABLE_THREE, TABLE_FOUR]
     assert "表1：" not in page and "表3：" not in page
+
+
+def test_xlsx_attached_report_with_all_tables_on_one_sheet(make_site: Callable[..., Path]) -> None:
+    two = _numbers(TABLE_TWO, ["0", "0", "0", "3", "2", "3", "0", "2", "0", "0"])
+    three = _numbers(TABLE_THREE, ["0"] * (25 * 7))
+    four = _numbers(TABLE_FOUR, ["1", "0", "0", "1", "3"] + ["0"] * 10)  # 总计 3, the outcomes sum to 2
+    rows: list[list[object]] = [["测试镇2025年政府信息公开工作年度报告"], ["二、主动公开政府信息情况"], *matrix(two), ["三、收到和处理政府信息公开申请情况"], *matrix(three), ["四、政府信息公开行政复议、行政诉讼情况"], *matrix(four)]
+    site = make_site({
+        **CATALOGUE,
+        "content/年报/2025.md": _report("测试镇2025年政府信息公开工作年度报告", "全文见附件。", "attachments: [年报.xlsx]"),
+        "content/年报/年报.xlsx": xlsx({"年报": rows}),
+    })
+    errors = [m for m in _annual(check_site(site, today=TODAY).problems) if "错误" in m]
+    line = len(rows)  # the row of fifteen numbers is the sheet's last
+    assert errors == [f"年报/年报.xlsx:{line}: 错误 [年度报告] 四、政府信息公开行政复议、行政诉讼情况表中“行政复议”下的“总计”为 3，按各项结果之和，应为 2。请核对后改正。"]
+
+
+def test_sample_report_page_is_the_national_layout(sample_build: Path) -> None:
+    page = (sample_build / "items/2025-nianbao.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="national".*?</table>', page, re.DOTALL)
+    assert [shape for table in tables for shape in shapes(table)] == [TABLE_TWO, TABLE_THREE, TABLE_FOUR]
