@@ -268,6 +268,7 @@ def attempt(mutation: Mutation, rng: random.Random, work: Path, good: Path) -> O
     site = work / "site"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(REPO / "content", site / "content", symlinks=True)
+    shutil.copytree(REPO / "themes" / "qingshan", site / "themes" / "qingshan")  # the sample's own theme: its 党政机关网站标识
     withheld = withheld_canaries(site / "content")
     try:
         description = mutation(rng, site / "content")
@@ -325,6 +326,7 @@ def run(seed: int, count: int) -> list[Outcome]:
         work = Path(tmp)
         good = work / "good"
         shutil.copytree(REPO / "content", work / "sample" / "content")
+        shutil.copytree(REPO / "themes" / "qingshan", work / "sample" / "themes" / "qingshan")
         build_site(work / "sample", good, search=False)
         outcomes = [attempt(rng.choice(MUTATIONS), rng, work, good) for _ in range(count)]
     return outcomes

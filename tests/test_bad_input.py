@@ -88,6 +88,12 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("file-a-withheld-body-links", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "详见[测算](files/mingxi.txt)"), "content/files/mingxi.txt": "测算明细", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\nattachments: [files/mingxi.txt]")}, "a.md:6", "attachments/附件", "非公开条目引用"),
     ("image-a-withheld-body-shows", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 依申请公开", "![图](files/p.png)"), "content/files/p.png": b"\x89PNG", "content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "![图](files/p.png)")}, "a.md:7", "正文链接", "非公开条目引用"),
     ("bracket-flood", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01", "![" * 100_000)}, "a.md:7", "正文", "“[”"),
+    ("draft-flag-unclear", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\ndraft: 可能")}, "a.md:6", "draft/草稿", "true（是）或 false（否）"),
+    ("report-year-not-a-year", {"content/a.md": item("title: 甲\ncatalogue: annual-report\ndisclosure: active\npublished: 2024-01-01\nreport_year: 二〇二五")}, "a.md:6", "report_year/报告年度", "整数"),
+    ("report-year-outside-annual-report", {"content/a.md": item("title: 甲\ncatalogue: statutory/plans\ndisclosure: active\npublished: 2024-01-01\n报告年度: 2025")}, "a.md:6", "report_year/报告年度", "annual-report"),
+    ("interprets-elsewhere-without-url", {"content/a.md": item("title: 甲\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterpretation_form: 文字\ninterprets:\n  - {title: 某意见, url: 'javascript:alert(1)'}")}, "a.md:8", "interprets/解读对象", "https://"),
+    ("required-column-not-applicable", {"content/_catalogue.yml": "not_applicable:\n  statutory/budget-accounts: 无\n"}, "content/_catalogue.yml:2", "not_applicable.statutory/budget-accounts", "不能声明不涉及"),
+    ("footer-link-not-a-web-address", {"content/_site.yml": "name: 测试镇人民政府\nkind: township\nidentity:\n  application: file:///etc/passwd\n"}, "content/_site.yml:4", "identity.application", "https://"),
     ("bracket-flood-in-withheld", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "[" * 100_000)}, "s.md:7", "正文", "“[”"),
 ]
 
