@@ -9,6 +9,7 @@ so not even an intermediate HTML string of it exists.)
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ class PublicItem:
     interpretations: tuple[str, ...]
     superseded_by: str
     supersedes: tuple[str, ...]
+    # 征求意见 ↔ 意见采纳情况反馈, linked both ways.
+    feedback: str = ""
+    feedback_for: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -73,6 +77,8 @@ class Site:
     items: tuple[PublicItem, ...]
     by_key: dict[str, PublicItem]
     files: tuple[FileCopy, ...]
+    # The day the site is built for: periods and deadlines are shown as of it.
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
 
 
 def split_target(target: str) -> tuple[str, str]:
@@ -303,6 +309,7 @@ class _Assembler:
         # References are checked for every item, so a withheld item's broken reference is reported too.
         resolved_interprets: dict[str, list[Item]] = {}
         resolved_superseded: dict[str, Item] = {}
+        resolved_feedback: dict[str, Item] = {}
         for item in items:
             targets = [self.ref(item, r, "interprets") for r in item.interprets]
             resolved_interprets[item.path] = [t for t in targets if t is not None]
@@ -310,7 +317,15 @@ class _Assembler:
                 target = self.ref(item, item.superseded_by, "superseded_by")
                 if target is not None:
                     resolved_superseded[item.path] = target
+            if item.consultation_feedback is not None:
+                target = self.ref(item, item.consultation_feedback, "consultation")
+                if target is not None:
+                    resolved_feedback[item.path] = target
         public = sorted(publish_gate(items), key=_sort_key)
+        feedback_for: dict[str, list[str]] = defaultdict(list)
+        for item in public:
+            if item.path in resolved_feedback:
+                feedback_for[resolved_feedback[item.path].key].append(item.key)
         interpretations: dict[str, list[str]] = defaultdict(list)
         supersedes: dict[str, list[str]] = defaultdict(list)
         for item in public:
@@ -329,12 +344,17 @@ class _Assembler:
             )
             for item in public
         ]
+        built = [
+            dataclasses.replace(e, feedback=resolved_feedback[e.item.path].key if e.item.path in resolved_feedback else "", feedback_for=tuple(feedback_for[e.key]))
+            for e in built
+        ]
         return Site(
             config=self.settings.config,
             catalogue=self.settings.catalogue,
             items=tuple(built),
             by_key={p.key: p for p in built},
             files=tuple(sorted(self.copies.values(), key=lambda c: c.target)),
+            today=self.settings.today,
         )
 
 
@@ -358,11 +378,13 @@ def without(site: Site, keys: set[str], sources: set[str]) -> Site:
             interpretations=tuple(k for k in entry.interpretations if k not in gone),
             superseded_by="" if entry.superseded_by in gone else entry.superseded_by,
             supersedes=tuple(k for k in entry.supersedes if k not in gone),
+            feedback="" if entry.feedback in gone else entry.feedback,
+            feedback_for=tuple(k for k in entry.feedback_for if k not in gone),
         )
 
     items = tuple(keep(e) for e in site.items if e.key not in gone)
     files = tuple(c for c in site.files if c.target not in removed_files)
-    return Site(site.config, site.catalogue, items, {e.key: e for e in items}, files)
+    return dataclasses.replace(site, items=items, by_key={e.key: e for e in items}, files=files)
 
 
 def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> tuple[Site, list[Problem]]:
@@ -379,7 +401,10 @@ def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, 
 
 # Fields an edit may change while every other page keeps its place: lists stay in the same order,
 # references resolve the same way and the same files are published.
-_PLACE_FIELDS = ("path", "key", "catalogue", "disclosure", "published", "index_no", "explicit_id", "validity", "interprets", "superseded_by", "attachments")
+_PLACE_FIELDS = (
+    "path", "key", "catalogue", "disclosure", "published", "index_no", "explicit_id", "validity", "interprets", "superseded_by", "attachments",
+    "consultation_feedback", "also_in", "project", "project_stage",
+)
 # Problems about an item's identity that only a full assembly can tell.
 _IDENTITY_RULES = ("format/duplicate-key", "metadata/duplicate-index-no")
 
@@ -412,6 +437,7 @@ class Assembly:
         if item.superseded_by is not None:
             assembler.ref(item, item.superseded_by, "superseded_by")
         entry = assembler.public_item(item, draft, old.interprets, old.interpretations, old.superseded_by, old.supersedes)
+        entry = dataclasses.replace(entry, feedback=old.feedback, feedback_for=old.feedback_for)
         fresh, assembler.problems = assembler.problems, problems
         if assembler.copies != copies:  # a body link now publishes another file
             assembler.copies, assembler.published = copies, published
@@ -421,7 +447,7 @@ class Assembly:
         if item.index_no:
             index.by_index[item.index_no] = item
         items = tuple(entry if e.key == item.key else e for e in self.site.items)
-        self.site = Site(self.site.config, self.site.catalogue, items, {**self.site.by_key, item.key: entry}, self.site.files)
+        self.site = dataclasses.replace(self.site, items=items, by_key={**self.site.by_key, item.key: entry})
         kept = [p for p in self.problems if p.path != item.path or p.rule in _IDENTITY_RULES]
         self.problems = kept + fresh
         return entry

@@ -142,6 +142,8 @@ def check_site(
     settings, problems = load_settings(content_dir)
     if settings is None:
         return CheckResult(sort_problems(problems), None, (), tuple(timer.stages))
+    today = today or dt.date.today()
+    settings = dataclasses.replace(settings, today=today)
     problems += asset_problems(site_dir, settings.config)
     if base_url is not None:
         config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
@@ -163,7 +165,7 @@ def check_site(
     annual, annual_problems = read_all_data(content_dir)
     problems += annual_problems
     last = load_last_build(site_dir)
-    check = CheckInput(site, texts, today or dt.date.today(), last.index_numbers if last else {}, annual)
+    check = CheckInput(site, texts, today, last.index_numbers if last else {}, annual)
     problems += run_checks(check)
     # A last safeguard: no message may carry a full ID, card or mobile number, whatever produced it.
     problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]
@@ -179,9 +181,11 @@ def build_site(
     progress: Progress | None = None,
     strict: bool = False,
     search: bool = True,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Check, render and write a site; raises ``ContentError`` (writing nothing) on content errors,
-    or with ``strict`` on warnings too."""
+    """Check, render and write a site as of ``today`` (scheduled items whose day has not come are
+    withheld); raises ``ContentError`` (writing nothing) on content errors, or with ``strict`` on
+    warnings too."""
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
     remove_leftovers(out)  # staging folders of builds that were killed
@@ -189,7 +193,9 @@ def build_site(
     files = _discover(site_dir, base_url)
     theme_dirs = [default_theme_dir(), site_dir / "themes"]
     # A new commit may change a 最后更新 date even when no file changed.
-    extra = f"{base_url}\n{out.resolve()}\nsearch={search}\ncommit={head(site_dir)}"
+    day = today or dt.date.today()
+    # The day counts: scheduled items, ended periods and expired documents change with it.
+    extra = f"{base_url}\n{out.resolve()}\nsearch={search}\ncommit={head(site_dir)}\ntoday={day.isoformat()}"
     last = load_last_build(site_dir)
     read = sorted(files.others | files.control)
     if could_be_current(last, out):
@@ -207,7 +213,7 @@ def build_site(
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
-    result = check_site(site_dir, base_url, progress, files)
+    result = check_site(site_dir, base_url, progress, files, today=day)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site

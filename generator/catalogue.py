@@ -18,7 +18,7 @@ from .suggest import closest, did_you_mean
 from .yamltree import Map, Node, Seq
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_CATALOGUE_KEYS = ("not_applicable", "columns", "max_age_days")
+_CATALOGUE_KEYS = ("not_applicable", "columns", "max_age_days", "notice_min_days")
 # The kinds of column 国办秘函〔2019〕19号 gives a time limit (栏目不更新, first item).
 NATIONAL_KINDS = ("动态要闻", "通知公告", "政策文件")
 
@@ -55,13 +55,15 @@ def _leaf(section: dict[str, Any], column: dict[str, Any] | None, overrides: dic
         na_allowed=not required and bool(entry.get("na_allowed", not section.get("required", False))),
         min_items=int(entry.get("min_items", section.get("min_items", 0)) or 0),
         local_age=ref in overrides["max_age_days"],
+        notice_min_days=int(overrides.get("notice_min_days", {}).get(ref, entry.get("notice_min_days") or 0)),
+        notice_basis="_catalogue.yml（本地要求）" if ref in overrides.get("notice_min_days", {}) else str(entry.get("notice_basis", "")),
     )
 
 
 def build_catalogue(kind: str, overrides: dict[str, Any] | None = None) -> Catalogue:
     """Assemble the catalogue for a site of ``kind`` with the site's validated overrides."""
     data = standard_data()
-    extra = overrides or {"not_applicable": {}, "columns": [], "max_age_days": {}}
+    extra = overrides or {"not_applicable": {}, "columns": [], "max_age_days": {}, "notice_min_days": {}}
     sections: list[Section] = []
     optional: set[str] = set()
     for section in data["sections"]:
@@ -163,11 +165,11 @@ def reference_problem(ref: str, catalogue: Catalogue, kind: str) -> str:
 
 def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, Any]:
     """Validate ``_catalogue.yml`` against the standard catalogue; returns the usable overrides."""
-    result: dict[str, Any] = {"not_applicable": {}, "columns": [], "max_age_days": {}}
+    result: dict[str, Any] = {"not_applicable": {}, "columns": [], "max_age_days": {}, "notice_min_days": {}}
     if root is None:
         return result
     if not isinstance(root, Map):
-        reader.fail(1, "", "_catalogue.yml 应为映射，可含 not_applicable、columns、max_age_days 三项。")
+        reader.fail(1, "", "_catalogue.yml 应为映射，可含 not_applicable、columns、max_age_days、notice_min_days 四项。")
         return result
     base = build_catalogue(kind)
     for key, _ in root.entries:
@@ -215,7 +217,7 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
             new_refs[ref] = m.line
             result["columns"].append({"section": section, "id": col_id, "label": label, "max_age_days": age, "national": national})
     known = set(base.leaves) | set(new_refs)
-    for field in ("not_applicable", "max_age_days"):
+    for field in ("not_applicable", "max_age_days", "notice_min_days"):
         m = reader.mapping(values.get(field), field)
         if m is None:
             continue
@@ -235,7 +237,7 @@ def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, An
                     continue
                 result[field][key.text] = note
             else:
-                age = reader.integer(value, f"max_age_days.{key.text}", 1)
-                if age is not None:
-                    result[field][key.text] = age
+                days = reader.integer(value, f"{field}.{key.text}", 1)
+                if days is not None:
+                    result[field][key.text] = days
     return result

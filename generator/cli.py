@@ -178,6 +178,7 @@ def build(
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
     strict: Strict = False,
     no_search: Annotated[bool, typer.Option("--no-search", help="不建立搜索索引（仅用于快速预览）。")] = False,
+    today: Today = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -185,7 +186,7 @@ def build(
     out = _Out(quiet, verbose)
     start = time.perf_counter()
     try:
-        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search)
+        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search, today=_today(today))
     except UsageError as exc:
         raise _usage(exc) from None
     except SearchError as exc:
@@ -200,7 +201,8 @@ def build(
     for entry in result.check.items:
         if not entry.is_public:
             # Paths only, on the clerk's own terminal: a reminder of what stays off the site.
-            out.detail(f"  未发布：{entry.path}（{entry.disclosure.value}）")
+            why = "草稿" if entry.draft else f"定时发布，{entry.published}" if entry.scheduled else entry.disclosure.value
+            out.detail(f"  未发布：{entry.path}（{why}）")
     what = "内容未变，保留" if result.up_to_date else "已生成"
     out.info(
         f"{what} {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"

@@ -65,6 +65,8 @@ def records(site: Site) -> list[dict[str, Any]]:
                 "title": item.title,
                 "catalogue": item.catalogue,
                 "catalogue_label": site.catalogue.leaves[item.catalogue].label,
+                # gongkai's extension: the further columns it is listed in (组配分类); one row still.
+                "also_in": list(item.also_in),
                 "disclosure": item.disclosure.value,
                 "index_no": item.index_no,
                 "doc_no": item.doc_no,

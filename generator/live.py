@@ -414,9 +414,11 @@ class LiveSite:
     def _showing(self, entry: PublicItem) -> list[Job]:
         """The pages that show an item whose place did not change."""
         assert self.renderer is not None
-        entries = self.renderer.by_leaf.get(entry.item.catalogue, [])
-        position = next((n for n, e in enumerate(entries) if e.key == entry.key), 0)
-        jobs: list[Job] = [("item", entry.key), ("leaf", entry.item.catalogue, str(position // PAGE_SIZE + 1)), ("home",)]
+        jobs: list[Job] = [("item", entry.key), ("home",)]
+        for column in entry.item.columns:
+            entries = self.renderer.by_leaf.get(column, [])
+            position = next((n for n, e in enumerate(entries) if e.key == entry.key), 0)
+            jobs.append(("leaf", column, str(position // PAGE_SIZE + 1)))
         if is_policy(entry):
             jobs += [("policies", "all"), ("policies", "valid")]
         related = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes)
@@ -433,7 +435,7 @@ class LiveSite:
             for key in wanted:
                 entry = site_version.by_key.get(key)
                 if entry is not None:
-                    leaves.add(entry.item.catalogue)
+                    leaves.update(entry.item.columns)
                     related |= {k for k in (key, *entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes) if k}
         fixed = {"home", "section", "policies"}
         return [

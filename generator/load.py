@@ -6,6 +6,7 @@ the assembly stage's job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import posixpath
@@ -66,8 +67,15 @@ FIELDS: dict[str, str] = {
     "privacy_allow": "隐私例外",
     # Release 0.2 (contract §3a) and gongkai's own extensions (docs/content-format-extensions.md).
     "report_year": "报告年度",
+    "notice_period": "公示期",
+    "consultation": "征求意见",
+    "also_in": "同时发布到",
+    "project": "所属项目",
+    "project_stage": "项目阶段",
     "draft": "草稿",
 }
+# The eight stages of a 重大建设项目 (国办发〔2017〕94号), in order.
+PROJECT_STAGES = ("批准服务", "批准结果", "招标投标", "征收土地", "重大设计变更", "施工有关", "质量安全监督", "竣工有关")
 ALIASES = {alias: key for key, alias in FIELDS.items()}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
@@ -80,10 +88,12 @@ def label(field: str) -> str:
 
 @dataclass(frozen=True)
 class SiteSettings:
-    """The site's settings and its catalogue."""
+    """The site's settings, its catalogue, and the day the site is built for: an item whose
+    发布日期 is later is scheduled, and withheld until a build on or after that day."""
 
     config: SiteConfig
     catalogue: Catalogue
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
 
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
@@ -202,6 +212,24 @@ class _ItemReader:
 
     def date(self, field: str) -> dt.date | None:
         value: dt.date | None = self.get(field, self.reader.date)
+        return value
+
+    def sub_fields(self, field: str, names: dict[str, str]) -> dict[str, Node]:
+        """A mapping field's entries by English name (``names`` maps each alias to it)."""
+        node = self.values.get(field)
+        found: dict[str, Node] = {}
+        mapping = self.reader.mapping(node, label(field)) if not is_null(node) else None
+        for key, value in mapping.entries if mapping else ():
+            name = names.get(key.text)
+            if name is None:
+                choices = "、".join(dict.fromkeys(f"{v}（{k}）" for k, v in names.items() if k != v))
+                self.reader.fail(key.line, label(field), f"不认识的键“{key.text}”，可用：{choices}。")
+                continue
+            found[name] = value
+        return found
+
+    def sub_date(self, node: Node | None, field: str) -> dt.date | None:
+        value: dt.date | None = self.reader.date(node, label(field))
         return value
 
     def flag(self, field: str) -> bool:
@@ -342,6 +370,9 @@ class _ItemReader:
         published = self.date("published")
         if disclosure is Disclosure.ACTIVE and self.missing("published"):
             self.required_missing("published", "主动公开的条目需要发布日期，如 published: 2024-03-01。")
+        scheduled = published is not None and published > settings.today
+        if scheduled and disclosure is Disclosure.ACTIVE:
+            r.warn(self.line("published"), label("published"), f"定时发布：发布日期 {published} 晚于今天（{settings.today}），在该日及以后的生成中才会公开，此前不出现在网站的任何地方。")
         written = self.date("written")
         if written and published and written > published:
             r.fail(self.line("written"), label("written"), f"成文日期 {written} 晚于发布日期 {published}，请核对。")
@@ -353,6 +384,10 @@ class _ItemReader:
         validity_date = self.date("validity_date")
         if validity in (Validity.REPEALED, Validity.EXPIRED) and self.missing("validity_date"):
             r.fail(self.line("validity"), label("validity_date"), f"有效性为“{validity.value}”时须写失效日期（validity_date），如 validity_date: 2024-03-01。")
+        expires = self.date("expires")
+        if validity is Validity.VALID and expires is not None and expires < settings.today:
+            # 有效期至 has passed: the document is 失效 from the next day, without the clerk editing it.
+            validity, validity_date = Validity.EXPIRED, expires + dt.timedelta(days=1)
         interprets = self.refs("interprets")
         elsewhere = self.elsewhere()
         form: InterpretationForm | None = self.get("interpretation_form", lambda n, f: r.enum(n, f, InterpretationForm, FORM_CODES))
@@ -364,6 +399,34 @@ class _ItemReader:
         draft = self.flag("draft")
         if draft:
             r.warn(self.line("draft"), label("draft"), "本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。")
+        period = self.sub_fields("notice_period", {"start": "start", "开始": "start", "end": "end", "结束": "end"})
+        notice_start, notice_end = self.sub_date(period.get("start"), "notice_period"), self.sub_date(period.get("end"), "notice_period")
+        if period and (notice_start is None or notice_end is None):
+            r.fail(self.line("notice_period"), label("notice_period"), "公示期须写明开始和结束日期，如 notice_period: {start: 2026-03-01, end: 2026-03-07}。")
+            notice_start = notice_end = None
+        elif notice_start and notice_end and notice_end < notice_start:
+            r.fail(self.line("notice_period"), label("notice_period"), f"公示期结束日期 {notice_end} 早于开始日期 {notice_start}，请核对。")
+            notice_start = notice_end = None
+        comment = self.sub_fields("consultation", {"deadline": "deadline", "截止日期": "deadline", "feedback": "feedback", "反馈": "feedback"})
+        deadline = self.sub_date(comment.get("deadline"), "consultation")
+        if comment and deadline is None:
+            r.fail(self.line("consultation"), label("consultation"), "征求意见须写明截止日期，如 consultation: {deadline: 2026-04-30}。")
+        feedback_text = self.reader.text(comment.get("feedback"), label("consultation")) if comment.get("feedback") is not None else None
+        feedback = Ref(feedback_text, comment["feedback"].line) if feedback_text else None
+        also_in = tuple(dict.fromkeys(self.get("also_in", r.text_list)))
+        for ref in also_in:
+            if ref == catalogue:
+                r.fail(self.line("also_in"), label("also_in"), f"“{ref}”就是本条目的目录分类，不必再写在同时发布到里。")
+            elif ref not in settings.catalogue.leaves:
+                r.fail(self.line("also_in"), label("also_in"), reference_problem(ref, settings.catalogue, settings.config.kind))
+        also_in = tuple(ref for ref in also_in if ref != catalogue and ref in settings.catalogue.leaves)
+        project = self.text("project")
+        stage = self.text("project_stage")
+        if stage and stage not in PROJECT_STAGES:
+            r.fail(self.line("project_stage"), label("project_stage"), f"项目阶段“{stage}”不认识，可选（国办发〔2017〕94号）：{'、'.join(PROJECT_STAGES)}。")
+            stage = ""
+        if stage and not project:
+            r.fail(self.line("project_stage"), label("project_stage"), "写了项目阶段，也要用 project（所属项目）写明是哪个重大建设项目。")
         superseded = self.refs("superseded_by")
         if len(superseded) > 1:
             r.fail(self.line("superseded_by"), label("superseded_by"), "替代文件只能写一个。")
@@ -386,7 +449,7 @@ class _ItemReader:
             validity_date=validity_date,
             superseded_by=superseded[0] if superseded else None,
             effective=self.date("effective"),
-            expires=self.date("expires"),
+            expires=expires,
             topic=self.text("topic"),
             keywords=self.get("keywords", r.text_list),
             summary=self.text("summary"),
@@ -396,7 +459,15 @@ class _ItemReader:
             interpretation_form=form,
             privacy_allow=self.allow_list(),
             report_year=report_year,
+            notice_start=notice_start,
+            notice_end=notice_end,
+            consultation_deadline=deadline,
+            consultation_feedback=feedback,
+            also_in=also_in,
+            project=project,
+            project_stage=stage,
             draft=draft,
+            scheduled=scheduled,
             body=body,
             body_line=body_line,
             lines=tuple(sorted(self.lines.items())),

@@ -125,6 +125,9 @@ class Leaf:
     min_items: int = 0
     # Where ``max_age_days`` came from: the catalogue's default or the site's _catalogue.yml.
     local_age: bool = False
+    # The shortest 公示期 in days, and the rule that sets it (0 and '' for none).
+    notice_min_days: int = 0
+    notice_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,20 @@ class Item:
     interpretation_form: InterpretationForm | None
     privacy_allow: tuple[AllowEntry, ...]
     report_year: int | None
+    # 公示期 (contract §3a): both dates or neither.
+    notice_start: dt.date | None
+    notice_end: dt.date | None
+    # 征求意见 (contract §3a): the deadline, and the 意见采纳情况反馈 once given.
+    consultation_deadline: dt.date | None
+    consultation_feedback: Ref | None
+    # 组配分类: further columns the item is listed in (never its own ``catalogue``).
+    also_in: tuple[str, ...]
+    # 重大建设项目: the project's name and the stage (国办发〔2017〕94号) this item belongs to.
+    project: str
+    project_stage: str
     draft: bool
+    # 发布日期 after the day of the build: withheld until then (contract §3a).
+    scheduled: bool
     body: str
     body_line: int
     lines: tuple[tuple[str, int], ...]
@@ -229,6 +245,11 @@ class Item:
         return dict(self.lines).get(field, 1)
 
     @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the item is listed in: its own, then those of ``also_in`` (组配分类)."""
+        return (self.catalogue, *self.also_in)
+
+    @property
     def is_public(self) -> bool:
-        """Only 主动公开 items that are not drafts are published."""
-        return self.disclosure is Disclosure.ACTIVE and not self.draft
+        """Only 主动公开 items that are neither drafts nor scheduled for a later day are published."""
+        return self.disclosure is Disclosure.ACTIVE and not self.draft and not self.scheduled

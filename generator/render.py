@@ -14,9 +14,10 @@ import jinja2
 
 from .assemble import PublicItem, Site
 from .catalogue import sections_in_use
+from .load import PROJECT_STAGES
 from .model import Item, Leaf, Section, Validity
 from .theme import Theme
-from .urls import leaf_path, relative, section_path
+from .urls import leaf_path, project_path, relative, section_path
 from .workers import fork_map
 
 PAGE_SIZE = 20
@@ -45,9 +46,25 @@ class NavSection:
     leaves: tuple[tuple[Leaf, str, int], ...]
 
 
+PROJECTS_INDEX = "projects/index.html"
+
+
 def cn_date(value: dt.date | None) -> str:
     """2024年3月1日."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def cn_period(start: dt.date, end: dt.date) -> str:
+    """2025年3月1日至3月7日 (the year said once when both days share it)."""
+    tail = f"{end.month}月{end.day}日" if end.year == start.year else cn_date(end)
+    return f"{cn_date(start)}至{tail}"
+
+
+def period_state(start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
+    """Where ``today`` stands in a 公示期: 未开始, 公示中 or 已结束 ('' without a period)."""
+    if start is None or end is None:
+        return ""
+    return "未开始" if today < start else "公示中" if today <= end else "已结束"
 
 
 def human_size(size: int) -> str:
@@ -94,6 +111,8 @@ class Renderer:
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
         self.env.filters["topic"] = topic_text
+        self.env.filters["cn_period"] = cn_period
+        self.env.globals["period_state"] = period_state
         self.env.filters["size"] = human_size
         self.templates: dict[str, jinja2.Template] = {}
         self._use(site)
@@ -102,8 +121,14 @@ class Renderer:
         self.site = site
         by_leaf: dict[str, list[PublicItem]] = defaultdict(list)
         for entry in site.items:
-            by_leaf[entry.item.catalogue].append(entry)
+            for column in entry.item.columns:  # 组配分类: listed in every column, one page
+                by_leaf[column].append(entry)
         self.by_leaf = dict(by_leaf)
+        projects: dict[str, list[PublicItem]] = defaultdict(list)
+        for entry in site.items:
+            if entry.item.project:
+                projects[entry.item.project].append(entry)
+        self.projects = dict(sorted(projects.items()))
         self.nav = self._nav()
         self.sections = {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
 
@@ -121,7 +146,7 @@ class Renderer:
             NavSection(
                 section,
                 section_path(section.id),
-                sum(counts.get(leaf.ref, 0) for leaf in section.leaves),
+                len({e.key for leaf in section.leaves for e in self.by_leaf.get(leaf.ref, [])}),  # an item in two columns counts once
                 tuple((leaf, leaf_path(leaf.ref), counts.get(leaf.ref, 0)) for leaf in section.leaves),
             )
             for section in sections_in_use(self.site.catalogue, counts)
@@ -136,6 +161,7 @@ class Renderer:
             site=self.site.config,
             nav=self.nav,
             site_columns=[(leaf, leaf_path(leaf.ref), len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns],
+            today=self.site.today,
             **context,
         )
         return Output(page_path, html.encode("utf-8"))
@@ -149,6 +175,8 @@ class Renderer:
             jobs += [("leaf", leaf.ref, str(n)) for leaf, _, _ in nav.leaves for n in range(1, self.page_count(leaf) + 1)]
         jobs += [("leaf", leaf.ref, str(n)) for leaf in self.site.catalogue.site_columns for n in range(1, self.page_count(leaf) + 1)]
         jobs += [("item", entry.key) for entry in self.site.items]
+        jobs += [("project", name) for name in self.projects]
+        jobs += [("projects",)] if self.projects else []
         jobs += [("policies", "all"), ("policies", "valid"), ("search",), ("404",)]
         return jobs
 
@@ -166,6 +194,11 @@ class Renderer:
             return self.item_page(self.site.by_key[job[1]])
         if kind == "policies":
             return self.policy_page(job[1] == "valid")
+        if kind == "project":
+            return self.project_page(job[1])
+        if kind == "projects":
+            projects = [(name, project_path(name), entries) for name, entries in self.projects.items()]
+            return self.render("projects.html", PROJECTS_INDEX, title="重大建设项目", breadcrumbs=[("重大建设项目", "")], projects=projects)
         if kind == "search":
             return self.render("search.html", "search/index.html", title="搜索", breadcrumbs=[("搜索", "")])
         return self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
@@ -225,6 +258,9 @@ class Renderer:
             search_kind=search_kind(entry),
             updated=self.updated(entry),
             is_document=is_document(entry.item),
+            project_page=project_path(entry.item.project) if entry.item.project else "",
+            feedback=by_key.get(entry.feedback),
+            feedback_for=[by_key[k] for k in entry.feedback_for],
             attachment_texts=[
                 {"title": a.title, "text": self.attachment_texts[a.path][:ATTACHMENT_TEXT_CHARS]} for a in entry.attachments if self.attachment_texts.get(a.path)
             ],
@@ -238,6 +274,21 @@ class Renderer:
         if committed is None or published is None or committed <= published:
             return None
         return committed
+
+    def project_page(self, name: str) -> Output:
+        """One 重大建设项目: its items stage by stage, in the order of 国办发〔2017〕94号."""
+        entries = self.projects[name]
+        stages = [(stage, [e for e in entries if e.item.project_stage == stage]) for stage in PROJECT_STAGES]
+        unstaged = [e for e in entries if not e.item.project_stage]
+        return self.render(
+            "project.html",
+            project_path(name),
+            title=name,
+            breadcrumbs=[("重大建设项目", PROJECTS_INDEX), (name, "")],
+            name=name,
+            stages=stages,
+            unstaged=unstaged,
+        )
 
     def policy_page(self, only_valid: bool) -> Output:
         """政策文件库: all policy documents, or those currently valid."""

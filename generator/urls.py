@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from urllib.parse import quote
 
@@ -17,6 +18,11 @@ def item_path(key: str) -> str:
 def leaf_path(ref: str, page: int = 1) -> str:
     """A column's (or section's, or site column's) list page."""
     return f"{ref}/index.html" if page == 1 else f"{ref}/page-{page}.html"
+
+
+def project_path(name: str) -> str:
+    """A 重大建设项目's page, named by a hash of the project's name (stable while the name is)."""
+    return f"projects/p{hashlib.sha1(name.encode('utf-8')).hexdigest()[:10]}.html"
 
 
 def section_path(section_id: str) -> str:

@@ -125,14 +125,16 @@ def test_column_rules_and_veto_counts(make_site: Callable[..., Path]) -> None:
 def test_metadata_rules(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
     site = make_site(
         {
-            "content/a.md": notice('doc_no: 青政发[2026]第03号\nexpires: 2026-01-01\nsummary: ' + "很" * 101, published="2026-12-01"),
+            "content/a.md": notice('doc_no: 青政发[2026]第03号\nexpires: 2026-01-01\nsummary: ' + "很" * 101, published="2026-11-20"),
+            "content/later.md": notice(published="2026-12-01"),
             "content/_site.yml": "name: 测试镇人民政府\nkind: township\nidentity: {site_code: '12345'}\n",
         }
     )
     found = "\n".join(problems_of(site))
     assert "a.md:6: 警告 [doc_no/文号] 文号“青政发[2026]第03号”不符合 GB/T 9704：应写作“青政发〔2026〕3号”。" in found
-    assert "a.md:5: 警告 [published/发布日期] 发布日期 2026-12-01 晚于今天（2026-11-22）" in found
-    assert "a.md:7: 警告 [expires/有效期至] 有效期已于 2026-01-01 届满" in found
+    assert "later.md:5: 警告 [published/发布日期] 定时发布：发布日期 2026-12-01 晚于今天（2026-11-22），在该日及以后的生成中才会公开" in found
+    # 有效期至 passed: no warning to edit 有效性 — the document simply shows as 失效 (test_pages_national).
+    assert "有效期" not in found
     assert "a.md:8: 警告 [summary/内容概述] 内容概述有 101 个字" in found
     assert "a.md:1: 警告 [index_no/索引号] 缺少索引号" in found
     for label in ("ICP备案号", "公网安备号"):

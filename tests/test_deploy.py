@@ -280,7 +280,9 @@ def test_new_site_has_ci_workflows_that_check_build_and_deploy_main(tmp_path: Pa
     deploy_step = next(s for s in steps if s.get("run", "").startswith("gongkai deploy"))
     assert "refs/heads/main" in deploy_step["if"] and deploy_step["env"]["GONGKAI_DEPLOY_PASSWORD"] == "${{ secrets.GONGKAI_DEPLOY_PASSWORD }}"
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert set(github[True]) == {"push", "pull_request"}  # YAML 1.1 reads the key "on" as true
+    assert set(github[True]) == {"push", "pull_request", "schedule"}  # YAML 1.1 reads the key "on" as true
+    # A daily rebuild publishes scheduled items on their day and ends periods without anyone pushing.
+    assert github[True]["schedule"] == [{"cron": "10 16 * * *"}] and "schedule" in deploy_step["if"]
     gitlab = yaml.safe_load((site / ".gitlab-ci.yml").read_text(encoding="utf-8"))["gongkai"]
     assert gitlab["script"][1:3] == ["gongkai check", "gongkai build"] and "CI_DEFAULT_BRANCH" in gitlab["script"][3]
     assert {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'} in gitlab["rules"]

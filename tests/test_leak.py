@@ -211,3 +211,34 @@ def test_an_error_about_a_withheld_item_names_its_path_never_its_title(make_site
         assert "p/public.md:6: 错误 [interprets/解读对象] 引用的条目 w/secret.md 不是主动公开" in output
         assert "p/public.md:9: 错误 [正文链接] 引用的条目 w/secret.md 不是主动公开" in output
         assert "TITLECANARYQ7" not in output and "绝密标题样例" not in output and "BODYCANARYQ7" not in output
+
+
+def test_scheduled_and_draft_items_leave_no_trace_until_their_day(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    later = canaries("SCHED", "定时待发")
+    draft = canaries("DRAFQ", "草拟未定")
+    files: dict[str, str | bytes] = {"content/rules.md": POLICY}
+    files["content/pub/SCHEDFILEQ7.md"] = item(front(later, "主动公开", "SCHEDFILEQ7").replace("published: 2024-06-01", "published: 2026-12-10"), f"{later['body'][0]} {later['body'][1]}")
+    files["content/pub/SCHEDFILEQ7.txt"] = f"{later['attach_text'][0]} {later['attach_text'][1]}"
+    files["content/pub/DRAFQFILEQ7.md"] = item(front(draft, "主动公开", "DRAFQFILEQ7") + "\ndraft: true", f"{draft['body'][0]} {draft['body'][1]}")
+    files["content/pub/DRAFQFILEQ7.txt"] = f"{draft['attach_text'][0]} {draft['attach_text'][1]}"
+    site = make_site(files)
+
+    def present(day: str, marks: dict[str, tuple[str, str]]) -> list[str]:
+        code, output = gongkai("build", str(site), "--today", day)
+        assert code == 0, output
+        found = [path for path, text in output_texts(site / "build").items() if any(t in text or t in path for pair in marks.values() for t in pair)]
+        for path in (site / "build" / "pagefind").rglob("*"):
+            if path.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"):
+                decoded = "\n".join(_strings(_decoded(path))).lower()
+                found += [path.name for pair in marks.values() for t in pair if t.lower() in decoded]
+        return found
+
+    assert present("2026-12-09", later) == []
+    assert present("2026-12-09", draft) == []
+    _, output = gongkai("check", str(site), "--today", "2026-12-09")
+    assert "定时发布：发布日期 2026-12-10 晚于今天（2026-12-09）" in output and "本条目标为草稿" in output
+    # On its day the scheduled item is published everywhere: page, lists, exports, search; the draft still is not.
+    reached = present("2026-12-10", later)
+    assert "catalogue.json" in reached and "feed.xml" in reached and any(p.startswith("items/") for p in reached)
+    assert any(p.endswith(".pf_fragment") for p in reached) and any("SCHEDFILEQ7" in p for p in reached)
+    assert present("2026-12-10", draft) == []

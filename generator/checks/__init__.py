@@ -18,6 +18,7 @@ from .identifiers import redact
 from .interpretations import interpretation_rules
 from .links import large_attachments
 from .metadata import metadata
+from .periods import periods
 from .privacy import attachment_privacy, item_privacy, unreadable
 from .timeliness import publication_delay
 
@@ -25,7 +26,7 @@ from .timeliness import publication_delay
 # on all cores.
 ITEM_RULES: tuple[ItemRule, ...] = (item_privacy, hygiene, image_alt)
 # Rules that look at the site as a whole, the attachments included.
-SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, publication_delay, annual_report)
+SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, publication_delay, periods, annual_report)
 
 FAMILIES = {
     "format": "内容格式",
@@ -37,6 +38,7 @@ FAMILIES = {
     "hygiene": "文字规范",
     "accessibility": "无障碍",
     "annual": "年度报告",
+    "periods": "公示与征求意见",
 }
 
 

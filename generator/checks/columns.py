@@ -55,9 +55,10 @@ def columns(ctx: CheckInput) -> Iterator[Problem]:
     counts: dict[str, int] = defaultdict(int)
     for entry in ctx.site.items:
         published = entry.item.published
-        counts[entry.item.catalogue] += 1
-        if published and published > newest.get(entry.item.catalogue, dt.date.min):
-            newest[entry.item.catalogue] = published
+        for column in entry.item.columns:  # an item listed in several columns updates each of them
+            counts[column] += 1
+            if published and published > newest.get(column, dt.date.min):
+                newest[column] = published
     empty: list[str] = []
     stale: list[str] = []
     shown = [leaf for section in sections_in_use(ctx.site.catalogue, counts) for leaf in section.leaves]

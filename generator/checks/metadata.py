@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Validity
 from ..problems import Problem, error, warning
 from .context import SITE_FILE, CheckInput
 
@@ -34,10 +33,6 @@ def metadata(ctx: CheckInput) -> Iterator[Problem]:
             fixed = suggest_doc_no(item.doc_no)
             hint = f"应写作“{fixed}”。" if DOC_NO.match(fixed) else "格式为“机关代字〔年份〕序号号”，如 青政发〔2026〕3号（六角括号，序号不加“第”和前导零）。"
             yield warning(item.path, item.line_of("doc_no"), "doc_no/文号", f"文号“{item.doc_no}”不符合 GB/T 9704：{hint}", "metadata/doc-no")
-        if item.published and item.published > ctx.today:
-            yield warning(item.path, item.line_of("published"), "published/发布日期", f"发布日期 {item.published} 晚于今天（{ctx.today}）。请写实际发布日期。", "metadata/future")
-        if item.expires and item.expires < ctx.today and item.validity is Validity.VALID:
-            yield warning(item.path, item.line_of("expires"), "expires/有效期至", f"有效期已于 {item.expires} 届满，但有效性仍是“有效”。请改为失效并写失效日期，或说明已延期。", "metadata/expired")
         if len(item.summary) > SUMMARY_MAX:
             yield warning(item.path, item.line_of("summary"), "summary/内容概述", f"内容概述有 {len(item.summary)} 个字，超过 {SUMMARY_MAX} 字。请精简。", "metadata/summary")
     identity = ctx.site.config.identity

@@ -22,6 +22,18 @@ _NAME_HEADER = re.compile(r"姓名|户主|名字|户名|申请人|救助对象|�
 _ADDRESS_HEADER = re.compile(r"住址|地址|门牌|居住地|家庭住址")
 _BIRTH_HEADER = re.compile(r"出生|生日")
 _HOUSE_NUMBER = re.compile(r"\d+\s*(?:号|室|栋|幢|单元|弄)")
+# Below 村 (社区) level in a benefit list: a 村民小组 or a house number.
+_BELOW_VILLAGE = re.compile(r"[\d一二三四五六七八九十]+\s*(?:组|号|室|栋|幢|单元|弄)|村民小组")
+_ID_HEADER = re.compile(r"身份证|证件号|身份号码|公民身份")
+_PHONE_HEADER = re.compile(r"电话|手机|联系方式")
+# Columns whose name lists are benefit lists (低保、特困、临时救助、惠民惠农补贴): 民政 practice
+# publishes name, household size and amount only (民发〔2021〕57号《最低生活保障审核确认办法》:
+# no information unrelated to the benefit).
+BENEFIT_COLUMNS = frozenset({
+    "statutory/social-assistance", "statutory/livelihood", "standard-catalogue/social-assistance",
+    "standard-catalogue/agri-subsidies", "standard-catalogue/poverty-alleviation", "standard-catalogue/disaster-relief",
+})
+_BENEFIT_BASIS = "民政公示名单只公开姓名、家庭成员数量、保障金额等与待遇有关的信息（民发〔2021〕57号《最低生活保障审核确认办法》）"
 _DATE = re.compile(r"(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}(?:\s*[月./-]\s*\d{1,2}\s*日?)?")
 # Cheap tests on a whole text before any line is looked at: a run of digits long enough to be an
 # identifier (separators allowed), an e-mail's @, or a pipe table with a name column.
@@ -38,6 +50,8 @@ class _Source:
     blocks: tuple[TextBlock, ...]
     tables: tuple[Table, ...]
     allowed: frozenset[str]
+    # Published in a 社会救助 or 惠民惠农 column: its name lists are benefit lists.
+    benefit: bool = False
 
 
 def _office_values(config: SiteConfig) -> frozenset[str]:
@@ -50,7 +64,11 @@ def _item_source(item: Item, allowed: frozenset[str]) -> _Source:
     blocks += [TextBlock(a.line, "attachments", a.title) for a in item.attachments]
     lines = [(item.body_line + i, line) for i, line in enumerate(item.body.split("\n"))]
     blocks += [TextBlock(n, "正文", line) for n, line in lines]
-    return _Source(item.path, tuple(blocks), tuple(text_table(lines, "正文")), allowed)
+    return _Source(item.path, tuple(blocks), tuple(text_table(lines, "正文")), allowed, _is_benefit([item]))
+
+
+def _is_benefit(items: Iterable[Item]) -> bool:
+    return any(column in BENEFIT_COLUMNS for item in items for column in item.columns)
 
 
 def _allowed(items: Iterable[Item], office: frozenset[str]) -> frozenset[str]:
@@ -60,7 +78,7 @@ def _allowed(items: Iterable[Item], office: frozenset[str]) -> frozenset[str]:
 def _worth_reading(item: Item) -> bool:
     fields = " ".join(str(getattr(item, f)) for f in TEXT_FIELDS if f != "keywords")
     text = f"{fields} {' '.join(item.keywords)} {' '.join(a.title for a in item.attachments)}\n{item.body}"
-    return bool(_CANDIDATE.search(normalise(text))) or ("|" in item.body and bool(_NAME_HEADER.search(item.body)))
+    return bool(_CANDIDATE.search(normalise(text))) or ("|" in item.body and bool(_NAME_HEADER.search(item.body))) or _is_benefit([item])
 
 
 def _scan(source: _Source) -> Iterator[Problem]:
@@ -117,6 +135,8 @@ def _name_lists(source: _Source) -> Iterator[Problem]:
             continue
         header = table.rows[0]
         where = table.where if source.path.endswith(".md") else f"附件·{table.where}"
+        if source.benefit:
+            yield from _benefit_columns(source, table, where)
         for offset, row in enumerate(table.rows[1:], start=1):
             line = table.first_line + offset
             for column, cell in enumerate(row):
@@ -127,6 +147,21 @@ def _name_lists(source: _Source) -> Iterator[Problem]:
                     yield warning(source.path, line, where, f"名单的“{title}”列含门牌号（{cell[:2]}…）。公开名单的住址一般只写到村（社区），请删除门牌号。", "privacy/house-number")
                 elif _BIRTH_HEADER.search(title) and _DATE.search(cell):
                     yield warning(source.path, line, where, f"名单的“{title}”列含出生日期。姓名与出生日期同时公开会识别到个人，请删除这一列或只保留年份。", "privacy/birth-date")
+
+
+def _benefit_columns(source: _Source, table: Table, where: str) -> Iterator[Problem]:
+    """A benefit list's columns that carry what the benefit does not need: an ID or phone column
+    (masked or not: unmasked values are errors of their own), an address below 村 level."""
+    for column, title in enumerate(table.rows[0]):
+        values = [row[column] for row in table.rows[1:] if column < len(row) and row[column].strip()]
+        if not values:
+            continue
+        if _ID_HEADER.search(title):
+            yield warning(source.path, table.first_line, where, f"救助、补贴名单含“{title}”列（即使已遮盖）。{_BENEFIT_BASIS}，请删除这一列。", "privacy/benefit-list")
+        elif _PHONE_HEADER.search(title):
+            yield warning(source.path, table.first_line, where, f"救助、补贴名单含“{title}”列。{_BENEFIT_BASIS}，请删除这一列。", "privacy/benefit-list")
+        elif _ADDRESS_HEADER.search(title) and any(_BELOW_VILLAGE.search(v) and not _HOUSE_NUMBER.search(v) for v in values):
+            yield warning(source.path, table.first_line, where, f"救助、补贴名单的“{title}”列写到了村民小组。{_BENEFIT_BASIS}，住址写到村（社区）即可。", "privacy/benefit-list")
 
 
 def item_privacy(item: Item, config: SiteConfig) -> Iterator[Problem]:
@@ -140,7 +175,7 @@ def attachment_privacy(ctx: CheckInput) -> Iterator[Problem]:
     office = _office_values(ctx.site.config)
     for text in ctx.attachments:
         users = [e.item for e in ctx.users_of(text.path)]
-        yield from _scan(_Source(text.path, text.blocks, text.tables, _allowed(users, office)))
+        yield from _scan(_Source(text.path, text.blocks, text.tables, _allowed(users, office), _is_benefit(users)))
 
 
 def unreadable(ctx: CheckInput) -> Iterator[Problem]:
