@@ -20,7 +20,7 @@ from .cache import LastBuild, could_be_current, fingerprint, load_last_build, sa
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
 from .discover import SiteFiles, discover, discovery_problems
 from .exports import exports
-from .extract import Extracted, extract
+from .extract import Extracted, Table, extract
 from .gitdates import commit_dates, head
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
 from .markdown import BodyDraft
@@ -109,6 +109,17 @@ def load_checked(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles
     if loaded.item is not None and loaded.item.is_public:
         loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, settings.config)))
     return loaded
+
+
+# Columns whose XLSX attachments are also shown as tables on the page (财政预决算).
+TABLE_COLUMNS = frozenset({"statutory/budget-accounts", "standard-catalogue/fiscal-budget"})
+
+
+def attachment_tables(site: Site, texts: tuple[Extracted, ...]) -> dict[str, tuple[Table, ...]]:
+    """The visible sheets of the XLSX files that 财政预决算 items publish, by output path."""
+    shown = {a.file for e in site.items if TABLE_COLUMNS & set(e.item.columns) for a in e.item.attachments if a.file.lower().endswith(".xlsx")}
+    sources = {copy.source: copy.target for copy in site.files}
+    return {sources[t.path]: tuple(s for s in t.tables if not s.hidden) for t in texts if t.path in shown and t.path in sources}
 
 
 def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]:
@@ -220,7 +231,7 @@ def build_site(
     timer = _Timer(progress)
     theme = load_theme(site_dir, site.config.theme)
     with Staging(out) as staging:
-        pages = render_site(site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir))
+        pages = render_site(site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts))
         timer.done("生成", len(pages), "个页面")
         for output in exports(site, pages):
             staging.write(output.path, output.data)

@@ -41,6 +41,10 @@ class Table:
     where: str
     first_line: int
     rows: tuple[tuple[str, ...], ...]
+    # Merged ranges (first row, first column, last row, last column), 0-based within ``rows``
+    # (an xlsx sheet's merged cells; the text is in the first cell).
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,26 @@ def _xlsx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
             values = tuple(cells.get(i, "") for i in range(max(cells) + 1)) if cells else ()
             rows.append(values)
             blocks.append(TextBlock(number, where, "\t".join(values)))
-        tables.append(Table(where, first or 1, tuple(rows)))
+        tables.append(Table(where, first or 1, tuple(rows), _merges(root, first or 1), state != "visible"))
     return blocks, tables
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    """``B3`` → (row 3, column 1)."""
+    digits = re.search(r"\d+", ref)
+    return (int(digits.group(0)) if digits else 1), _column(ref)
+
+
+def _merges(sheet: ET.Element, first_row: int) -> tuple[tuple[int, int, int, int], ...]:
+    found: list[tuple[int, int, int, int]] = []
+    for merge in sheet.iter(S + "mergeCell"):
+        start, _, end = merge.get("ref", "").partition(":")
+        if not start or not end:
+            continue
+        (r0, c0), (r1, c1) = _cell_ref(start), _cell_ref(end)
+        if r0 >= first_row and r1 >= r0 and c1 >= c0:
+            found.append((r0 - first_row, c0, r1 - first_row, c1))
+    return tuple(sorted(found))
 
 
 def _decode(data: bytes) -> str:

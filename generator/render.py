@@ -14,8 +14,10 @@ import jinja2
 
 from .assemble import PublicItem, Site
 from .catalogue import sections_in_use
+from .extract import Table
 from .load import PROJECT_STAGES
 from .model import Item, Leaf, Section, Validity
+from .sheet_tables import sheet_html
 from .theme import Theme
 from .urls import leaf_path, project_path, relative, section_path
 from .workers import fork_map
@@ -104,9 +106,17 @@ def _href(context: Any, target: str) -> str:
 class Renderer:
     """Renders every page of a site with one theme."""
 
-    def __init__(self, site: Site, theme: Theme, attachment_texts: dict[str, str] | None = None, commit_dates: dict[str, dt.date] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        attachment_texts: dict[str, str] | None = None,
+        commit_dates: dict[str, dt.date] | None = None,
+        attachment_tables: dict[str, tuple[Table, ...]] | None = None,
+    ) -> None:
         self.attachment_texts = attachment_texts or {}
         self.commit_dates = commit_dates or {}
+        self.attachment_tables = attachment_tables or {}
         self.env = theme.environment()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
@@ -261,6 +271,11 @@ class Renderer:
             project_page=project_path(entry.item.project) if entry.item.project else "",
             feedback=by_key.get(entry.feedback),
             feedback_for=[by_key[k] for k in entry.feedback_for],
+            sheet_tables=[
+                sheet_html(table, f"{a.title}（{table.where}）" if len(self.attachment_tables[a.path]) > 1 else a.title)
+                for a in entry.attachments
+                for table in self.attachment_tables.get(a.path, ())
+            ],
             attachment_texts=[
                 {"title": a.title, "text": self.attachment_texts[a.path][:ATTACHMENT_TEXT_CHARS]} for a in entry.attachments if self.attachment_texts.get(a.path)
             ],
@@ -305,13 +320,18 @@ class Renderer:
 
 
 def render_site(
-    site: Site, theme: Theme, write: Callable[[str, bytes], None], attachment_texts: dict[str, str] | None = None, commit_dates: dict[str, dt.date] | None = None
+    site: Site,
+    theme: Theme,
+    write: Callable[[str, bytes], None],
+    attachment_texts: dict[str, str] | None = None,
+    commit_dates: dict[str, dt.date] | None = None,
+    attachment_tables: dict[str, tuple[Table, ...]] | None = None,
 ) -> list[str]:
     """Render and write every page on all cores; returns the pages' paths in a deterministic order.
 
     ``attachment_texts`` maps a published attachment's path to its text, indexed for search.
     """
-    renderer = Renderer(site, theme, attachment_texts, commit_dates)
+    renderer = Renderer(site, theme, attachment_texts, commit_dates, attachment_tables)
 
     def render_and_write(job: tuple[str, ...]) -> str:
         page = renderer.run(job)
