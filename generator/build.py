@@ -123,9 +123,10 @@ def attachment_tables(site: Site, texts: tuple[Extracted, ...]) -> dict[str, tup
 
 
 def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]:
-    """The searchable text of each published attachment, by its output path."""
+    """The searchable text of each published attachment, by its output path: what a reader of the
+    file sees (no tracked deletions, comments or hidden sheets)."""
     sources = {copy.source: copy.target for copy in site.files}
-    return {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip()) for t in texts if t.path in sources}
+    return {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip() and not b.hidden) for t in texts if t.path in sources}
 
 
 def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:

@@ -32,6 +32,9 @@ class TextBlock:
     line: int
     where: str
     text: str
+    # Text a reader of the file does not see (tracked deletions, comments, hidden sheets): the
+    # privacy rules read it, the page and the search index never show it.
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,9 @@ def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
     return ET.fromstring(data)
 
 
-def _docx_text(element: ET.Element) -> str:
-    """Visible text and tracked deletions of a paragraph or cell."""
-    return "".join(node.text or "" for node in element.iter() if node.tag in (W + "t", W + "delText"))
+def _docx_text(element: ET.Element, tags: tuple[str, ...] = (W + "t", W + "delText")) -> str:
+    """The text of a paragraph or cell: visible text and tracked deletions, or only ``tags``."""
+    return "".join(node.text or "" for node in element.iter() if node.tag in tags)
 
 
 def _docx_row(row: ET.Element) -> tuple[str, ...]:
@@ -93,7 +96,10 @@ def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
     body = document.find(W + "body") if document is not None else None
     for index, element in enumerate(body if body is not None else [], start=1):
         if element.tag == W + "p":
-            blocks.append(TextBlock(index, "正文段落", _docx_text(element)))
+            blocks.append(TextBlock(index, "正文段落", _docx_text(element, (W + "t",))))
+            deleted = _docx_text(element, (W + "delText",))
+            if deleted:
+                blocks.append(TextBlock(index, "修订删除的文字", deleted, hidden=True))
         elif element.tag == W + "tbl":
             rows = tuple(_docx_row(row) for row in element.iter(W + "tr"))
             tables.append(Table("表格", index, rows))
@@ -105,7 +111,7 @@ def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
         if name.startswith("word/") and kind:
             root = _xml(archive, name)
             if root is not None:
-                blocks += [TextBlock(i, kind, _docx_text(p)) for i, p in enumerate(root.iter(W + "p"), start=1)]
+                blocks += [TextBlock(i, kind, _docx_text(p), hidden=kind == "批注") for i, p in enumerate(root.iter(W + "p"), start=1)]
     return blocks, tables
 
 
@@ -156,7 +162,7 @@ def _xlsx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
             first = first or number
             values = tuple(cells.get(i, "") for i in range(max(cells) + 1)) if cells else ()
             rows.append(values)
-            blocks.append(TextBlock(number, where, "\t".join(values)))
+            blocks.append(TextBlock(number, where, "\t".join(values), hidden=state != "visible"))
         tables.append(Table(where, first or 1, tuple(rows), _merges(root, first or 1), state != "visible"))
     return blocks, tables
 

@@ -242,3 +242,23 @@ def test_scheduled_and_draft_items_leave_no_trace_until_their_day(make_site: Cal
     assert "catalogue.json" in reached and "feed.xml" in reached and any(p.startswith("items/") for p in reached)
     assert any(p.endswith(".pf_fragment") for p in reached) and any("SCHEDFILEQ7" in p for p in reached)
     assert present("2026-12-10", draft) == []
+
+
+def test_what_a_reader_of_an_attachment_cannot_see_is_not_put_on_the_page(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    from .documents import docx, xlsx
+
+    site = make_site({
+        "content/rules.md": POLICY,
+        "content/a.md": item("title: 通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2024-06-01\nattachments: [a.docx, b.xlsx]"),
+        "content/a.docx": docx(["VISIBLEQ7 可见正文"], deleted="DELETEDQ7 删去的草稿密", comment="COMMENTQ7 审核批注密"),
+        "content/b.xlsx": xlsx({"名单": [["SHOWNQ7"]], "底稿": [["HIDDENQ7 内部测算密"]]}, hidden=("底稿",)),
+    })
+    code, output = gongkai("build", str(site))
+    assert code == 0, output
+    texts = output_texts(site / "build")
+    page = next(text for path, text in texts.items() if path.startswith("items/a"))
+    assert "VISIBLEQ7" in page and "SHOWNQ7" in page
+    for token in ("DELETEDQ7", "COMMENTQ7", "HIDDENQ7"):
+        assert not [path for path, text in texts.items() if token in text and not path.startswith("files/")], token
+        for path in (site / "build" / "pagefind").rglob("*.pf_fragment"):
+            assert token.lower() not in "\n".join(_strings(_decoded(path))).lower(), (token, path)

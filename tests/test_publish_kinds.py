@@ -180,3 +180,36 @@ def test_notice_and_project_pages_in_the_browser(make_site: Callable[..., Path])
         page = browser.new_page()  # type: ignore[attr-defined]
         page.goto(url + "items/dibao.html")
         assert page.locator("p.period").inner_text().endswith("（公示期已结束）")
+
+
+def test_budget_table_in_xlsx_is_also_a_table_on_the_page(make_site: Callable[..., Path]) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "收支总表"
+    sheet.append(["2026年收支预算总表（单位：万元）", None, None])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["项目", "预算数", None])
+    sheet.merge_cells("B2:C2")
+    sheet.append(["一般公共预算收入", 4860, 4720])
+    hidden = book.create_sheet("底稿")
+    hidden.append(["内部测算", 1])
+    hidden.sheet_state = "hidden"
+    data = io.BytesIO()
+    book.save(data)
+    budget = item("title: 2026年预算公开\nid: budget\ncatalogue: statutory/budget-accounts\ndisclosure: 主动公开\npublished: 2026-02-18\nattachments: [{file: biao.xlsx, title: 2026年预算表}]")
+    out = _build(make_site, {"content/budget.md": budget, "content/biao.xlsx": data.getvalue()}, "2026-03-01")
+    page = (out / "items/budget.html").read_text(encoding="utf-8")
+    table = page.split('<table class="sheet">')[1].split("</table>")[0]
+    assert table.startswith("<caption>2026年预算表</caption>")
+    assert '<th scope="colgroup" colspan="3">2026年收支预算总表（单位：万元）</th>' in table
+    assert '<th scope="col">项目</th><th scope="colgroup" colspan="2">预算数</th>' in table
+    assert '<th scope="row">一般公共预算收入</th><td>4860</td><td>4720</td>' in table
+    assert "内部测算" not in page  # a hidden sheet is not shown (the privacy rules still read it)
+    # Elsewhere an XLSX stays a download only.
+    other = budget.replace("statutory/budget-accounts", "statutory/statistics")
+    out = _build(make_site, {"content/budget.md": other, "content/biao.xlsx": data.getvalue()}, "2026-03-01")
+    assert '<table class="sheet">' not in (out / "items/budget.html").read_text(encoding="utf-8")
