@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .annual import AnnualData, read_all_data
 from .assemble import Assembly, PublicItem, Site, without
-from .build import attachment_texts, load_checked
+from .build import attachment_tables, attachment_texts, load_checked
 from .cache import load_last_build
 from .checks import CheckInput, redact, run_checks, warm_up
 from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
@@ -296,13 +296,13 @@ class LiveSite:
             # Whatever else is broken, a withdrawal is applied at once.
             written, deleted = self._withdraw(site)
             return Update(kind, self.problems, tuple(written), tuple(deleted))
-        texts = attachment_texts(site, extracts)
+        texts, tables = attachment_texts(site, extracts), attachment_tables(site, extracts)
         if self.renderer is None or not partial:
             theme = load_theme(self.site_dir, site.config.theme)
             self.static = theme.static_files()
-            renderer = Renderer(site, theme, texts, commit_dates(self.site_dir))
+            renderer = Renderer(site, theme, texts, commit_dates(self.site_dir), tables)
         else:
-            renderer = self.renderer.for_site(site, texts)
+            renderer = self.renderer.for_site(site, texts, tables)
         self.renderer = renderer
         all_jobs = renderer.jobs()
         before = self.good
@@ -352,7 +352,8 @@ class LiveSite:
         site = without(served, keys, sources)
         theme = load_theme(self.site_dir, site.config.theme)
         self.static = theme.static_files()
-        self.renderer = Renderer(site, theme, attachment_texts(site, self._attachment_extracts(site)), commit_dates(self.site_dir))
+        extracts = self._attachment_extracts(site)
+        self.renderer = Renderer(site, theme, attachment_texts(site, extracts), commit_dates(self.site_dir), attachment_tables(site, extracts))
         all_jobs = self.renderer.jobs()
         written, deleted = self._write(site, all_jobs, all_jobs, exports=True, drop_search=True)
         self.served, self.good = site, None  # the next good state is rendered in full

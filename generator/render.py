@@ -142,11 +142,13 @@ class Renderer:
         self.nav = self._nav()
         self.sections = {leaf.ref: nav for nav in self.nav for leaf, _, _ in nav.leaves}
 
-    def for_site(self, site: Site, attachment_texts: dict[str, str] | None = None) -> Renderer:
+    def for_site(self, site: Site, attachment_texts: dict[str, str] | None = None, attachment_tables: dict[str, tuple[Table, ...]] | None = None) -> Renderer:
         """A renderer of another version of the site that shares this one's compiled templates."""
         clone = copy.copy(self)
         if attachment_texts is not None:
             clone.attachment_texts = attachment_texts
+        if attachment_tables is not None:
+            clone.attachment_tables = attachment_tables
         clone._use(site)
         return clone
 
