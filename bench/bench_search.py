@@ -11,6 +11,10 @@ named ones, then 70 words of the corpus in one visit (median, p90, max).
 Completeness: of the pages whose text holds a query as typed, the share the search finds; and how
 often the results equal those of an index of one single chunk (all Pagefind finds with everything
 loaded) — for the build, the build without its word lists, and that one-chunk index.
+Multi-word queries are built from the corpus: each names one item by its topic, its kind and its
+number, spaced ("最低生活保障 实施方案 第123号"); the same with a word no page holds added (no page holds
+every word: the item must still come in the first five, under the partial-results line); and with
+the topic replaced by another word of its synonym group (低保 for 最低生活保障, 农村危房改造 for 危房改造).
 Targets: recall@5 ≥ 0.95; first query ≤ 300 KB, later queries ≤ 60 KB at 10,000 items.
 """
 
@@ -31,12 +35,13 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import generate  # noqa: E402
+from corpus import KINDS, TOPICS, generate  # noqa: E402
 
 import generator.search as search_stage  # noqa: E402
 from generator import build_site  # noqa: E402
 from generator.search import build_index  # noqa: E402
 from generator.search_words import WORDS_DIR, fragment_files, page_frequencies, read_fragment  # noqa: E402
+from generator.synonyms import standard_groups  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 from tests.test_search import DONE, QUERIES  # noqa: E402
 
@@ -134,6 +139,29 @@ def text_recall(browser: Any, build: Path, holding: dict[str, set[str]]) -> str:
     return f"{found}/{wanted} pages ({found / max(wanted, 1):.1%})"
 
 
+TITLE = re.compile(r"^title: 基准镇\d{4}年(" + "|".join(TOPICS) + ")(" + "|".join(KINDS) + r")（第(\d+)号）$", re.MULTILINE)
+ABSENT = ("量子纠缠", "航天发射", "深海探测", "冰川融化")
+
+
+def corpus_queries(site: Path, picks: list[int], frequencies: dict[str, int]) -> dict[str, list[tuple[str, str]]]:
+    """Multi-word, partial and synonym queries for the picked items, from their titles."""
+    absent = [w for w in ABSENT if not frequencies.get(w)]
+    others = {w: [o for o in group if o != w] for group in standard_groups() for w in group}
+    found: dict[str, list[tuple[str, str]]] = {"multi-word": [], "partial": [], "synonym": []}
+    for n in picks:
+        path = next(site.glob(f"content/*/*/item-{n:05d}.md"))
+        m = TITLE.search(path.read_text(encoding="utf-8"))
+        if m is None:
+            continue
+        topic, kind, number = m.groups()
+        expected = f"（第{number}号）"
+        found["multi-word"].append((f"{topic} {kind} 第{number}号", expected))
+        found["partial"].append((f"{topic} 第{number}号 {absent[n % len(absent)]}", expected))
+        if others.get(topic):
+            found["synonym"].append((f"{others[topic][0]} {kind} 第{number}号", expected))
+    return found
+
+
 def linked_copy(build: Path, to: Path) -> Path:
     shutil.copytree(build, to, copy_function=os.link)
     return to
@@ -174,8 +202,16 @@ def main() -> None:
         with serve(result.out_dir) as url:
             score, misses = recall(browser.new_page(), url, queries)
             print(f"N={count}: recall@5 {score:.2f} over {len(queries)} title queries; misses: {misses or 'none'}")
+            frequencies = page_frequencies(fragment_files(result.out_dir / "pagefind"))
+            synonym_topics = {w for group in standard_groups() for w in group} & set(TOPICS)
+            candidates = [n for n in range(count) if n % 50 != 49 and n % 10 != 9]
+            built = corpus_queries(site, sorted(rng.sample(candidates, 40)), frequencies)
+            built["synonym"] = corpus_queries(site, [n for n in candidates if any(f"{t}" in next(site.glob(f"content/*/*/item-{n:05d}.md")).read_text(encoding="utf-8").split("\n")[1] for t in synonym_topics)][:40], frequencies)["synonym"]
+            for kind, kind_queries in built.items():
+                score, misses = recall(browser.new_page(), url, kind_queries)
+                print(f"N={count}: recall@5 {score:.2f} over {len(kind_queries)} {kind} queries; misses: {misses[:5] or 'none'}")
             doc = next(n for n in range(picks[3], count) if n % 15 == 0 and n % 50 != 49)  # a policy document: it has a 文号
-            named = ["宅基地审批", f"第{picks[3]}号", f"基政发〔{2020 + doc % 6}〕{doc + 1}号", "村级财务管理"]
+            named = ["宅基地审批", f"第{picks[3]}号", f"基政发〔{2020 + doc % 6}〕{doc + 1}号", "村级财务管理", built["synonym"][0][0], built["partial"][0][0]]
             first, later = weigh(browser, url, "防汛抗旱", named)
             print(f"N={count}: first query {first / 1024:.0f} KB; later queries {', '.join(f'{q} {b / 1024:.0f} KB' for q, b in zip(named, later, strict=True))}")
             _, sequence = weigh(browser, url, "防汛抗旱", sampled)

@@ -79,6 +79,8 @@ class Site:
     files: tuple[FileCopy, ...]
     # The day the site is built for: periods and deadlines are shown as of it.
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    # The site's own synonym groups for the search page.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def split_target(target: str) -> tuple[str, str]:
@@ -355,6 +357,7 @@ class _Assembler:
             by_key={p.key: p for p in built},
             files=tuple(sorted(self.copies.values(), key=lambda c: c.target)),
             today=self.settings.today,
+            synonyms=self.settings.synonyms,
         )
 
 

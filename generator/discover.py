@@ -12,9 +12,10 @@ from .problems import Problem, error, warning
 SITE_FILE = "_site.yml"
 CATALOGUE_FILE = "_catalogue.yml"
 LEDGER = "_index_numbers.txt"
+SEARCH_FILE = "_search.yml"
 # gongkai's own files at the top of content/: read by gongkai, never published. The ledger names
 # withheld items' files, so no item may link to it or attach it.
-CONTROL_FILES = frozenset({SITE_FILE, CATALOGUE_FILE, LEDGER})
+CONTROL_FILES = frozenset({SITE_FILE, CATALOGUE_FILE, LEDGER, SEARCH_FILE})
 # The annual report's data files hold the application register's counts: read, never published.
 CONTROL_DIR = "_annual/"
 # Text sources are never published as files, whatever their name: a Markdown file outside the item

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape as _sax_escape
 from .assemble import Site
 from .render import Output
 from .report_page import report_csvs
+from .synonyms import synonyms_json
 from .urls import quote_path
 
 FEED_SIZE = 50
@@ -207,4 +208,5 @@ def exports(site: Site, pages: list[str]) -> list[Output]:
     """All machine-readable outputs."""
     rows = records(site)
     tables = [Output(path, data) for path, data in report_csvs([e.item for e in site.items])]
-    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), *search_ids(site), *tables]
+    synonyms = Output("search/synonyms.json", synonyms_json(site.synonyms))
+    return [catalogue_json(site, rows), catalogue_csv(rows), sitemap(site, pages), atom_feed(site), *search_ids(site), synonyms, *tables]

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import frontmatter, markdown, textfile, yamltree
 from .catalogue import build_catalogue, read_overrides, reference_problem
-from .discover import CATALOGUE_FILE, SITE_FILE, SiteFiles, is_text_source
+from .discover import CATALOGUE_FILE, SEARCH_FILE, SITE_FILE, SiteFiles, is_text_source
 from .fields import Reader
 from .model import (
     DISCLOSURE_CODES,
@@ -38,6 +38,7 @@ from .model import (
 from .problems import Problem, error, warning
 from .settings import read_settings
 from .suggest import did_you_mean
+from .synonyms import site_groups
 from .yamltree import Map, Node, Seq, is_null
 
 # English key → Chinese alias, in the order of the contract's table.
@@ -94,6 +95,8 @@ class SiteSettings:
     config: SiteConfig
     catalogue: Catalogue
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    # The site's own synonym groups for the search page (``content/_search.yml``).
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Node | None, list[Problem]]:
@@ -133,7 +136,15 @@ def load_settings(content_dir: Path) -> tuple[SiteSettings | None, list[Problem]
         cat_reader = Reader(f"content/{CATALOGUE_FILE}")
         overrides = read_overrides(cat_reader, cat_node, config.kind)
         problems += cat_reader.problems
-    return SiteSettings(config, build_catalogue(config.kind, overrides)), problems
+    groups: tuple[tuple[str, ...], ...] = ()
+    search_path = content_dir / SEARCH_FILE
+    if search_path.is_file() and not search_path.is_symlink():
+        search_node, search_problems = read_yaml_file(search_path, f"content/{SEARCH_FILE}")
+        problems += search_problems
+        search_reader = Reader(f"content/{SEARCH_FILE}")
+        groups = site_groups(search_reader, search_node)
+        problems += search_reader.problems
+    return SiteSettings(config, build_catalogue(config.kind, overrides), synonyms=groups), problems
 
 
 def derive_key(rel: str, explicit_id: str) -> str:

@@ -94,6 +94,9 @@ CASES: list[tuple[str, dict[str, str | bytes], str, str, str]] = [
     ("interprets-elsewhere-without-url", {"content/a.md": item("title: 甲\ncatalogue: statutory/interpretations\ndisclosure: active\npublished: 2024-01-01\ninterpretation_form: 文字\ninterprets:\n  - {title: 某意见, url: 'javascript:alert(1)'}")}, "a.md:8", "interprets/解读对象", "https://"),
     ("required-column-not-applicable", {"content/_catalogue.yml": "not_applicable:\n  statutory/budget-accounts: 无\n"}, "content/_catalogue.yml:2", "not_applicable.statutory/budget-accounts", "不能声明不涉及"),
     ("footer-link-not-a-web-address", {"content/_site.yml": "name: 测试镇人民政府\nkind: township\nidentity:\n  application: file:///etc/passwd\n"}, "content/_site.yml:4", "identity.application", "https://"),
+    ("search-synonyms-not-a-list", {"content/_search.yml": "synonyms: 低保\n"}, "content/_search.yml:1", "synonyms", "列表"),
+    ("search-synonym-group-of-one", {"content/_search.yml": "synonyms:\n  - [低保]\n"}, "content/_search.yml:2", "synonyms", "至少写两个词"),
+    ("search-file-other-key", {"content/_search.yml": "同义词:\n  - [低保, 最低生活保障]\n"}, "content/_search.yml:1", "", "只能有一项 synonyms"),
     ("bracket-flood-in-withheld", {"content/s.md": item("title: 内部\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "[" * 100_000)}, "s.md:7", "正文", "“[”"),
 ]
 

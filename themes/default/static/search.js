@@ -8,6 +8,7 @@ const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
 const FALLBACK_CANDIDATES = 30;
 const PHRASE_CANDIDATES = 60;
+const MAX_ALTERNATIVES = 4;
 let pagefind = null, source = null, serial = 0, seen = new Set(), fullText = false;
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
@@ -27,12 +28,16 @@ export function parse(query) {
     const text = a ?? b ?? c;
     if (a !== undefined || b !== undefined) phrases.push(text.replace(/\s+/g, ""));
     else parts.push(...text.split(/\s+/).filter(Boolean));
+    const quoted = a !== undefined || b !== undefined;
     for (const run of text.split(/\s+/).filter(Boolean)) {
-      for (const s of segments(run)) found.push({ term: s.segment, run, rest: run.slice(s.index), at: s.index });
+      for (const s of segments(run)) found.push({ term: s.segment, run, rest: run.slice(s.index), at: s.index, quoted });
     }
     return "";
   });
-  return { terms: [...new Set(found.map((f) => f.term))], found, needles: [...parts, ...phrases].filter(Boolean), phrases: phrases.filter(Boolean) };
+  // A result must hold every word typed (低保资金 is 低保 and 资金, wherever they stand) and every
+  // quoted phrase exactly as written.
+  const words = found.filter((f) => !f.quoted).map((f) => f.term);
+  return { terms: [...new Set(found.map((f) => f.term))], found, needles: [...new Set([...words, ...phrases])].filter(Boolean), phrases: phrases.filter(Boolean), parts };
 }
 
 const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
@@ -42,6 +47,7 @@ function listed(results) {
   let next = 0;
   return {
     total: results.length,
+    partial: false,
     get ids() { return results.map((r) => r.id); },  // for bench/bench_search.py
     done: () => next >= results.length,
     async take(count) {
@@ -60,6 +66,7 @@ function checked(candidates, needles, limit) {
   const source = {
     total: null,
     ids: null,
+    partial: false,
     done: () => next >= pool.length && !ready.length,
     // Checks candidates until ``count`` results wait to be shown, or none are left; true if any wait.
     async fill(count) {
@@ -164,7 +171,7 @@ async function loadFamilies(found) {
 // browser says 高/标准), so an AND of words can miss a page that contains the text. When it finds
 // nothing, look for each word on its own, open the pages most words found, and keep those that
 // contain the query as written. Quoted phrases are always checked that way.
-export async function find(query, options = {}) {
+export async function find(query, options = {}, settings = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
   const found = await align(parsed.found);
   const terms = await usable(parsed.terms, found);
@@ -176,17 +183,118 @@ export async function find(query, options = {}) {
     if (await exact.fill(PAGE)) return exact;
   }
   if (!terms.length) return listed([]);
+  if (settings.fallback === false) return listed([]);
   const votes = new Map();
   for (const term of terms) {
-    for (const result of (await pagefind.search(term, options)).results) {
-      const entry = votes.get(result.id) || { result, count: 0 };
+    const { results } = await pagefind.search(term, options);
+    for (const result of results) {
+      const entry = votes.get(result.id) || { result, count: 0, weight: 0 };
       entry.count += 1;
+      entry.weight += 1 / Math.log2(2 + results.length);  // a rare word says more than a common one
       votes.set(result.id, entry);
     }
   }
-  // With a date sort, Pagefind's score is the page's place in date order.
-  const ranked = [...votes.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score).map((v) => v.result);
-  return checked(ranked, needles, FALLBACK_CANDIDATES);
+  // Most words first, then the rarer words, then Pagefind's score (with a date sort, the page's
+  // place in date order).
+  const entries = [...votes.values()].sort((a, b) => b.count - a.count || b.weight - a.weight || b.result.score - a.result.score);
+  const ranked = entries.map((v) => v.result);
+  // Pages that every word, or all but one, found may hold them all where the index cut words
+  // differently: one page of them is checked against the text.
+  const every = checked(entries.filter((v) => v.count >= terms.length - 1).map((v) => v.result), needles, PAGE);
+  if (await every.fill(PAGE)) return every;
+  // No page holds every word: the pages that hold most of them, best first, each with the words
+  // it holds. Quoted phrases still must stand as written.
+  return partial(ranked, parsed.parts, phrases);
+}
+
+// The typed words a text holds: each part as typed when it holds it whole, else those of its
+// words it holds (养护 is shown as 养护, not as the 养 and 护 the browser cut it into).
+function held(text, parts) {
+  const found = [];
+  for (const part of parts) {
+    if (text.includes(flat(part))) found.push(part);
+    else found.push(...segments(part).map((s) => s.segment).filter((w) => text.includes(w)));
+  }
+  return [...new Set(found)];
+}
+
+// Results that hold only some of the words typed: each shown with the words it holds.
+function partial(ranked, parts, phrases) {
+  const source = phrases.length ? checked(ranked, phrases, FALLBACK_CANDIDATES) : listed(ranked.slice(0, FALLBACK_CANDIDATES));
+  const take = source.take;
+  source.partial = true;
+  source.take = async (count) => {
+    const datas = await take(count);
+    for (const data of datas) data.matched = held(flat(data.content), parts);
+    return datas;
+  };
+  return source;
+}
+
+// Government terms and the words citizens type for them (search/synonyms.json): a query is also
+// run with each other word of its groups; what the typed words found comes first.
+let synonymTable = null;
+async function alternatives(query) {
+  synonymTable ??= fetch(new URL("search/synonyms.json", siteRoot)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const table = await synonymTable;
+  const plain = query.replace(/"[^"]*"|“[^”]*”/g, " ");  // quoted phrases are meant exactly as typed
+  const keys = Object.keys(table).filter((k) => plain.includes(k)).sort((a, b) => b.length - a.length);
+  const used = keys.filter((k, n) => !keys.slice(0, n).some((longer) => longer.includes(k)));
+  const found = [];
+  for (const key of used) for (const other of table[key]) if (!plain.includes(other)) found.push({ query: query.replace(key, other), word: other, typed: key });
+  return found.slice(0, MAX_ALTERNATIVES);
+}
+
+// The typed query's results, then each synonym query's, each page once. Pages holding every word
+// (typed or synonym) come before pages holding some; partial lists are dropped when any list holds
+// every word.
+function combined(sources) {
+  const full = sources.filter((s) => !s.partial && !s.empty), some = sources.filter((s) => s.partial && !s.empty);
+  const order = full.length ? full : some;
+  const urls = new Set();
+  let at = 0, delivered = 0;
+  const source = {
+    partial: !full.length,
+    get total() {
+      if (order.every((s) => s.ids)) return new Set(order.flatMap((s) => s.ids)).size;
+      return source.done() ? delivered : null;
+    },
+    ids: null,
+    done: () => at >= order.length,
+    async take(count) {
+      const out = [];
+      while (out.length < count && at < order.length) {
+        const current = order[at];
+        for (const data of await current.take(count - out.length)) {
+          const key = new URL(data.url, location.href).pathname;
+          if (urls.has(key)) continue;
+          urls.add(key);
+          if (current.synonym) data.synonym = current.synonym;
+          out.push(data);
+        }
+        if (current.done()) at += 1;
+      }
+      delivered += out.length;
+      return out;
+    },
+  };
+  return source;
+}
+
+async function searchWithSynonyms(query, options) {
+  const primary = await find(query, options);
+  const others = await alternatives(query);
+  if (!others.length) return primary;
+  const sources = [primary];
+  for (const other of others) {
+    // A synonym's query counts only where a page holds all its words: its partial list would
+    // cost downloads and add little to the typed query's own.
+    const found = await find(other.query, options, { fallback: false });
+    found.synonym = `${other.typed} → ${other.word}`;
+    sources.push(found);
+  }
+  for (const s of sources) s.empty = s.total === 0;
+  return combined(sources);
 }
 
 
@@ -223,13 +331,25 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// An excerpt that starts inside a sentence starts after the first break instead, with an ellipsis.
+const BREAK = /[，。；：、！？,.;:!?\s]/;
+export function fromBoundary(excerpt) {
+  const lead = excerpt.split("<", 1)[0];
+  const at = lead.slice(0, 16).search(BREAK);
+  return at >= 0 && at < lead.length - 1 ? "…" + excerpt.slice(at + 1) : excerpt;
+}
+
 function resultItem(data, note) {
   const meta = [data.meta.doc_no, data.meta.date && `发布日期 ${data.meta.date}`, data.meta.column].filter(Boolean).join(" · ");
   const li = el("li", {}, el("a", { href: data.url }, data.meta.title || data.url));
+  const validity = (data.filters?.["有效性"] || [])[0];
+  if (validity && validity !== "有效") li.append(" ", el("span", { class: "status" }, validity));
   if (note) li.append(el("span", { class: "result-note" }, note));
   if (meta) li.append(el("p", { class: "result-meta" }, meta));
+  if (data.matched) li.append(el("p", { class: "result-matched" }, data.matched.length ? `包含：${data.matched.join("、")}` : "包含相近的词"));
+  if (data.synonym) li.append(el("p", { class: "result-matched" }, `按同义词查到（${data.synonym}）`));
   const excerpt = el("p", { class: "result-excerpt" });
-  excerpt.innerHTML = data.excerpt || "";  // Pagefind escapes the text and adds only <mark>
+  excerpt.innerHTML = fromBoundary(data.excerpt || "");  // Pagefind escapes the text and adds only <mark>
   li.append(excerpt);
   return li;
 }
@@ -257,8 +377,9 @@ async function showMore() {
 // The count, once known; until then how many are shown (a checked list learns its total as it goes).
 function announce() {
   const shown = list.querySelectorAll("#search-results > li:not(.search-again)").length;
-  status.textContent = !shown ? "没有找到相关信息。请换一个词，或减少筛选条件。"
+  const count = !shown ? "没有找到相关信息。请换一个词，或减少筛选条件。"
     : source.total !== null ? `找到 ${source.total} 条结果。` : `找到 ${shown} 条结果，可能还有更多，请点“显示更多结果”。`;
+  status.textContent = shown && source.partial ? `没有同时包含全部词语的结果，以下结果包含其中部分词语。${count}` : count;
 }
 
 function selectedFilters() {
@@ -292,7 +413,7 @@ async function run() {
   const exact = query && !fullText ? await exactMatches(query) : [];
   const found = exact.length
     ? listed(exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })))
-    : query ? await find(fullText ? `"${query}"` : query, options) : listed((await pagefind.search(null, options)).results);
+    : query ? await (fullText ? find(`"${query}"`, options) : searchWithSynonyms(query, options)) : listed((await pagefind.search(null, options)).results);
   fullText = false;
   if (mine !== serial) return;  // a newer search has started
   seen = new Set();
@@ -343,9 +464,8 @@ async function start() {
     more.disabled = true;
     more.setAttribute("aria-busy", "true");
     try {
-      const unknown = source.total === null;
       await showMore();
-      if (unknown && source.total !== null) announce();
+      announce();  // the count as it is now, never the one before this page
     } finally {
       more.disabled = false;
       more.removeAttribute("aria-busy");
