@@ -281,19 +281,20 @@ function combined(sources) {
   return source;
 }
 
+// With synonyms, the queries are first asked for pages holding all their words; only when none
+// does the typed query fall back to pages holding some (a synonym's partial list would cost
+// downloads and add little).
 async function searchWithSynonyms(query, options) {
-  const primary = await find(query, options);
   const others = await alternatives(query);
-  if (!others.length) return primary;
-  const sources = [primary];
+  if (!others.length) return find(query, options);
+  const sources = [await find(query, options, { fallback: false })];
   for (const other of others) {
-    // A synonym's query counts only where a page holds all its words: its partial list would
-    // cost downloads and add little to the typed query's own.
     const found = await find(other.query, options, { fallback: false });
     found.synonym = `${other.typed} → ${other.word}`;
     sources.push(found);
   }
   for (const s of sources) s.empty = s.total === 0;
+  if (sources.every((s) => s.empty)) return find(query, options);
   return combined(sources);
 }
 
