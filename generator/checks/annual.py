@@ -68,7 +68,7 @@ class _Report:
                 extracted = attachments.get(ref.file)
                 if extracted is None or not ref.file.lower().endswith(_READABLE):
                     continue
-                rows = tuple((row, table.first_line + n) for table in extracted.tables for n, row in enumerate(table.rows))
+                rows = tuple((row, table.first_line + n) for table in extracted.tables if not table.hidden for n, row in enumerate(table.rows))
                 tables, issues = parse_rows(rows)
                 if tables:
                     self.source, self.tables, self.issues = ref.file, tables, issues
