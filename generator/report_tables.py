@@ -335,9 +335,8 @@ def _read(spec: TableSpec, rows: list[Row], start: int, index: int, issues: list
     header = rows[:data_at] or rows[:1]
     body = rows[data_at:]
     columns: dict[str, int] = {}
-    if spec is DECISIONS:
-        columns["amount"] = 1  # each part's one value column, whatever its heading
     for col in spec.cols:
+        # Section 二's decision parts have one value column each, whatever its heading.
         at = _column(col, header) if spec is not DECISIONS else 1
         if at is None:
             issues.append(TableIssue(start, spec.name, f"缺少“{col.label}”列。请按 gongkai report 生成的表格填写，不要删除列。"))
