@@ -86,7 +86,7 @@ def test_crawl_from_sub_path_finds_no_broken_link(served: tuple[str, Path]) -> N
             queue.append(target)
     assert not broken, broken
     # Every page and file of the build is reachable by following links from the home page
-    # (the search bundle and the 文号/索引号 buckets are fetched by the search page's script: see test_search).
-    published = {root + p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.relative_to(out).as_posix().startswith(("pagefind/", "search/ids/", ".gongkai-build"))}
+    # (the search bundle, the synonym table and the 文号/索引号 buckets are fetched by the search page's script: see test_search).
+    published = {root + p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.relative_to(out).as_posix().startswith(("pagefind/", "search/ids/", "search/synonyms.json", ".gongkai-build"))}
     unreached = {p for p in published - {unquote(u) for u in seen} if not p.endswith((".xml", "/404.html"))}
     assert not unreached, sorted(unreached)
