@@ -360,7 +360,15 @@ class _ItemReader:
         if not catalogue:
             self.required_missing("catalogue", "如 catalogue: statutory/policy-docs（政策文件）。")
         elif catalogue not in settings.catalogue.leaves:
-            r.fail(self.line("catalogue"), label("catalogue"), reference_problem(catalogue, settings.catalogue, settings.config.kind))
+            named = [ref for ref, leaf in settings.catalogue.leaves.items() if leaf.label == catalogue]
+            if len(named) == 1:
+                # A column's Chinese name that names exactly one column is understood.
+                r.warn(self.line("catalogue"), label("catalogue"), f"“{catalogue}”是栏目名称，已按栏目“{named[0]}”处理。建议改写为栏目代码：catalogue: {named[0]}。")
+                catalogue = named[0]
+            elif named:
+                r.fail(self.line("catalogue"), label("catalogue"), f"名为“{catalogue}”的栏目有 {len(named)} 个：{'、'.join(f'{ref}（{settings.catalogue.leaves[ref].section_label}）' for ref in named)}。请写明栏目代码。")
+            else:
+                r.fail(self.line("catalogue"), label("catalogue"), reference_problem(catalogue, settings.catalogue, settings.config.kind))
         disclosure = self.get("disclosure", lambda n, f: r.enum(n, f, Disclosure, DISCLOSURE_CODES))
         if self.missing("disclosure"):
             self.required_missing("disclosure", "公开属性必须逐件写明，不会默认：主动公开、依申请公开 或 不予公开。")

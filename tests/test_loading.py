@@ -92,3 +92,16 @@ def test_english_and_chinese_keys_and_values_are_equal(make_site: Callable[..., 
     one = check_site(make_site({"content/x.md": english})).items[0]
     two = check_site(make_site({"content/x.md": chinese})).items[0]
     assert one.disclosure == two.disclosure and one.validity == two.validity and one.title == two.title
+
+
+def test_a_column_named_in_chinese_is_understood_when_it_names_one_column(make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "content/a.md": item("title: 镇领导调研茶产业\n目录分类: 工作动态\n公开属性: 主动公开\n发布日期: 2026-03-01"),
+        "content/b.md": item("title: 项目公示\ncatalogue: 重大建设项目\ndisclosure: 主动公开\npublished: 2026-03-01"),
+    })
+    result = check_site(site, today=dt.date(2026, 3, 2))
+    found = [p.format() for p in result.problems if p.field == "catalogue/目录分类"]
+    assert "a.md:3: 警告 [catalogue/目录分类] “工作动态”是栏目名称，已按栏目“news”处理。建议改写为栏目代码：catalogue: news。" in found
+    assert [i.catalogue for i in result.items if i.path == "a.md"] == ["news"]
+    # A name two columns share is not guessed.
+    assert any(f.startswith("b.md:3: 错误") and "statutory/major-projects" in f and "standard-catalogue/major-construction" in f for f in found), found
