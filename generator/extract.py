@@ -73,19 +73,23 @@ def _xml(archive: zipfile.ZipFile, name: str) -> ET.Element | None:
     return ET.fromstring(data)
 
 
+_SHOWN = (W + "t",)
+_DELETED = (W + "delText",)
+
+
 def _docx_text(element: ET.Element, tags: tuple[str, ...] = (W + "t", W + "delText")) -> str:
     """The text of a paragraph or cell: visible text and tracked deletions, or only ``tags``."""
     return "".join(node.text or "" for node in element.iter() if node.tag in tags)
 
 
-def _docx_row(row: ET.Element) -> tuple[str, ...]:
-    """A table row's cells, a merged cell (``gridSpan``) followed by blanks for the columns it
-    covers, so that rows line up column by column as in the grid Word shows."""
+def _docx_row(row: ET.Element, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """A table row's cells (the text of ``tags``), a merged cell (``gridSpan``) followed by blanks
+    for the columns it covers, so that rows line up column by column as in the grid Word shows."""
     cells: list[str] = []
     for cell in row.iter(W + "tc"):
         span = cell.find(f"{W}tcPr/{W}gridSpan")
         width = int(span.get(W + "val", "1")) if span is not None and span.get(W + "val", "1").isdigit() else 1
-        cells += [_docx_text(cell)] + [""] * (min(width, 64) - 1)
+        cells += [_docx_text(cell, tags)] + [""] * (min(width, 64) - 1)
     return tuple(cells)
 
 
@@ -95,15 +99,19 @@ def _docx(archive: zipfile.ZipFile) -> tuple[list[TextBlock], list[Table]]:
     document = _xml(archive, "word/document.xml")
     body = document.find(W + "body") if document is not None else None
     for index, element in enumerate(body if body is not None else [], start=1):
+        # What a reader sees, and apart from it (hidden) what tracked changes deleted: a deleted
+        # "9" before a visible "2" is neither shown as "92" nor read as the cell's value.
         if element.tag == W + "p":
-            blocks.append(TextBlock(index, "正文段落", _docx_text(element, (W + "t",))))
-            deleted = _docx_text(element, (W + "delText",))
+            blocks.append(TextBlock(index, "正文段落", _docx_text(element, _SHOWN)))
+            deleted = _docx_text(element, _DELETED)
             if deleted:
                 blocks.append(TextBlock(index, "修订删除的文字", deleted, hidden=True))
         elif element.tag == W + "tbl":
-            rows = tuple(_docx_row(row) for row in element.iter(W + "tr"))
+            rows = tuple(_docx_row(row, _SHOWN) for row in element.iter(W + "tr"))
             tables.append(Table("表格", index, rows))
             blocks += [TextBlock(index, "表格", "\t".join(row)) for row in rows]
+            deleted_rows = ["\t".join(c for c in _docx_row(row, _DELETED) if c) for row in element.iter(W + "tr")]
+            blocks += [TextBlock(index, "修订删除的文字", text, hidden=True) for text in deleted_rows if text]
     for name in sorted(archive.namelist()):
         kind = {"comments": "批注", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}.get(
             re.sub(r"\d*\.xml$", "", posixpath.basename(name)), ""

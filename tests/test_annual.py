@@ -4,6 +4,7 @@ the cross-checks with the messages a clerk sees, the draft's overwrite guard and
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -405,3 +406,32 @@ def test_sample_report_page_is_the_national_layout(sample_build: Path) -> None:
     page = (sample_build / "items/2025-nianbao.html").read_text(encoding="utf-8")
     tables = re.findall(r'<table class="national".*?</table>', page, re.DOTALL)
     assert [shape for table in tables for shape in shapes(table)] == [TABLE_TWO, TABLE_THREE, TABLE_FOUR]
+
+
+def test_a_tracked_deletion_in_a_docx_cell_is_not_part_of_its_value(make_site: Callable[..., Path]) -> None:
+    # Word keeps a deleted "9" before the "2" that replaced it; a reader sees 2, and so must the check.
+    import docx as python_docx
+
+    shape = _numbers(TABLE_FOUR, ["1", "0", "0", "1", "2"] + ["0"] * 10)
+    data = io.BytesIO(docx_tables([shape]))
+    document = python_docx.Document(data)
+    cell = document.tables[0].rows[3].cells[4]._tc  # 行政复议 总计
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraph = cell.find(f"{w}p")
+    deletion = paragraph.makeelement(f"{w}del", {f"{w}id": "1", f"{w}author": "x"})
+    run = deletion.makeelement(f"{w}r", {})
+    text = run.makeelement(f"{w}delText", {})
+    text.text = "9"
+    run.append(text)
+    deletion.append(run)
+    paragraph.insert(0, deletion)
+    out = io.BytesIO()
+    document.save(out)
+    site = make_site({
+        **CATALOGUE,
+        "content/年报/2025.md": _report("测试镇2025年年报", "全文见附件。", "attachments: [报告.docx]"),
+        "content/年报/报告.docx": out.getvalue(),
+    })
+    found = _annual(check_site(site, today=TODAY).problems)
+    assert not [m for m in found if "“行政复议”下的“总计”" in m], found
+    assert not [m for m in found if "无法核验" in m], found
