@@ -142,6 +142,20 @@ def _kinds_of(ref: str) -> list[str]:
     return []
 
 
+def resolve_column(text: str, catalogue: Catalogue, kind: str) -> tuple[str, str, str]:
+    """A column as a clerk wrote it: its code, or its Chinese name when that names exactly one
+    column.  Returns (code or '', a warning, an error); one of the last two is ''."""
+    if text in catalogue.leaves:
+        return text, "", ""
+    named = [ref for ref, leaf in catalogue.leaves.items() if leaf.label == text]
+    if len(named) == 1:
+        return named[0], f"“{text}”是栏目名称，已按栏目“{named[0]}”处理。建议改写为栏目代码：{named[0]}。", ""
+    if named:
+        listed = "、".join(f"{ref}（{catalogue.leaves[ref].section_label}）" for ref in named)
+        return "", "", f"名为“{text}”的栏目有 {len(named)} 个：{listed}。请写明栏目代码。"
+    return "", "", reference_problem(text, catalogue, kind)
+
+
 def reference_problem(ref: str, catalogue: Catalogue, kind: str) -> str:
     """Why ``ref`` is not a leaf of this catalogue, with the closest valid ones."""
     if ref in {s.id for s in catalogue.sections if s.has_columns}:

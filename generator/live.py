@@ -16,7 +16,6 @@ written: the last good build stays in place.  The search index is rebuilt in the
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import shutil
 import threading
@@ -390,7 +389,7 @@ class LiveSite:
         if run_site_rules:
             site = self.assembly.site
             texts = self._attachment_extracts(site) if texts is None else texts
-            self.site_problems = run_checks(CheckInput(site, texts, dt.date.today(), self.previous_index, self.annual))
+            self.site_problems = run_checks(CheckInput(site, texts, site.today, self.previous_index, self.annual))
         problems = [dataclasses.replace(p, message=redact(p.message)) for p in self._site_wide_problems()]
         for loaded in self.loaded.values():
             problems += loaded.problems  # redacted when loaded

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, markdown, textfile, yamltree
-from .catalogue import build_catalogue, read_overrides, reference_problem
+from .catalogue import build_catalogue, read_overrides, resolve_column
 from .discover import CATALOGUE_FILE, SEARCH_FILE, SITE_FILE, SiteFiles, is_text_source
 from .fields import Reader
 from .model import (
@@ -243,6 +243,17 @@ class _ItemReader:
         value: dt.date | None = self.reader.date(node, label(field))
         return value
 
+    def column(self, written: str, field: str) -> str:
+        """A column's code from what was written (its code, or its one column's Chinese name);
+        '' after an error."""
+        settings = self.settings
+        ref, warn, fail = resolve_column(written, settings.catalogue, settings.config.kind)
+        if warn:
+            self.reader.warn(self.line(field), label(field), warn)
+        if fail:
+            self.reader.fail(self.line(field), label(field), fail)
+        return ref
+
     def flag(self, field: str) -> bool:
         """A yes/no field; anything but a clear “no” reads as yes, since every flag here holds
         an item back (fail closed)."""
@@ -359,16 +370,8 @@ class _ItemReader:
         catalogue = self.text("catalogue")
         if not catalogue:
             self.required_missing("catalogue", "如 catalogue: statutory/policy-docs（政策文件）。")
-        elif catalogue not in settings.catalogue.leaves:
-            named = [ref for ref, leaf in settings.catalogue.leaves.items() if leaf.label == catalogue]
-            if len(named) == 1:
-                # A column's Chinese name that names exactly one column is understood.
-                r.warn(self.line("catalogue"), label("catalogue"), f"“{catalogue}”是栏目名称，已按栏目“{named[0]}”处理。建议改写为栏目代码：catalogue: {named[0]}。")
-                catalogue = named[0]
-            elif named:
-                r.fail(self.line("catalogue"), label("catalogue"), f"名为“{catalogue}”的栏目有 {len(named)} 个：{'、'.join(f'{ref}（{settings.catalogue.leaves[ref].section_label}）' for ref in named)}。请写明栏目代码。")
-            else:
-                r.fail(self.line("catalogue"), label("catalogue"), reference_problem(catalogue, settings.catalogue, settings.config.kind))
+        else:
+            catalogue = self.column(catalogue, "catalogue") or catalogue  # kept as written after its error
         disclosure = self.get("disclosure", lambda n, f: r.enum(n, f, Disclosure, DISCLOSURE_CODES))
         if self.missing("disclosure"):
             self.required_missing("disclosure", "公开属性必须逐件写明，不会默认：主动公开、依申请公开 或 不予公开。")
@@ -432,13 +435,13 @@ class _ItemReader:
             r.fail(self.line("consultation"), label("consultation"), "征求意见须写明截止日期，如 consultation: {deadline: 2026-04-30}。")
         feedback_text = self.reader.text(comment.get("feedback"), label("consultation")) if comment.get("feedback") is not None else None
         feedback = Ref(feedback_text, comment["feedback"].line) if feedback_text else None
-        also_in = tuple(dict.fromkeys(self.get("also_in", r.text_list)))
-        for ref in also_in:
-            if ref == catalogue:
-                r.fail(self.line("also_in"), label("also_in"), f"“{ref}”就是本条目的目录分类，不必再写在同时发布到里。")
-            elif ref not in settings.catalogue.leaves:
-                r.fail(self.line("also_in"), label("also_in"), reference_problem(ref, settings.catalogue, settings.config.kind))
-        also_in = tuple(ref for ref in also_in if ref != catalogue and ref in settings.catalogue.leaves)
+        also_in: tuple[str, ...] = ()
+        for column in self.get("also_in", r.text_list):
+            ref = self.column(column, "also_in")
+            if ref and ref == catalogue:
+                r.fail(self.line("also_in"), label("also_in"), f"“{column}”就是本条目的目录分类，不必再写在同时发布到里。")
+            elif ref and ref not in also_in:
+                also_in += (ref,)
         project = self.text("project")
         stage = self.text("project_stage")
         if stage and stage not in PROJECT_STAGES:

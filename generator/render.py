@@ -83,17 +83,17 @@ def topic_text(topic: str) -> str:
 
 def is_document(item: Item) -> bool:
     """A document (文件) has a 有效性: it carries a 文号 or a 文件类别, or sits in the policy column."""
-    return bool(item.doc_no or item.doc_class) or item.catalogue == POLICY_COLUMN
+    return bool(item.doc_no or item.doc_class) or POLICY_COLUMN in item.columns
 
 
 def is_policy(entry: PublicItem) -> bool:
     """Documents listed in the 政策文件库: the policy column and anything with a 文件类别."""
-    return entry.item.catalogue == POLICY_COLUMN or bool(entry.item.doc_class)
+    return POLICY_COLUMN in entry.item.columns or bool(entry.item.doc_class)
 
 
 def search_kind(entry: PublicItem) -> str:
     """The 类型 search filter: 政策文件, 政策解读 or 其他信息."""
-    if entry.interprets or entry.item.interprets_elsewhere or entry.item.catalogue == INTERPRETATION_COLUMN:
+    if entry.interprets or entry.item.interprets_elsewhere or INTERPRETATION_COLUMN in entry.item.columns:
         return "政策解读"
     return "政策文件" if is_policy(entry) else "其他信息"
 

@@ -213,3 +213,15 @@ def test_budget_table_in_xlsx_is_also_a_table_on_the_page(make_site: Callable[..
     other = budget.replace("statutory/budget-accounts", "statutory/statistics")
     out = _build(make_site, {"content/budget.md": other, "content/biao.xlsx": data.getvalue()}, "2026-03-01")
     assert '<table class="sheet">' not in (out / "items/budget.html").read_text(encoding="utf-8")
+
+
+def test_an_item_listed_in_another_column_plays_that_column_s_part(make_site: Callable[..., Path]) -> None:
+    # Listed among 政策文件 by also_in: it is in the 政策文件库 and has a 有效性, like the column's own.
+    shared = item("title: 关于调整村级组织运转经费的通知\nid: funds\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-03-01\nalso_in: [政策文件]")
+    site = make_site({"content/rules.md": POLICY, "content/funds.md": shared})
+    result = check_site(site, today=dt.date(2026, 3, 2))
+    assert [i.also_in for i in result.items if i.path == "funds.md"] == [("statutory/policy-docs",)]
+    assert any(p.field == "also_in/同时发布到" and "已按栏目“statutory/policy-docs”处理" in p.message for p in result.problems)
+    build_site(site, search=False, today=dt.date(2026, 3, 2))
+    assert 'href="../items/funds.html"' in (site / "build/policies/index.html").read_text(encoding="utf-8")
+    assert '<th scope="row">有效性</th>' in (site / "build/items/funds.html").read_text(encoding="utf-8")
