@@ -23,6 +23,10 @@ _BOOLISH = frozenset(
 )
 
 
+# A web address a page may link to: http(s) only (never javascript: or a file path), no quote,
+# space or angle bracket that could end the attribute it is written into.
+WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
+
 def _kind_of(node: Node) -> str:
     if isinstance(node, Map):
         return "映射（键值对）"

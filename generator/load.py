@@ -19,7 +19,7 @@ from typing import Any
 from . import frontmatter, markdown, textfile, yamltree
 from .catalogue import build_catalogue, read_overrides, resolve_column
 from .discover import CATALOGUE_FILE, SEARCH_FILE, SITE_FILE, SiteFiles, is_text_source
-from .fields import Reader
+from .fields import WEB_ADDRESS, Reader
 from .model import (
     DISCLOSURE_CODES,
     FORM_CODES,
@@ -79,7 +79,6 @@ FIELDS: dict[str, str] = {
 PROJECT_STAGES = ("批准服务", "批准结果", "招标投标", "征收土地", "重大设计变更", "施工有关", "质量安全监督", "竣工有关")
 ALIASES = {alias: key for key, alias in FIELDS.items()}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
 def label(field: str) -> str:
@@ -225,9 +224,9 @@ class _ItemReader:
         value: dt.date | None = self.get(field, self.reader.date)
         return value
 
-    def sub_fields(self, field: str, names: dict[str, str]) -> dict[str, Node]:
-        """A mapping field's entries by English name (``names`` maps each alias to it)."""
-        node = self.values.get(field)
+    def sub_fields(self, node: Node | None, field: str, names: dict[str, str]) -> dict[str, Node]:
+        """A nested mapping's entries by English name (``names`` maps each key and alias to it);
+        an unknown key is an error listing the keys."""
         found: dict[str, Node] = {}
         mapping = self.reader.mapping(node, label(field)) if not is_null(node) else None
         for key, value in mapping.entries if mapping else ():
@@ -287,17 +286,11 @@ class _ItemReader:
         hint = "写成 {url: https://…, title: 文件标题, doc_no: 文号}，如 {url: https://www.gov.cn/zhengce/content/…, title: 国务院办公厅关于……的意见, doc_no: 国办发〔2024〕5号}。"
         for entry in _entries(self.values.get("interprets")):
             if not isinstance(entry, Map):
-                continue
-            sub: dict[str, Node] = {}
-            for k, v in entry.entries:
-                name = {"网址": "url", "标题": "title", "名称": "title", "文号": "doc_no"}.get(k.text, k.text)
-                if name not in ("url", "title", "doc_no"):
-                    self.reader.fail(k.line, field, f"解读对象中不认识的键“{k.text}”。" + hint)
-                    continue
-                sub[name] = v
+                continue  # a reference to an item of the site: see ``refs``
+            sub = self.sub_fields(entry, "interprets", {"url": "url", "网址": "url", "title": "title", "标题": "title", "名称": "title", "doc_no": "doc_no", "文号": "doc_no"})
             url = self.reader.text(sub.get("url"), field) or ""
             title = self.reader.text(sub.get("title"), field) or ""
-            if not _WEB_ADDRESS.match(url) or not title:
+            if not WEB_ADDRESS.match(url) or not title:
                 self.reader.fail(entry.line, field, "外单位文件须写明以 https:// 或 http:// 开头的网址和文件标题。" + hint)
                 continue
             found.append(ExternalDocument(url, title, self.reader.text(sub.get("doc_no"), field) or "", entry.line))
@@ -421,7 +414,7 @@ class _ItemReader:
         draft = self.flag("draft")
         if draft:
             r.warn(self.line("draft"), label("draft"), "本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。")
-        period = self.sub_fields("notice_period", {"start": "start", "开始": "start", "end": "end", "结束": "end"})
+        period = self.sub_fields(self.values.get("notice_period"), "notice_period", {"start": "start", "开始": "start", "end": "end", "结束": "end"})
         notice_start, notice_end = self.sub_date(period.get("start"), "notice_period"), self.sub_date(period.get("end"), "notice_period")
         if period and (notice_start is None or notice_end is None):
             r.fail(self.line("notice_period"), label("notice_period"), "公示期须写明开始和结束日期，如 notice_period: {start: 2026-03-01, end: 2026-03-07}。")
@@ -429,7 +422,7 @@ class _ItemReader:
         elif notice_start and notice_end and notice_end < notice_start:
             r.fail(self.line("notice_period"), label("notice_period"), f"公示期结束日期 {notice_end} 早于开始日期 {notice_start}，请核对。")
             notice_start = notice_end = None
-        comment = self.sub_fields("consultation", {"deadline": "deadline", "截止日期": "deadline", "feedback": "feedback", "反馈": "feedback"})
+        comment = self.sub_fields(self.values.get("consultation"), "consultation", {"deadline": "deadline", "截止日期": "deadline", "feedback": "feedback", "反馈": "feedback"})
         deadline = self.sub_date(comment.get("deadline"), "consultation")
         if comment and deadline is None:
             r.fail(self.line("consultation"), label("consultation"), "征求意见须写明截止日期，如 consultation: {deadline: 2026-04-30}。")

@@ -148,21 +148,23 @@ def matrix(rows: Grid) -> list[list[str]]:
     return [[taken.get((r, c), "") for c in range(width)] for r in range(len(rows))]
 
 
+def _cell_html(c: GridCell) -> str:
+    tag = "th" if c.scope else "td"
+    attrs = (f' scope="{c.scope}"' if c.scope else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+    return f"<{tag}{attrs}>{html.escape(c.text)}</{tag}>"
+
+
+def rows_html(grid: Grid) -> str:
+    """A grid's rows as HTML: merged cells with their spans, header cells with their scopes."""
+    return "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in grid)
+
+
 def to_html(table: SectionTable, csv_href: str) -> str:
-    """The table as the page shows it: merged cells with their spans, header cells with scopes,
-    named by its section heading for screen readers, and a link to its CSV."""
-
-    def cell(c: GridCell) -> str:
-        tag = "th" if c.scope else "td"
-        attrs = (f' scope="{c.scope}"' if c.scope else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-        return f"<{tag}{attrs}>{html.escape(c.text)}</{tag}>"
-
-    def rows(grid: Grid) -> str:
-        return "".join("<tr>" + "".join(cell(c) for c in r) + "</tr>" for r in grid)
-
-    head = f"<thead>{rows(table.head)}</thead>" if table.head else ""
+    """The table as the page shows it: named by its section heading for screen readers, with a
+    link to its CSV."""
+    head = f"<thead>{rows_html(table.head)}</thead>" if table.head else ""
     link = f'<p class="report-csv"><a href="{html.escape(csv_href)}" download>下载本表数据（CSV）</a></p>'
-    return f'<div class="report-table"><table class="national" aria-label="{html.escape(table.title)}">{head}<tbody>{rows(table.body)}</tbody></table>{link}</div>'
+    return f'<div class="report-table"><table class="national" aria-label="{html.escape(table.title)}">{head}<tbody>{rows_html(table.body)}</tbody></table>{link}</div>'
 
 
 def to_csv(table: SectionTable) -> bytes:

@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from typing import TypeVar
 
 from .annual import report_year
 from .model import Item
 from .report_layout import SectionTable, section_table, to_csv, to_html
-from .report_tables import Values, parse_tables, values_of
+from .report_tables import ParsedTable, Values, parse_tables, values_of
 from .urls import item_path, relative
 
 _TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+K = TypeVar("K")
+
+
+def _complete(item: Item) -> list[ParsedTable]:
+    """A report item's grids that have every cell (an incomplete one is a check error and keeps
+    its plain rendering); none for other items."""
+    if report_year(item) is None:
+        return []
+    tables, _ = parse_tables(item.body, item.body_line)
+    return [t for t in tables if t.complete]
+
+
+def _tables_by(tables: list[ParsedTable], key: Callable[[ParsedTable], K]) -> dict[K, SectionTable]:
+    """The national tables the grids make, grouped by ``key`` (a body table, or a section)."""
+    grids: dict[K, dict[str, Values]] = defaultdict(dict)
+    sections: dict[K, str] = {}
+    for table in tables:
+        grids[key(table)][table.spec.id] = values_of(table)
+        sections[key(table)] = table.spec.section
+    return {k: section_table(sections[k], grids[k]) for k in grids}
 
 
 def national_tables(item: Item) -> dict[int, SectionTable]:
-    """A report item's tables that have every cell, by their place among the body's tables (an
-    incomplete one is a check error and keeps its plain rendering); none for other items."""
-    if report_year(item) is None:
-        return {}
-    tables, _ = parse_tables(item.body, item.body_line)
-    grids: dict[int, dict[str, Values]] = defaultdict(dict)
-    sections: dict[int, str] = {}
-    for table in tables:
-        if table.complete:
-            grids[table.index][table.spec.id] = values_of(table)
-            sections[table.index] = table.spec.section
-    return {index: section_table(sections[index], grids[index]) for index in sorted(grids)}
+    """A report item's tables in the national layout, by their place among the body's tables."""
+    return _tables_by(_complete(item), lambda t: t.index)
 
 
 def csv_path(item: Item, table: SectionTable) -> str:
@@ -55,16 +67,4 @@ def national_body(item: Item, body_html: str) -> str:
 def report_csvs(items: list[Item]) -> list[tuple[str, bytes]]:
     """Every report table of the public report items as (path, CSV bytes), one per section (a
     report written for the last release has section 二 as two tables: its CSV holds both)."""
-    found: list[tuple[str, bytes]] = []
-    for item in items:
-        if report_year(item) is None:
-            continue
-        tables, _ = parse_tables(item.body, item.body_line)
-        by_section: dict[str, dict[str, Values]] = defaultdict(dict)
-        for table in tables:
-            if table.complete:
-                by_section[table.spec.section][table.spec.id] = values_of(table)
-        for section, values in by_section.items():
-            merged = section_table(section, values)
-            found.append((csv_path(item, merged), to_csv(merged)))
-    return found
+    return [(csv_path(item, t), to_csv(t)) for item in items for t in _tables_by(_complete(item), lambda t: t.spec.section).values()]

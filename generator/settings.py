@@ -6,7 +6,7 @@ import dataclasses
 import re
 import string
 
-from .fields import Reader
+from .fields import WEB_ADDRESS, Reader
 from .model import Contact, Identity, SiteConfig
 from .suggest import did_you_mean
 from .yamltree import Map, Node
@@ -42,12 +42,11 @@ def _text_fields(reader: Reader, node: Map | None, cls: type, prefix: str) -> di
     return values
 
 
-# Footer links that lead off the site: only web addresses (never javascript: or a file path).
+# Footer links that lead off the site.
 _LINK_FIELDS = ("badge_link", "consultation", "application")
 # The badge image is a file of the site's theme (never fetched from elsewhere: no third party
 # learns who reads the site).
 _BADGE_IMAGE = re.compile(r"^static/[A-Za-z0-9_./-]+\.(png|gif|jpe?g|svg|webp)$")
-_WEB_LINK = re.compile(r"^https?://[^\s\"'<>]+$")
 _SEQ_SPEC = re.compile(r"0?[1-9]?d?")
 _INDEX_HINT = "只能含 {org_code}、{year} 和 {seq}（或 {seq:05d}），各写一次，且必须有 {seq}。"
 
@@ -110,7 +109,7 @@ def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     identity_node = reader.mapping(values.get("identity"), "identity")
     identity = _text_fields(reader, identity_node, Identity, "identity")
     for key in _LINK_FIELDS:
-        if identity.get(key) and not _WEB_LINK.match(identity[key]):
+        if identity.get(key) and not WEB_ADDRESS.match(identity[key]):
             line = next((k.line for k, _ in identity_node.entries if k.text == key), 1) if identity_node else 1
             reader.fail(line, f"identity.{key}", f"“{identity[key][:80]}”应是以 https:// 或 http:// 开头的完整网址。")
             identity[key] = ""

@@ -8,6 +8,7 @@ import html
 import re
 
 from .extract import Table
+from .report_layout import Grid, GridCell, rows_html
 
 MAX_ROWS = 400
 MAX_COLUMNS = 40
@@ -39,22 +40,14 @@ def sheet_html(table: Table, caption: str) -> str:
     head_rows = next((n for n, row in enumerate(rows) if any(_NUMBER.match(c.strip()) for c in row[1:])), 1)
     head_rows = max(1, min(head_rows, len(rows) - 1)) if len(rows) > 1 else 1
 
-    def row_html(r: int) -> str:
-        cells = []
-        for c, text in enumerate(rows[r]):
-            if (r, c) in covered:
-                continue
-            rowspan, colspan = spans.get((r, c), (1, 1))
-            attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
-            if r < head_rows:
-                scope = "colgroup" if colspan > 1 else "col"
-                cells.append(f'<th scope="{scope}"{attrs}>{html.escape(text)}</th>')
-            elif c == 0:
-                cells.append(f'<th scope="row"{attrs}>{html.escape(text)}</th>')
-            else:
-                cells.append(f"<td{attrs}>{html.escape(text)}</td>")
-        return "<tr>" + "".join(cells) + "</tr>"
+    def scope(r: int, c: int, colspan: int) -> str:
+        if r < head_rows:
+            return "colgroup" if colspan > 1 else "col"
+        return "row" if c == 0 else ""
 
-    head = "".join(row_html(r) for r in range(head_rows))
-    body = "".join(row_html(r) for r in range(head_rows, len(rows)))
+    grid: Grid = [
+        [GridCell(text, scope(r, c, spans.get((r, c), (1, 1))[1]), *spans.get((r, c), (1, 1))) for c, text in enumerate(row) if (r, c) not in covered]
+        for r, row in enumerate(rows)
+    ]
+    head, body = rows_html(grid[:head_rows]), rows_html(grid[head_rows:])
     return f'<div class="sheet-table"><table class="sheet"><caption>{html.escape(caption)}</caption><thead>{head}</thead><tbody>{body}</tbody></table></div>'

@@ -249,7 +249,8 @@ async function alternatives(query) {
 // (typed or synonym) come before pages holding some; partial lists are dropped when any list holds
 // every word.
 function combined(sources) {
-  const full = sources.filter((s) => !s.partial && !s.empty), some = sources.filter((s) => s.partial && !s.empty);
+  const held = sources.filter((s) => s.total !== 0);  // a checked list found at least one, or find() would not return it
+  const full = held.filter((s) => !s.partial), some = held.filter((s) => s.partial);
   const order = full.length ? full : some;
   const urls = new Set();
   let at = 0, delivered = 0;
@@ -293,8 +294,7 @@ async function searchWithSynonyms(query, options) {
     found.synonym = `${other.typed} → ${other.word}`;
     sources.push(found);
   }
-  for (const s of sources) s.empty = s.total === 0;
-  if (sources.every((s) => s.empty)) return find(query, options);
+  if (sources.every((s) => s.total === 0)) return find(query, options);
   return combined(sources);
 }
 
