@@ -98,6 +98,10 @@ def test_event_driven_column_a_year_old_raises_nothing_national(make_site: Calla
     local = _rules(_site(make_site, old, {"content/_catalogue.yml": "max_age_days:\n  statutory/land-expropriation: 90\n"}))
     assert [(r, f) for r, f, _ in local] == [("columns/local-age", "statutory/land-expropriation")]
     assert "超过_catalogue.yml 中设定的 90 天（本地要求，不计入国家单项否决）" in local[0][2]
+    # However many local limits are passed, none counts toward a national veto.
+    many = "max_age_days:\n" + "".join(f"  {ref}: 30\n" for ref in old) + "".join(f"  {ref}: 30\n" for ref in ("statutory/fundraising-labour", "statutory/farmland-water", "statutory/recruitment", "statutory/procurement", "statutory/licensing-services", "statutory/penalties-enforcement"))
+    ten_local = _rules(_site(make_site, {**old, **dict.fromkeys(("statutory/fundraising-labour", "statutory/farmland-water", "statutory/recruitment", "statutory/procurement", "statutory/licensing-services", "statutory/penalties-enforcement"), "2025-10-01")}, {"content/_catalogue.yml": many}))
+    assert [r for r, _, _ in ten_local].count("columns/local-age") == 10 and "columns/veto" not in [r for r, _, _ in ten_local]
 
 
 def test_home_page_two_weeks(make_site: Callable[..., Path]) -> None:

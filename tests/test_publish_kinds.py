@@ -114,6 +114,12 @@ def test_also_in_lists_one_item_in_several_columns(make_site: Callable[..., Path
     assert [r["id"] for r in data["items"]].count("flood") == 1 and data["count"] == 2
     row = next(r for r in data["items"] if r["id"] == "flood")
     assert row["catalogue"] == "statutory/emergency" and row["also_in"] == ["other/notices", "statutory/plans"]
+    # The annual report counts it once, under its own column.
+    from generator.annual import column_counts
+
+    loaded = check_site(make_site({"content/rules.md": POLICY, "content/flood.md": shared}), today=dt.date(2026, 3, 2)).items
+    counts = column_counts(tuple(i for i in loaded if i.is_public), 2026)
+    assert counts["statutory/emergency"] == 1 and counts["other/notices"] == 0 and sum(counts.values()) == 1
     # The column rules see it in every column it is listed in: none of the three is empty.
     result = check_site(make_site({"content/rules.md": POLICY, "content/flood.md": shared}), today=dt.date(2026, 3, 2))
     empty = {p.field for p in result.problems if p.rule == "columns/empty"}
@@ -157,6 +163,13 @@ def test_benefit_lists_carry_only_what_the_benefit_needs(make_site: Callable[...
     assert len(found) == 3 and all(f.startswith("a.md:7: 警告") for f in found)
     for words in ("“身份证号”列（即使已遮盖）", "“联系电话”列", "“住址”列写到了村民小组"):
         assert any(words in f for f in found), words
+    # The same list attached as a spreadsheet.
+    from tests.documents import xlsx
+
+    sheet = xlsx({"名单": [["姓名", "身份证号", "救助金额"], ["张*明", "341202********1234", 1000]]})
+    attached = item("title: 临时救助名单\ncatalogue: statutory/social-assistance\ndisclosure: 主动公开\npublished: 2026-03-01\nattachments: [mingdan.xlsx]")
+    in_file = _rules(make_site, {"content/b.md": attached, "content/mingdan.xlsx": sheet}, "2026-03-02", "privacy/benefit-list")
+    assert len(in_file) == 1 and in_file[0].startswith("mingdan.xlsx:1: 警告 [附件·工作表“名单”]") and "“身份证号”列（即使已遮盖）" in in_file[0]
     # The same table in a column that is no benefit list is not a benefit list.
     elsewhere = listed.replace("statutory/social-assistance", "other/notices")
     assert _rules(make_site, {"content/a.md": elsewhere}, "2026-03-02", "privacy/benefit-list") == []
