@@ -23,7 +23,16 @@ def test_new_scaffolds_a_site_that_builds_and_checks_clean(tmp_path: Path, gongk
     code, output = gongkai("check", str(site))
     assert code == 0, output
     result = build_site(site)
-    assert result.public_items == 4
+    assert result.public_items == 8
+    # The starter items show the fields of release 0.2 once each.
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (site / "build/items").glob("*.html")}
+    assert any("公示期：2026年1月10日至1月16日" in t for t in pages.values())
+    assert any("意见采纳情况反馈：<a" in t for t in pages.values()) and any("本文是以下征求意见的意见采纳情况反馈" in t for t in pages.values())
+    assert any("所属重大建设项目" in t for t in pages.values()) and list((site / "build/projects").glob("p*.html"))
+    assert "某镇2026年1月新增城乡最低生活保障对象公示" in (site / "build/other/notices/index.html").read_text(encoding="utf-8")
+    assert "<th scope=\"row\">有效期至</th><td>2030-12-31</td>" in pages["2026-village-finance.html"]
+    # The scheduled example stays off the site until its day.
+    assert not [name for name, text in pages.items() if "定时发布）" in text]
     interpretation = next(p for p in (site / "build/items").glob("*.html") if "解读</h1>" in p.read_text(encoding="utf-8"))
     assert "2026-village-finance.html" in interpretation.read_text(encoding="utf-8")
     code, output = gongkai("new", str(site))
