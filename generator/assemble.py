@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -19,7 +20,7 @@ from .discover import SiteFiles, is_hidden_path, is_text_source
 from .load import SiteSettings, label, resolve_path
 from .markdown import BodyDraft, BodyLink, link_targets
 from .model import Catalogue, Item, Ref, SiteConfig
-from .problems import Problem, error
+from .problems import Problem, error, site_path
 from .report_page import national_body
 from .urls import item_path, relative
 
@@ -115,7 +116,7 @@ class _Index:
                         item.path,
                         line,
                         label("id"),
-                        f"网址标识“{item.key}”与 {other.path} 重复（标识来自 id 字段或文件名）。请给其中一个写不同的 id。",
+                        f"网址标识“{item.key}”与 {site_path(other.path)} 重复（标识来自 id 字段或文件名）。请给其中一个写不同的 id。",
                         "format/duplicate-key",
                     )
                 )
@@ -125,7 +126,7 @@ class _Index:
                 first = self.by_index.get(item.index_no)
                 if first is not None:
                     problems.append(
-                        error(item.path, item.line_of("index_no"), label("index_no"), f"索引号“{item.index_no}”与 {first.path} 重复，索引号必须全站唯一。", "metadata/duplicate-index-no")
+                        error(item.path, item.line_of("index_no"), label("index_no"), f"索引号“{item.index_no}”与 {site_path(first.path)} 重复，索引号必须全站唯一。", "metadata/duplicate-index-no")
                     )
                 else:
                     self.by_index[item.index_no] = item
@@ -141,13 +142,23 @@ class _Index:
 
 def _not_public(target: Item) -> str:
     # Name the file path only: the withheld item's title must not travel anywhere.
-    return f"引用的条目 {target.path} 不是主动公开（{target.disclosure.value}），公开条目不能链接或解读它。请删除这个引用，或确认对方条目可以主动公开。"
+    return f"引用的条目 {site_path(target.path)} 不是主动公开（{target.disclosure.value}），公开条目不能链接或解读它。请删除这个引用，或确认对方条目可以主动公开。"
+
+
+# Where a consequence points to its cause; the preview says where else to look when the cause is
+# one of the problems it may not show.
+SEE_ABOVE = "（见上）"
+
+
+def _unloaded(path: str) -> str:
+    return f"它所在的 {site_path(path)} 有错误、没有读入{SEE_ABOVE}。先改正那个文件，这一条会随之消失。"
 
 
 class _Assembler:
-    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles) -> None:
+    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles, unloaded: Mapping[str, str]) -> None:
         self.settings = settings
         self.files = files
+        self.unloaded = unloaded
         self.problems: list[Problem] = []
         self.index = _Index(items, self.problems)
         self.copies: dict[str, FileCopy] = {}
@@ -178,6 +189,10 @@ class _Assembler:
 
     def ref(self, item: Item, ref: Ref, field: str) -> Item | None:
         target = self.index.resolve(item, ref.text)
+        cause = self.unloaded.get(ref.text) or self.unloaded.get(resolve_path(item.path, ref.text) or "")
+        if target is None and cause:
+            self.problems.append(error(item.path, ref.line, label(field), f"找不到被引用的条目“{ref.text}”：{_unloaded(cause)}", "links/reference", cause))
+            return None
         if target is None:
             self.problems.append(
                 error(item.path, ref.line, label(field), f"找不到被引用的条目“{ref.text}”。引用可写对方的 id、索引号，或相对本文件的路径（如 ../policy-docs/2024-rules.md）。", "links/reference")
@@ -262,7 +277,7 @@ class _Assembler:
             out = item_path(target.key)
         elif source in self.files.items:
             # An item file that did not load: whether it may be public cannot be told.
-            self.problems.append(error(item.path, line, "正文链接", f"链接的条目 {source} 没有读取成功（见该文件的错误），修正它之后链接才能生效。", "links/body"))
+            self.problems.append(error(item.path, line, "正文链接", f"链接的条目没有读取成功：{_unloaded(source)}", "links/body", source))
             return None
         elif source in self.files.control:
             self.problems.append(error(item.path, line, "正文链接", f"“{raw}”是 gongkai 的设置文件（不公开），不能链接发布。", "links/body"))
@@ -390,12 +405,15 @@ def without(site: Site, keys: set[str], sources: set[str]) -> Site:
     return dataclasses.replace(site, items=items, by_key={e.key: e for e in items}, files=files)
 
 
-def assemble(settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> tuple[Site, list[Problem]]:
+def assemble(
+    settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles, unloaded: Mapping[str, str] | None = None
+) -> tuple[Site, list[Problem]]:
     """Resolve references, apply the gate and finish public bodies; returns the public site and its problems.
 
-    ``drafts`` holds the rendered body of every public item that loaded without a body problem.
+    ``drafts`` holds the rendered body of every public item that loaded without a body problem;
+    ``unloaded`` maps what the files that did not load declare (path, id, 索引号) to their paths.
     """
-    assembly = Assembly(settings, items, drafts, files)
+    assembly = Assembly(settings, items, drafts, files, unloaded)
     return assembly.site, assembly.problems
 
 
@@ -416,8 +434,10 @@ class Assembly:
     """An assembled site that takes an edit of one public item without assembling everything again
     (the preview server's fast path).  ``problems`` are the assembly's problems."""
 
-    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles) -> None:
-        self._assembler = _Assembler(settings, items, files)
+    def __init__(
+        self, settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles, unloaded: Mapping[str, str] | None = None
+    ) -> None:
+        self._assembler = _Assembler(settings, items, files, unloaded or {})
         self.site = self._assembler.run(items, drafts)
         self.problems = list(self._assembler.problems)
 

@@ -22,7 +22,7 @@ from .discover import SiteFiles, discover, discovery_problems
 from .exports import exports
 from .extract import Extracted, Table, extract
 from .gitdates import commit_dates, head
-from .load import Loaded, SiteSettings, file_digest, load_item, load_settings
+from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
 from .markdown import BodyDraft
 from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
@@ -171,7 +171,7 @@ def check_site(
                 drafts[entry.item.path] = entry.draft
     problems += discovery_problems(files)
     timer.done("读取", len(items), "个条目")
-    site, assemble_problems = assemble(settings, tuple(items), drafts, files)
+    site, assemble_problems = assemble(settings, tuple(items), drafts, files, unloaded_claims(dict(zip(files.items, loaded, strict=True))))
     problems += assemble_problems
     texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
     annual, annual_problems = read_all_data(content_dir)

@@ -194,7 +194,7 @@ class _ItemReader:
                     key.line,
                     key.text,
                     f"不认识的字段“{key.text}”。{did_you_mean(key.text, list(FIELDS) + list(ALIASES))}"
-                    "字段名可用英文或中文，见内容格式说明。",
+                    "字段名可用英文或中文，全部字段见 docs/内容格式说明.md。",
                 )
                 continue
             if name in self.values:
@@ -500,6 +500,24 @@ class Loaded:
     problems: tuple[Problem, ...]
     draft: markdown.BodyDraft | None
     digest: str
+    # When the item did not load: the id and 索引号 its file seems to declare, so that a reference
+    # to it can say where the cause lies instead of only "not found".
+    claims: tuple[str, ...] = ()
+
+
+# ``id: x`` / ``索引号: "x"`` lines, read from a file whose front matter could not be parsed.
+_CLAIM = re.compile(r"^\s*(?:id|标识|index_no|索引号)\s*[:：]\s*[\"']?([^\"'#\s]+)", re.MULTILINE)
+
+
+def unloaded_claims(loaded: dict[str, Loaded]) -> dict[str, str]:
+    """For each file that did not load (by path): its path and what it declares, each → its path."""
+    found: dict[str, str] = {}
+    for rel, entry in sorted(loaded.items()):
+        if entry.item is None:
+            found[rel] = rel
+            for claim in entry.claims:
+                found.setdefault(claim, rel)
+    return found
 
 
 def file_digest(data: bytes) -> str:
@@ -517,7 +535,8 @@ def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -
             problems.append(error(rel, item.body_line, "正文", result))
         else:
             draft = result
-    return Loaded(item, tuple(problems), draft, file_digest(data))
+    claims = () if item is not None else tuple(_CLAIM.findall(data.decode("utf-8", "replace")))
+    return Loaded(item, tuple(problems), draft, file_digest(data), claims)
 
 
 def _read_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> tuple[Item | None, list[Problem]]:

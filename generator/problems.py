@@ -38,6 +38,9 @@ class Problem:
     field: str
     message: str
     rule: str = ""
+    # The site file whose own error causes this one (an interpretation whose document did not
+    # load): the problem is listed after its cause and says so.
+    cause: str = ""
 
     def __post_init__(self) -> None:
         # The one place every message passes: the terminal, JSON and the preview all print these.
@@ -50,16 +53,34 @@ class Problem:
         """The rule family (``privacy``, ``links`` …); ``format`` for problems of the content format."""
         return self.rule.split("/", 1)[0] if self.rule else "format"
 
+    @property
+    def file(self) -> str:
+        """The file as every output shows it: relative to the site folder (``content/政策文件/a.md``)."""
+        return site_path(self.path)
+
     def format(self) -> str:
         """``file:line: 错误 [field] message`` — the form every command prints."""
-        where = f"{self.path}:{max(self.line, 1)}"
+        where = f"{self.file}:{max(self.line, 1)}"
         field = f" [{self.field}]" if self.field else ""
         return f"{where}: {self.level.value}{field} {self.message}"
 
 
-def error(path: str, line: int, field: str, message: str, rule: str = "") -> Problem:
+# Top-level folders of a site: a problem's path that starts with one is already site-relative;
+# any other path is an item's or attachment's, relative to content/.
+_SITE_FOLDERS = ("content/", "themes/")
+
+
+def site_path(path: str) -> str:
+    """``path`` relative to the site folder: item paths are kept relative to ``content/`` inside
+    the pipeline (references and URLs are resolved from them) and completed here, for display."""
+    if not path or path == "content" or path.startswith(_SITE_FOLDERS):
+        return path
+    return f"content/{path}"
+
+
+def error(path: str, line: int, field: str, message: str, rule: str = "", cause: str = "") -> Problem:
     """Shorthand for an error problem."""
-    return Problem(path, line, Level.ERROR, field, message, rule)
+    return Problem(path, line, Level.ERROR, field, message, rule, cause)
 
 
 def warning(path: str, line: int, field: str, message: str, rule: str = "") -> Problem:
@@ -73,9 +94,13 @@ def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
 
 
 def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> tuple[Problem, ...]:
-    """Problems in a stable order: by file, then line, then errors before warnings."""
+    """Problems in the order a clerk should fix them: errors before warnings, an error caused by
+    another file's error after the causes, then by file and line."""
     return tuple(
-        sorted(set(problems), key=lambda p: (p.path, p.line, p.level is Level.WARNING, p.field, p.message, p.rule))
+        sorted(
+            set(problems),
+            key=lambda p: (p.level is Level.WARNING, bool(p.cause), site_path(p.path), p.line, p.field, p.message, p.rule),
+        )
     )
 
 

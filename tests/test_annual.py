@@ -138,7 +138,7 @@ def test_unfinished_draft_cannot_be_published(make_site: Callable[..., Path], tm
     result = check_site(site, today=TODAY)
     assert result.ok, [p.format() for p in result.problems if p.level.value == "错误"]
     held = [p.format() for p in result.problems if p.field.startswith("draft")]
-    assert held == [f"{outcome.report}:5: 警告 [draft/草稿] 本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。"]
+    assert held == [f"content/{outcome.report}:5: 警告 [draft/草稿] 本条目标为草稿（draft: true），不会发布到网站。定稿后删除这一行即可发布。"]
     out = tmp_path / "out"
     build_site(site, out, search=False)
     assert (out / "items/a.html").exists() and not (out / "items/2025-nianbao.html").exists()
@@ -198,7 +198,7 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
     count = edit("行政许可", ["12.5", "", ""])
     path.write_text("\n".join(lines), encoding="utf-8")
     found = _annual(check_site(drafted, today=TODAY).problems)
-    rel = "年度报告/2025-nianbao.md"
+    rel = "content/年度报告/2025-nianbao.md"
     three = "三、收到和处理政府信息公开申请情况表中"
     expected = [
         f"{rel}:{blank}: 错误 [年度报告] {three}“（一）予以公开”行“法律服务机构”列为空：每个单元格都应填数字，没有的填 0，不能空着。",
@@ -215,7 +215,7 @@ def test_cross_check_errors_name_the_cell(drafted: Path) -> None:
     # Last year's in-force count is a warning only: the format does not state that rule.
     continuity = [m for m in found if "与上年报告不衔接" in m]
     assert len(continuity) == 1 and continuity[0].startswith(f"{rel}:{in_force}: 警告")
-    assert "上年现行有效 2（年度报告/2024-nianbao.md）+ 本年制发 3 − 本年废止 2 = 3" in continuity[0]
+    assert "上年现行有效 2（content/年度报告/2024-nianbao.md）+ 本年制发 3 − 本年废止 2 = 3" in continuity[0]
     # The edited cell also differs from the catalogue's count: a warning that says where the count comes from.
     assert any(m.startswith(f"{rel}:{in_force}: 警告") and "按目录统计为 3" in m for m in found)
 
@@ -329,7 +329,7 @@ def test_report_published_as_text_with_the_pdf_attached_builds_with_one_warning(
     })
     result = check_site(site, today=TODAY)
     annual = [p.format() for p in result.problems if p.family == "annual" or p.rule == "columns/annual-report" or p.path.startswith("年报/")]
-    assert annual == ["年报/2025.md:7: 警告 [年度报告] 2025 年度报告的表格在附件中（年报/2025年报.pdf），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。"]
+    assert annual == ["content/年报/2025.md:7: 警告 [年度报告] 2025 年度报告的表格在附件中（年报/2025年报.pdf），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。"]
     assert result.ok
     build_site(site, tmp_path / "out", search=False)
     assert (tmp_path / "out/files/2025/2025年报.pdf").exists()
@@ -360,7 +360,7 @@ def test_docx_attached_report_is_checked_cell_by_cell(make_site: Callable[..., P
     found = _annual(check_site(site, today=TODAY).problems)
     errors = [m for m in found if "错误" in m]
     # One wrong cell breaks the three relations it is part of; each error names the attachment's row.
-    assert errors and all(m.startswith("年报/年度报告.docx:") for m in errors), found
+    assert errors and all(m.startswith("content/年报/年度报告.docx:") for m in errors), found
     assert any("三、收到和处理政府信息公开申请情况表中“（七）总计”行“自然人”列为 9，按（一）至（六）各项之和，应为 4。" in m for m in errors), errors
     assert len(errors) == 3 and "勾稽关系不成立" in errors[0]
     assert not [m for m in found if "无法核验" in m or "没有找到" in m]
@@ -381,7 +381,7 @@ def test_report_written_for_the_last_release_still_builds(make_site: Callable[..
     text = (Path(__file__).parent / "data/report-release-0.1.md").read_text(encoding="utf-8")
     site = make_site({**CATALOGUE, "content/年报/2025.md": text.replace("| 行政许可 | 212 |", "| 行政许可 | 2.5 |")})
     found = _annual(check_site(site, today=TODAY).problems)
-    assert [m for m in found if "错误" in m] == ["年报/2025.md:36: 错误 [年度报告] 二、主动公开政府信息情况表中第二十条第（五）项“行政许可”的本年处理决定数量写成了“2.5”：件数应为整数，只有本年收费金额（万元）可以有小数。"], found
+    assert [m for m in found if "错误" in m] == ["content/年报/2025.md:36: 错误 [年度报告] 二、主动公开政府信息情况表中第二十条第（五）项“行政许可”的本年处理决定数量写成了“2.5”：件数应为整数，只有本年收费金额（万元）可以有小数。"], found
     site = make_site({**CATALOGUE, "content/年报/2025.md": text})
     out = tmp_path / "out"
     build_site(site, out, search=False)
@@ -404,7 +404,7 @@ def test_xlsx_attached_report_with_all_tables_on_one_sheet(make_site: Callable[.
     })
     errors = [m for m in _annual(check_site(site, today=TODAY).problems) if "错误" in m]
     line = len(rows)  # the row of fifteen numbers is the sheet's last
-    assert errors == [f"年报/年报.xlsx:{line}: 错误 [年度报告] 四、政府信息公开行政复议、行政诉讼情况表中“行政复议”下的“总计”为 3，按各项结果之和，应为 2。请核对后改正。"]
+    assert errors == [f"content/年报/年报.xlsx:{line}: 错误 [年度报告] 四、政府信息公开行政复议、行政诉讼情况表中“行政复议”下的“总计”为 3，按各项结果之和，应为 2。请核对后改正。"]
 
 
 def test_sample_report_page_is_the_national_layout(sample_build: Path) -> None:

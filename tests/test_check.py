@@ -69,7 +69,7 @@ def test_privacy_output_of_the_cli_is_masked(make_site: Callable[..., Path], gon
 def test_allow_list_needs_a_reason(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/a.md": notice('privacy_allow:\n  - {value: "13905561234"}', body="电话 13905561234")})
     found = problems_of(site)
-    assert any("a.md:7: 错误 [privacy_allow/隐私例外] 隐私例外必须同时写明值和理由" in p for p in found)
+    assert any("content/a.md:7: 错误 [privacy_allow/隐私例外] 隐私例外必须同时写明值和理由" in p for p in found)
 
 
 def test_seed_documents_are_caught(make_site: Callable[..., Path]) -> None:
@@ -91,12 +91,12 @@ def test_seed_documents_are_caught(make_site: Callable[..., Path]) -> None:
 def test_hygiene_rules_on_small_texts(make_site: Callable[..., Path]) -> None:
     body = "依据宜政办〔20xx〕6号，x市XX镇。\n\n引用〔202222号文件。\n\n公開(kāi)信息\ufffd。\n\n請登入入口網站查詢資訊。\n\n宜政办发〔2024〕6号 正常。"
     found = "\n".join(problems_of(make_site({"content/a.md": notice(body=body)})))
-    assert "a.md:7: 错误 [正文] 有未替换的模板占位符 “20xx”、“x”、“XX”。请填入实际的年份、数字或名称。 <hygiene/placeholder>" in found
-    assert "a.md:9: 错误 [正文] 文号引用不完整 “〔202222号文”。" in found
-    assert "a.md:11: 错误 [正文] 有乱码 “開(kāi)”、“U+FFFD”" in found
-    assert "a.md:13: 警告 [正文] 有繁体字 “請→请”、“網→网”、“詢→询”、“資→资”、“訊→讯”" in found
-    assert "a.md:13: 警告 [正文] 有台湾用语 “登入→登录”、“入口网站→门户网站”、“资讯→信息”" in found
-    assert "a.md:15" not in found
+    assert "content/a.md:7: 错误 [正文] 有未替换的模板占位符 “20xx”、“x”、“XX”。请填入实际的年份、数字或名称。 <hygiene/placeholder>" in found
+    assert "content/a.md:9: 错误 [正文] 文号引用不完整 “〔202222号文”。" in found
+    assert "content/a.md:11: 错误 [正文] 有乱码 “開(kāi)”、“U+FFFD”" in found
+    assert "content/a.md:13: 警告 [正文] 有繁体字 “請→请”、“網→网”、“詢→询”、“資→资”、“訊→讯”" in found
+    assert "content/a.md:13: 警告 [正文] 有台湾用语 “登入→登录”、“入口网站→门户网站”、“资讯→信息”" in found
+    assert "content/a.md:15" not in found
     mainland = "加强产品质量监管，透过现象看本质，数位专家参加，程式化的做法，预设条件，影片资料。"
     assert not [p for p in problems_of(make_site({"content/b.md": notice(body=mainland)})) if "hygiene" in p]
 
@@ -131,12 +131,12 @@ def test_metadata_rules(make_site: Callable[..., Path], gongkai: Callable[..., t
         }
     )
     found = "\n".join(problems_of(site))
-    assert "a.md:6: 警告 [doc_no/文号] 文号“青政发[2026]第03号”不符合 GB/T 9704：应写作“青政发〔2026〕3号”。" in found
-    assert "later.md:5: 警告 [published/发布日期] 定时发布：发布日期 2026-12-01 晚于今天（2026-11-22），在该日及以后的生成中才会公开" in found
+    assert "content/a.md:6: 警告 [doc_no/文号] 文号“青政发[2026]第03号”不符合 GB/T 9704：应写作“青政发〔2026〕3号”。" in found
+    assert "content/later.md:5: 警告 [published/发布日期] 定时发布：发布日期 2026-12-01 晚于今天（2026-11-22），在该日及以后的生成中才会公开" in found
     # 有效期至 passed: no warning to edit 有效性 — the document simply shows as 失效 (test_pages_national).
     assert "有效期" not in found
-    assert "a.md:8: 警告 [summary/内容概述] 内容概述有 101 个字" in found
-    assert "a.md:1: 警告 [index_no/索引号] 缺少索引号" in found
+    assert "content/a.md:8: 警告 [summary/内容概述] 内容概述有 101 个字" in found
+    assert "content/a.md:1: 警告 [index_no/索引号] 缺少索引号" in found
     for label in ("ICP备案号", "公网安备号"):
         assert f"网站底部缺少{label}" in found
     assert "网站标识码“12345”应为 10 位数字" in found
@@ -148,7 +148,7 @@ def test_a_published_index_number_must_not_change(make_site: Callable[..., Path]
     build_site(site)
     (site / "content/a.md").write_text(notice('index_no: "X/2026-00002"'), encoding="utf-8")
     found = "\n".join(problems_of(site))
-    assert "a.md:6: 错误 [index_no/索引号] 索引号一经公开不得更改：上次发布时为“X/2026-00001”" in found
+    assert "content/a.md:6: 错误 [index_no/索引号] 索引号一经公开不得更改：上次发布时为“X/2026-00001”" in found
 
 
 def test_interpretation_rules(make_site: Callable[..., Path]) -> None:
@@ -159,11 +159,11 @@ def test_interpretation_rules(make_site: Callable[..., Path]) -> None:
     late = item("title: 解读旧办法\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2026-01-01\ninterprets: [old]\ninterpretation_form: 文字", "文字解读。" * 30)
     site = make_site({"content/doc.md": doc, "content/lonely.md": lonely, "content/old.md": old, "content/g.md": graphic, "content/x.png": b"\x89PNG", "content/late.md": late})
     found = "\n".join(problems_of(site))
-    assert "lonely.md:6: 警告 [doc_class/文件类别] 行政规范性文件必须有政策解读" in found
-    assert "doc.md:6" not in found
-    assert "g.md:6: 警告 [interprets/解读对象] 解读发布于 2026-11-03，所解读的文件 doc.md 发布于 2026-11-01" in found
-    assert "g.md:9: 警告 [正文] 图解解读需附文字版" in found
-    assert "late.md:6: 警告 [interprets/解读对象] 所解读的文件 old.md 已废止" in found
+    assert "content/lonely.md:6: 警告 [doc_class/文件类别] 行政规范性文件必须有政策解读" in found
+    assert "content/doc.md:6" not in found
+    assert "content/g.md:6: 警告 [interprets/解读对象] 解读发布于 2026-11-03，所解读的文件 content/doc.md 发布于 2026-11-01" in found
+    assert "content/g.md:9: 警告 [正文] 图解解读需附文字版" in found
+    assert "content/late.md:6: 警告 [interprets/解读对象] 所解读的文件 content/old.md 已废止" in found
 
 
 def test_large_attachment_warns(make_site: Callable[..., Path]) -> None:
@@ -187,7 +187,7 @@ def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path], gongk
 def test_images_without_alt_text_warn(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/a.md": notice(body="![](x.png)\n\n![说明图](x.png)"), "content/x.png": b"\x89PNG"})
     found = [p for p in problems_of(site) if "accessibility" in p]
-    assert len(found) == 1 and found[0].startswith("a.md:7: 警告 [正文图片] 图片没有替代文字")
+    assert len(found) == 1 and found[0].startswith("content/a.md:7: 警告 [正文图片] 图片没有替代文字")
 
 
 @pytest.mark.parametrize("family", ["个人信息", "链接", "政策解读", "栏目", "元数据", "文字规范", "无障碍", "内容格式"])

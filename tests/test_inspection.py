@@ -152,7 +152,7 @@ def test_twenty_working_days_across_spring_festival_and_a_make_up_saturday(make_
 
     assert delay("2026-03-11") == []
     assert delay("2026-03-12") == [
-        "a.md:6: 警告 [published/发布日期] 成文日期 2026-02-05，发布日期 2026-03-12：成文后第 21 个工作日才公开，超过条例第26条“自该政府信息形成或者变更之日起 20 个工作日内”的时限。请及时公开；如发布日期写错了，请改正。"
+        "content/a.md:6: 警告 [published/发布日期] 成文日期 2026-02-05，发布日期 2026-03-12：成文后第 21 个工作日才公开，超过条例第26条“自该政府信息形成或者变更之日起 20 个工作日内”的时限。请及时公开；如发布日期写错了，请改正。"
     ]
     # Weekdays alone would put the 20th working day on 03-05 (holidays counted, 调休 Saturdays not).
     assert delay("2026-03-06") == [] and len(delay("2026-03-13")) == 1

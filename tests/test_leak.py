@@ -209,8 +209,8 @@ def test_an_error_about_a_withheld_item_names_its_path_never_its_title(make_site
     for command in ("build", "check"):
         code, output = gongkai(command, str(site))
         assert code == 1
-        assert "p/public.md:6: 错误 [interprets/解读对象] 引用的条目 w/secret.md 不是主动公开" in output
-        assert "p/public.md:9: 错误 [正文链接] 引用的条目 w/secret.md 不是主动公开" in output
+        assert "content/p/public.md:6: 错误 [interprets/解读对象] 引用的条目 content/w/secret.md 不是主动公开" in output
+        assert "content/p/public.md:9: 错误 [正文链接] 引用的条目 content/w/secret.md 不是主动公开" in output
         assert "TITLECANARYQ7" not in output and "绝密标题样例" not in output and "BODYCANARYQ7" not in output
 
 

@@ -101,7 +101,7 @@ def test_a_column_named_in_chinese_is_understood_when_it_names_one_column(make_s
     })
     result = check_site(site, today=dt.date(2026, 3, 2))
     found = [p.format() for p in result.problems if p.field == "catalogue/目录分类"]
-    assert "a.md:3: 警告 [catalogue/目录分类] “工作动态”是栏目名称，已按栏目“news”处理。建议改写为栏目代码：news。" in found
+    assert "content/a.md:3: 警告 [catalogue/目录分类] “工作动态”是栏目名称，已按栏目“news”处理。建议改写为栏目代码：news。" in found
     assert [i.catalogue for i in result.items if i.path == "a.md"] == ["news"]
     # A name two columns share is not guessed.
-    assert any(f.startswith("b.md:3: 错误") and "statutory/major-projects" in f and "standard-catalogue/major-construction" in f for f in found), found
+    assert any(f.startswith("content/b.md:3: 错误") and "statutory/major-projects" in f and "standard-catalogue/major-construction" in f for f in found), found

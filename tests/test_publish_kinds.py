@@ -45,17 +45,17 @@ def test_notice_period_before_during_and_after(make_site: Callable[..., Path]) -
 
 def test_notice_period_checks(make_site: Callable[..., Path]) -> None:
     bad = item("title: 公示\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-03-01\nnotice_period: {start: 2026-03-07, end: 2026-03-01}")
-    assert _rules(make_site, {"content/a.md": bad}, "2026-03-10", "format") == ["a.md:6: 错误 [notice_period/公示期] 公示期结束日期 2026-03-01 早于开始日期 2026-03-07，请核对。"]
+    assert _rules(make_site, {"content/a.md": bad}, "2026-03-10", "format") == ["content/a.md:6: 错误 [notice_period/公示期] 公示期结束日期 2026-03-01 早于开始日期 2026-03-07，请核对。"]
     short_late = DIBAO.replace("end: 2026-03-07", "end: 2026-03-05").replace("published: 2026-03-01", "published: 2026-03-02")
     found = _rules(make_site, {"content/dibao.md": short_late}, "2026-03-10", "periods/")
     assert sorted(found) == sorted([
-        "dibao.md:7: 警告 [notice_period/公示期] 公示期从 2026-03-01 开始，但本公示 2026-03-02 才发布：群众能看到的公示期比写明的短。请核对发布日期，或把公示期顺延。",
-        "dibao.md:7: 警告 [notice_period/公示期] 公示期 5 天，少于 7 天（民发〔2021〕57号《最低生活保障审核确认办法》（公示期为7天））。请延长公示期。",
+        "content/dibao.md:7: 警告 [notice_period/公示期] 公示期从 2026-03-01 开始，但本公示 2026-03-02 才发布：群众能看到的公示期比写明的短。请核对发布日期，或把公示期顺延。",
+        "content/dibao.md:7: 警告 [notice_period/公示期] 公示期 5 天，少于 7 天（民发〔2021〕57号《最低生活保障审核确认办法》（公示期为7天））。请延长公示期。",
     ])
     assert _rules(make_site, {"content/dibao.md": DIBAO}, "2026-03-10", "periods/") == []
     # A county may ask for more, said as its own requirement.
     local = _rules(make_site, {"content/dibao.md": DIBAO, "content/_catalogue.yml": "notice_min_days:\n  statutory/social-assistance: 10\n"}, "2026-03-10", "periods/")
-    assert local == ["dibao.md:7: 警告 [notice_period/公示期] 公示期 7 天，少于 10 天（_catalogue.yml（本地要求））。请延长公示期。"]
+    assert local == ["content/dibao.md:7: 警告 [notice_period/公示期] 公示期 7 天，少于 10 天（_catalogue.yml（本地要求））。请延长公示期。"]
     land = item("title: 征收土地公告\ncatalogue: statutory/land-expropriation\ndisclosure: 主动公开\npublished: 2026-03-01\nnotice_period: {start: 2026-03-01, end: 2026-03-20}")
     assert "少于 30 天（《中华人民共和国土地管理法》第四十七条" in _rules(make_site, {"content/land.md": land}, "2026-03-25", "periods/")[0]
 
@@ -82,8 +82,8 @@ def test_consultation_deadline_feedback_and_thirty_days(make_site: Callable[...,
     # A 重大行政决策 draft open 20 days; no feedback 31 days after the deadline.
     found = _rules(make_site, {"content/draft.md": DRAFT}, "2026-04-21", "periods/")
     assert sorted(found) == sorted([
-        "draft.md:7: 警告 [consultation/征求意见] 重大行政决策草案征求意见 20 天（2026-03-01 至 2026-03-20），少于 30 天（《重大行政决策程序暂行条例》第十四条：征求意见期限一般不少于 30 日）。",
-        "draft.md:7: 警告 [consultation/征求意见] 征求意见已于 2026-03-20 截止超过 30 天，还没有意见采纳情况反馈。请发布反馈，并在本条目的 consultation 中用 feedback 指向它。",
+        "content/draft.md:7: 警告 [consultation/征求意见] 重大行政决策草案征求意见 20 天（2026-03-01 至 2026-03-20），少于 30 天（《重大行政决策程序暂行条例》第十四条：征求意见期限一般不少于 30 日）。",
+        "content/draft.md:7: 警告 [consultation/征求意见] 征求意见已于 2026-03-20 截止超过 30 天，还没有意见采纳情况反馈。请发布反馈，并在本条目的 consultation 中用 feedback 指向它。",
     ])
     assert len(_rules(make_site, {"content/draft.md": DRAFT}, "2026-04-19", "periods/")) == 1
 
@@ -150,8 +150,8 @@ def test_project_page_gathers_items_by_stage(make_site: Callable[..., Path]) -> 
     bad = item(f"title: 甲\ncatalogue: statutory/major-projects\ndisclosure: 主动公开\npublished: 2026-03-01\nproject: {PROJECT}\nproject_stage: 开工")
     lonely = item("title: 乙\ncatalogue: statutory/major-projects\ndisclosure: 主动公开\npublished: 2026-03-01\nproject_stage: 施工有关")
     errors = sorted(p.format() for p in check_site(make_site({"content/a.md": bad, "content/b.md": lonely}), today=dt.date(2026, 3, 2)).problems if p.field == "project_stage/项目阶段")
-    assert len(errors) == 2 and errors[0].startswith("a.md:7: 错误") and "批准服务、批准结果" in errors[0]
-    assert errors[1].startswith("b.md:6: 错误") and "project（所属项目）" in errors[1]
+    assert len(errors) == 2 and errors[0].startswith("content/a.md:7: 错误") and "批准服务、批准结果" in errors[0]
+    assert errors[1].startswith("content/b.md:6: 错误") and "project（所属项目）" in errors[1]
 
 
 def test_benefit_lists_carry_only_what_the_benefit_needs(make_site: Callable[..., Path]) -> None:
@@ -160,7 +160,7 @@ def test_benefit_lists_carry_only_what_the_benefit_needs(make_site: Callable[...
         "| 姓名 | 身份证号 | 联系电话 | 住址 | 救助金额 |\n|---|---|---|---|---|\n| 张*明 | 341202********1234 | 138****1234 | 桃源村3组 | 1000 |",
     )
     found = _rules(make_site, {"content/a.md": listed}, "2026-03-02", "privacy/benefit-list")
-    assert len(found) == 3 and all(f.startswith("a.md:7: 警告") for f in found)
+    assert len(found) == 3 and all(f.startswith("content/a.md:7: 警告") for f in found)
     for words in ("“身份证号”列（即使已遮盖）", "“联系电话”列", "“住址”列写到了村民小组"):
         assert any(words in f for f in found), words
     # The same list attached as a spreadsheet.
@@ -169,7 +169,7 @@ def test_benefit_lists_carry_only_what_the_benefit_needs(make_site: Callable[...
     sheet = xlsx({"名单": [["姓名", "身份证号", "救助金额"], ["张*明", "341202********1234", 1000]]})
     attached = item("title: 临时救助名单\ncatalogue: statutory/social-assistance\ndisclosure: 主动公开\npublished: 2026-03-01\nattachments: [mingdan.xlsx]")
     in_file = _rules(make_site, {"content/b.md": attached, "content/mingdan.xlsx": sheet}, "2026-03-02", "privacy/benefit-list")
-    assert len(in_file) == 1 and in_file[0].startswith("mingdan.xlsx:1: 警告 [附件·工作表“名单”]") and "“身份证号”列（即使已遮盖）" in in_file[0]
+    assert len(in_file) == 1 and in_file[0].startswith("content/mingdan.xlsx:1: 警告 [附件·工作表“名单”]") and "“身份证号”列（即使已遮盖）" in in_file[0]
     # The same table in a column that is no benefit list is not a benefit list.
     elsewhere = listed.replace("statutory/social-assistance", "other/notices")
     assert _rules(make_site, {"content/a.md": elsewhere}, "2026-03-02", "privacy/benefit-list") == []

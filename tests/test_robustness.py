@@ -33,8 +33,8 @@ def test_a_fifo_is_refused_not_read(make_site: Callable[..., Path], gongkai: Cal
     done = subprocess.run([sys.executable, "-m", "generator", "check", str(site)], capture_output=True, text=True, timeout=60)
     assert time.monotonic() - start < 30
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "item.md:1: 错误" in done.stderr and "不是普通文件" in done.stderr
-    assert "a.md:6: 错误 [attachments/附件]" in done.stderr
+    assert "content/item.md:1: 错误" in done.stderr and "不是普通文件" in done.stderr
+    assert "content/a.md:6: 错误 [attachments/附件]" in done.stderr
 
 
 def test_a_file_name_that_is_not_utf8(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
@@ -51,8 +51,8 @@ def test_terminal_never_gets_raw_control_characters(make_site: Callable[..., Pat
     assert code == 1
     assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output
     line = next(line for line in output.splitlines() if "evil" in line)
-    assert line.startswith("a.md:6: 错误") and "[U+001B]" in line and "[U+202E]" in line and "[U+000A]next" in line
-    assert "a.md:7: 错误 [summary/内容概述] 含有不可见的控制字符 U+0007" in output
+    assert line.startswith("content/a.md:6: 错误") and "[U+001B]" in line and "[U+202E]" in line and "[U+000A]next" in line
+    assert "content/a.md:7: 错误 [summary/内容概述] 含有不可见的控制字符 U+0007" in output
 
 
 def test_feed_and_csv_are_safe_for_any_title(make_site: Callable[..., Path]) -> None:

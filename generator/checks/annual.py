@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ..annual import AnnualData, ReportValues, expected_values, report_year
 from ..assemble import PublicItem
 from ..extract import Extracted
-from ..problems import Problem, error, warning
+from ..problems import Problem, error, site_path, warning
 from ..report_tables import (
     APPEALS,
     APPLICANTS,
@@ -195,7 +195,7 @@ def _continuity(last: _Report, report: _Report) -> Iterator[Problem]:
         # and should not be edited to make it hold.
         yield warning(
             report.source, report.line(t, "normative", "in_force"), FIELD,
-            f"{_cell(NORMATIVE, 'normative', 'in_force')}为 {now}，与上年报告不衔接：上年现行有效 {before}（{last.source}）"
+            f"{_cell(NORMATIVE, 'normative', 'in_force')}为 {now}，与上年报告不衔接：上年现行有效 {before}（{site_path(last.source)}）"
             f"+ 本年制发 {issued} − 本年废止 {repealed} = {expected}。请核对本年的数字；上年报告已发布，不必为此修改。",
             "annual/continuity",
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import InterpretationForm, Validity
-from ..problems import Problem, warning
+from ..problems import Problem, site_path, warning
 from .context import CheckInput
 
 NORMATIVE = "行政规范性文件"
@@ -25,9 +25,9 @@ def interpretation_rules(ctx: CheckInput) -> Iterator[Problem]:
             document = by_key[key].item
             line = item.line_of("interprets")
             if document.published and item.published and document.published != item.published:
-                yield warning(item.path, line, "interprets/解读对象", f"解读发布于 {item.published}，所解读的文件 {document.path} 发布于 {document.published}。解读应与文件同步发布。", "interpretation/date")
+                yield warning(item.path, line, "interprets/解读对象", f"解读发布于 {item.published}，所解读的文件 {site_path(document.path)} 发布于 {document.published}。解读应与文件同步发布。", "interpretation/date")
             if document.validity in (Validity.REPEALED, Validity.EXPIRED):
-                yield warning(item.path, line, "interprets/解读对象", f"所解读的文件 {document.path} 已{document.validity.value}。请在解读开头说明，或把本解读的有效性改为失效。", "interpretation/repealed")
+                yield warning(item.path, line, "interprets/解读对象", f"所解读的文件 {site_path(document.path)} 已{document.validity.value}。请在解读开头说明，或把本解读的有效性改为失效。", "interpretation/repealed")
         if entry.item.interpretation_form in (InterpretationForm.GRAPHIC, InterpretationForm.VIDEO):
             text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[\s#*|>-]", "", item.body)
             if len(text) < MIN_TEXT_CHARS:
