@@ -17,14 +17,17 @@ import typer
 from . import __version__
 from .build import Stage, build_site, check_site
 from .checks import FAMILIES
+from .cli_text import ChineseCommand, ChineseGroup
 from .deploy import deploy as publish
 from .numbering import assign_numbers
-from .problems import ContentError, Level, Problem, UsageError, printable
+from .problems import ContentError, Level, Problem, UsageError, printable, site_path
 from .report import write_report
 from .scaffold import scaffold
 from .search import SearchError
 
 app = typer.Typer(
+    name="gongkai",
+    cls=ChineseGroup,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -71,10 +74,10 @@ class _Out:
             self.info(f"共 {warnings} 个警告（不影响生成）。")
 
 
-SiteArg = Annotated[Path, typer.Argument(help="站点目录（含 content/），默认当前目录。", show_default=False)]
+SiteArg = Annotated[Path, typer.Argument(help="站点目录（含 content/），默认当前目录。", metavar="站点目录", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只显示问题。")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="显示更多过程信息。")]
-Today = Annotated[Optional[str], typer.Option("--today", help="按哪一天判断日期规则（YYYY-MM-DD），默认今天。")]
+Today = Annotated[Optional[str], typer.Option("--today", metavar="日期", help="按哪一天判断日期规则（YYYY-MM-DD），默认今天。")]
 
 
 def _usage(exc: UsageError) -> typer.Exit:
@@ -82,9 +85,9 @@ def _usage(exc: UsageError) -> typer.Exit:
     return typer.Exit(2)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def new(
-    directory: Annotated[Path, typer.Argument(help="要创建的站点目录。")],
+    directory: Annotated[Path, typer.Argument(help="要创建的站点目录。", metavar="目录")],
     quiet: Quiet = False,
 ) -> None:
     """创建一个可以直接生成的示例站点（含给工作人员的说明）。"""
@@ -120,7 +123,7 @@ def _family_counts(problems: tuple[Problem, ...]) -> dict[str, dict[str, object]
 Strict = Annotated[bool, typer.Option("--strict", help="把警告也当作错误。")]
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def check(
     site: SiteArg = Path("."),
     format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
@@ -149,7 +152,7 @@ def check(
             "families": _family_counts(problems),
             "problems": [
                 {
-                    "file": p.path,
+                    "file": p.file,
                     "line": max(p.line, 1),
                     "level": "error" if p.level is Level.ERROR else "warning",
                     "rule": p.rule or "format",
@@ -171,11 +174,11 @@ def check(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def build(
     site: SiteArg = Path("."),
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="输出目录，默认为 站点/build。")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="目录", help="输出目录，默认为 站点/build。")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="网址", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
     strict: Strict = False,
     no_search: Annotated[bool, typer.Option("--no-search", help="不建立搜索索引（仅用于快速预览）。")] = False,
     today: Today = None,
@@ -202,7 +205,7 @@ def build(
         if not entry.is_public:
             # Paths only, on the clerk's own terminal: a reminder of what stays off the site.
             why = "草稿" if entry.draft else f"定时发布，{entry.published}" if entry.scheduled else entry.disclosure.value
-            out.detail(f"  未发布：{entry.path}（{why}）")
+            out.detail(f"  未发布：{site_path(entry.path)}（{why}）")
     what = "内容未变，保留" if result.up_to_date else "已生成"
     out.info(
         f"{what} {result.out_dir}：{result.pages} 个页面、{result.files} 个文件，"
@@ -210,7 +213,7 @@ def build(
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def number(
     site: SiteArg = Path("."),
     quiet: Quiet = False,
@@ -230,11 +233,11 @@ def number(
     out.info(f"已编号 {len(outcome.assigned)} 个条目。")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def serve(
     site: SiteArg = Path("."),
-    host: Annotated[str, typer.Option("--host", help="监听地址，默认只允许本机访问。")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="地址", help="监听地址，默认只允许本机访问。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="端口", help="端口（0 表示任选一个空闲端口）。")] = 8000,
 ) -> None:
     """边写边预览：生成网站并在本机提供访问，文件保存后自动更新页面，内容有错时在页面上提示。"""
     from .serve import serve as run_preview  # watchdog and the server load only for this command
@@ -249,12 +252,12 @@ def serve(
         raise _usage(UsageError(f"无法在 {host}:{port} 上启动预览（{getattr(exc, 'strerror', None) or exc}）。端口可能被占用，请换一个：--port 8001。")) from None
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def deploy(
+    to: Annotated[str, typer.Option("--to", metavar="目标", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…、rsync+ssh://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)],
     site: SiteArg = Path("."),
-    to: Annotated[str, typer.Option("--to", help="发布目标：文件夹路径、ftp://用户@主机/目录、ftps://…、sftp://…、rsync+ssh://…（密码放在环境变量 GONGKAI_DEPLOY_PASSWORD）。", show_default=False)] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将上传和删除的文件，不改动目标。")] = False,
-    build: Annotated[Optional[Path], typer.Option("--build", help="要发布的网站目录，默认 SITE/build。")] = None,
+    build: Annotated[Optional[Path], typer.Option("--build", metavar="目录", help="要发布的网站目录，默认 站点目录/build。")] = None,
     replace_site: Annotated[bool, typer.Option("--replace-site", help="目标上是另一个站点发布的网站时，确认用本站替换它（会删除它的页面）。")] = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -262,7 +265,7 @@ def deploy(
     """发布 gongkai build 生成的网站：只上传变化的文件，删除本站以前发布、现在已没有的文件。"""
     out = _Out(quiet, verbose)
     if not to:
-        raise _usage(UsageError("请用 --to 写明发布目标，如 --to ftp://qingshan@ftp.example.gov.cn/xxgk/。"))
+        raise _usage(UsageError("--to 后面要写发布目标，如 --to ftp://qingshan@ftp.example.gov.cn/xxgk/。"))
     try:
         result = publish(build if build is not None else site / "build", to, dry_run, out.info, replace_site=replace_site)
     except UsageError as exc:
@@ -278,9 +281,9 @@ def deploy(
     out.info(result.summary())
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def report(
-    year: Annotated[int, typer.Argument(help="报告年度，如 2025。", show_default=False)],
+    year: Annotated[int, typer.Argument(help="报告年度，如 2025。", metavar="年度", show_default=False)],
     site: SiteArg = Path("."),
     force: Annotated[bool, typer.Option("--force", help="覆盖已修改过的年度报告（原文件可从 git 历史找回）。")] = False,
     today: Today = None,
