@@ -18,6 +18,7 @@ from .annual import read_all_data
 from .assemble import Site, assemble
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, redact, run_checks, warm_up
+from .checks.placeholders import example_items, placeholder_fields
 from .discover import SiteFiles, discover, discovery_problems
 from .exports import exports
 from .extract import Extracted, Table, extract
@@ -127,6 +128,13 @@ def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]
     file sees (no tracked deletions, comments or hidden sheets)."""
     sources = {copy.source: copy.target for copy in site.files}
     return {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip() and not b.hidden) for t in texts if t.path in sources}
+
+
+def unfinished(site: Site) -> tuple[str, ...]:
+    """What of gongkai new's example the site still holds, as the build stamp records it for deploy."""
+    fields = placeholder_fields(site.config)
+    items = example_items(e.item for e in site.items)
+    return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(items)}）"] if items else []))
 
 
 def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:
@@ -245,7 +253,9 @@ def build_site(
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).
-        manifest = write_stamp(staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name))
+        manifest = write_stamp(
+            staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name), unfinished(site)
+        )
         staging.commit()
     public, withheld = len(site.items), len(result.items) - len(site.items)
     # The record describes the bytes this build loaded, whatever an earlier read of the files saw.

@@ -73,6 +73,10 @@ def checked_build(build_dir: Path) -> Stamp:
         raise UsageError(f"{build_dir} 不是一次完整、成功的 gongkai build 的结果（缺少 {STAMP}）。请重新运行 gongkai build，成功后再发布。")
     if stamp.errors:
         raise UsageError(f"{build_dir} 是带着 {stamp.errors} 个错误生成的，不能发布。请改正后重新生成。")
+    if stamp.unfinished:
+        raise UsageError(
+            f"{build_dir} 还是 gongkai new 的示例网站：{'；'.join(stamp.unfinished)}。不能发布：请改成本单位的真实信息、删除或改写示例条目，重新运行 gongkai build 后再发布。"
+        )
     if not stamp.search:
         raise UsageError(f"{build_dir} 是用 --no-search 生成的，没有搜索索引，不能发布。请运行 gongkai build（不加 --no-search）。")
     changed = differences(build_dir, stamp)

@@ -47,6 +47,8 @@ class Stamp:
     public_items: int
     files: dict[str, tuple[int, str]]
     site: str = ""
+    # What still is gongkai new's example (placeholder identity fields, example items), in Chinese.
+    unfinished: tuple[str, ...] = ()
 
 
 def site_identity(org_code: str, name: str) -> str:
@@ -62,7 +64,9 @@ def same_site(a: str, b: str) -> bool:
     return code_a == code_b if code_a and code_b else name_a == name_b
 
 
-def write_stamp(root: Path, scanned: dict[str, tuple[int, int]], search: bool, warnings: int, public_items: int, site: str) -> dict[str, tuple[int, int]]:
+def write_stamp(
+    root: Path, scanned: dict[str, tuple[int, int]], search: bool, warnings: int, public_items: int, site: str, unfinished: tuple[str, ...] = ()
+) -> dict[str, tuple[int, int]]:
     """Stamp a finished build folder (the last file a build writes), from ``scanned`` (its files,
     as ``cache.scan_output`` reads them); returns them with the stamp added."""
     files = {path: [size, file_hash((root / path).read_bytes())] for path, (size, _mtime) in sorted(scanned.items()) if path != STAMP}
@@ -74,6 +78,7 @@ def write_stamp(root: Path, scanned: dict[str, tuple[int, int]], search: bool, w
         "errors": 0,
         "warnings": warnings,
         "public_items": public_items,
+        "unfinished": list(unfinished),
         "files": files,
     }
     stamp = root / STAMP
@@ -88,7 +93,10 @@ def read_stamp(root: Path) -> Stamp | None:
     try:
         data = json.loads((root / STAMP).read_text(encoding="utf-8"))
         files = {str(k): (int(v[0]), str(v[1])) for k, v in data["files"].items()}
-        stamp = Stamp(str(data["version"]), bool(data["search"]), int(data["errors"]), int(data["warnings"]), int(data["public_items"]), files, str(data.get("site", "")))
+        # "unfinished" is required: a stamp that does not say whether the site is still the
+        # example is not trusted (fail closed: a rebuild writes it).
+        unfinished = tuple(str(u) for u in data["unfinished"])
+        stamp = Stamp(str(data["version"]), bool(data["search"]), int(data["errors"]), int(data["warnings"]), int(data["public_items"]), files, str(data.get("site", "")), unfinished)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     return stamp if all(safe_path(p) for p in stamp.files) else None

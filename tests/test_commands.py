@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import build_site
+from generator.scaffold import WRITTEN_FOR
 
 from .conftest import POLICY, item
 
@@ -26,11 +28,14 @@ def test_new_scaffolds_a_site_that_builds_and_checks_clean(tmp_path: Path, gongk
     assert result.public_items == 8
     # The starter items show the fields of release 0.2 once each.
     pages = {p.name: p.read_text(encoding="utf-8") for p in (site / "build/items").glob("*.html")}
-    assert any("公示期：2026年1月10日至1月16日" in t for t in pages.values())
+    # The example's dates are those of the day it was made (its newest item two days old).
+    shift = dt.date.today() - WRITTEN_FOR
+    start, end = dt.date(2026, 1, 10) + shift, dt.date(2026, 1, 16) + shift
+    assert any(f"公示期：{start.year}年{start.month}月{start.day}日至" in t and f"{end.month}月{end.day}日" in t for t in pages.values())
     assert any("意见采纳情况反馈：<a" in t for t in pages.values()) and any("本文是以下征求意见的意见采纳情况反馈" in t for t in pages.values())
     assert any("所属重大建设项目" in t for t in pages.values()) and list((site / "build/projects").glob("p*.html"))
-    assert "某镇2026年1月新增城乡最低生活保障对象公示" in (site / "build/other/notices/index.html").read_text(encoding="utf-8")
-    assert "<th scope=\"row\">有效期至</th><td>2030-12-31</td>" in pages["2026-village-finance.html"]
+    assert "某镇新增城乡最低生活保障对象公示" in (site / "build/other/notices/index.html").read_text(encoding="utf-8")
+    assert f"<th scope=\"row\">有效期至</th><td>{dt.date(2030, 12, 31) + shift}</td>" in pages["2026-village-finance.html"]
     # The scheduled example stays off the site until its day.
     assert not [name for name, text in pages.items() if "定时发布）" in text]
     interpretation = next(p for p in (site / "build/items").glob("*.html") if "解读</h1>" in p.read_text(encoding="utf-8"))
@@ -56,7 +61,7 @@ def test_number_assigns_serials_per_year_and_never_reuses(make_site: Callable[..
     assert 'index_no: "11341200003219540W/2024-00009"' in (content / "d.md").read_text(encoding="utf-8")
     c_bytes = (content / "c.md").read_bytes()
     assert '索引号: "11341200003219540W/2025-00001"\r\n---\r\n'.encode() in c_bytes
-    assert "e.md:1: 警告" in output and "无法确定年份" in output
+    assert "content/e.md:1: 警告" in output and "无法确定年份" in output
     # Deleting the newest numbered item does not free its number.
     (content / "d.md").unlink()
     (content / "f.md").write_text(item("title: 己\ncatalogue: other/notices\ndisclosure: active\npublished: 2024-07-01"), encoding="utf-8")
@@ -72,7 +77,7 @@ def test_number_refuses_a_site_with_errors(make_site: Callable[..., Path], gongk
     broken = item("title: 乙\ncatalogue: other/notices\npublished: 2024-05-01")
     site = make_site({"content/b.md": broken})
     code, output = gongkai("number", str(site))
-    assert code == 1 and "b.md:1: 错误 [disclosure/公开属性]" in output
+    assert code == 1 and "content/b.md:1: 错误 [disclosure/公开属性]" in output
     assert (site / "content/b.md").read_text(encoding="utf-8") == broken
 
 
@@ -85,7 +90,7 @@ def test_check_json_has_a_stable_shape(make_site: Callable[..., Path], gongkai: 
     assert data["errors"] == 1
     assert data["families"]["format"] == {"label": "内容格式", "errors": 1, "warnings": 0}
     first = next(p for p in data["problems"] if p["level"] == "error")
-    assert first == {"file": "a.md", "line": 3, "level": "error", "rule": "format", "field": "catalogue/目录分类", "message": first["message"]}
+    assert first == {"file": "content/a.md", "line": 3, "level": "error", "rule": "format", "field": "catalogue/目录分类", "message": first["message"]}
     assert "statutory/plans" in first["message"]
 
 
@@ -101,7 +106,7 @@ def test_build_progress_quiet_and_verbose(make_site: Callable[..., Path], gongka
     assert code == 0 and output == ""
     (site / "content/rules.md").write_text(POLICY + "\n补充。\n", encoding="utf-8")
     code, output = gongkai("build", str(site), "-v")
-    assert code == 0 and "未发布：internal.md（不予公开）" in output
+    assert code == 0 and "未发布：content/internal.md（不予公开）" in output
 
 
 def test_usage_errors_exit_2(tmp_path: Path, gongkai: Callable[..., tuple[int, str]]) -> None:

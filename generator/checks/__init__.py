@@ -19,6 +19,7 @@ from .interpretations import interpretation_rules
 from .links import large_attachments
 from .metadata import metadata
 from .periods import periods
+from .placeholders import examples, placeholders, summarise_while_new
 from .privacy import attachment_privacy, item_privacy, unreadable
 from .timeliness import publication_delay
 
@@ -26,7 +27,7 @@ from .timeliness import publication_delay
 # on all cores.
 ITEM_RULES: tuple[ItemRule, ...] = (item_privacy, hygiene, image_alt)
 # Rules that look at the site as a whole, the attachments included.
-SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, publication_delay, periods, annual_report)
+SITE_RULES: tuple[Rule, ...] = (attachment_privacy, unreadable, large_attachments, interpretation_rules, columns, metadata, publication_delay, periods, annual_report, placeholders, examples)
 
 FAMILIES = {
     "format": "内容格式",
@@ -39,6 +40,7 @@ FAMILIES = {
     "accessibility": "无障碍",
     "annual": "年度报告",
     "periods": "公示与征求意见",
+    "scaffold": "示例内容",
 }
 
 
@@ -48,8 +50,8 @@ def check_item(item: Item, config: SiteConfig) -> list[Problem]:
 
 
 def run_checks(check: CheckInput) -> list[Problem]:
-    """Every problem the site rules find."""
-    return [problem for rule in SITE_RULES for problem in rule(check)]
+    """Every problem the site rules find (a new site's inspection summarised, see ``placeholders``)."""
+    return summarise_while_new([problem for rule in SITE_RULES for problem in rule(check)], check.site.config)
 
 
 __all__ = ["FAMILIES", "ITEM_RULES", "SITE_RULES", "CheckInput", "ItemRule", "Rule", "check_item", "redact", "run_checks", "warm_up"]
