@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .annual import AnnualData, read_all_data
-from .assemble import Assembly, PublicItem, Site, without
+from .assemble import SEE_ABOVE, Assembly, PublicItem, Site, without
 from .build import attachment_tables, attachment_texts, load_checked
 from .cache import load_last_build
 from .checks import CheckInput, redact, run_checks, warm_up
@@ -32,9 +32,9 @@ from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
 from .exports import exports
 from .extract import Extracted, extract
 from .gitdates import commit_dates
-from .load import Loaded, SiteSettings, file_digest, load_settings
+from .load import Loaded, SiteSettings, file_digest, load_settings, unloaded_claims
 from .output import write_atomic
-from .problems import Level, Problem, error, has_errors, sort_problems
+from .problems import Level, Problem, error, has_errors, site_path, sort_problems
 from .render import PAGE_SIZE, Renderer, is_policy
 from .search import build_index
 from .theme import load_theme
@@ -151,8 +151,8 @@ class LiveSite:
             if rel in CONTROL_FILES or rel.startswith(CONTROL_DIR) or rel == "." or path.is_dir():
                 return self._full()
             rels.add(rel)
-        if self.settings is None or self.files is None or self.assembly is None:
-            return self._full()
+        if self.settings is None or self.files is None or self.assembly is None or self.renderer is None:
+            return self._full()  # nothing was rendered yet (the first build failed): build it all
         known = set(self.files.items)
         modified = {r for r in rels if r in known and (self.content / r).is_file()}
         if modified == rels:
@@ -181,8 +181,12 @@ class LiveSite:
                 continue
             message = problem.message
             for rel in names:
-                if rel in message:
-                    message = message.replace(rel, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
+                # As messages show it (from the site folder), then as written inside the pipeline.
+                for form in (site_path(rel), rel):
+                    if form in message:
+                        message = message.replace(form, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
+            if problem.cause in withheld:
+                message = message.replace(SEE_ABOVE, "（它的错误只在运行 gongkai serve 的终端中显示）")
             shown.append(dataclasses.replace(problem, message=message))
         return Overlay(tuple(shown), len(hidden), sum(p.level is Level.ERROR for p in hidden))
 
@@ -284,7 +288,7 @@ class LiveSite:
         assert self.settings is not None and self.files is not None
         items = tuple(loaded.item for loaded in self.loaded.values() if loaded.item is not None)
         drafts = {loaded.item.path: loaded.draft for loaded in self.loaded.values() if loaded.item is not None and loaded.draft is not None}
-        self.assembly = Assembly(self.settings, items, drafts, self.files)
+        self.assembly = Assembly(self.settings, items, drafts, self.files, unloaded_claims(self.loaded))
         site = self.assembly.site
         extracts = self._attachment_extracts(site)
         self._collect_problems(run_site_rules=True, texts=extracts)

@@ -8,6 +8,7 @@ run at low priority.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import json
 import mimetypes
@@ -30,7 +31,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .live import LiveSite, Update
-from .problems import Level, Problem
+from .problems import Level, Problem, printable
 from .search import SearchError
 
 LIVE = "/__gongkai/"
@@ -197,29 +198,35 @@ class Preview:
             try:
                 update = self.live.update(paths)
             except Exception as exc:  # a preview must survive anything a file system does
-                self.say(f"重新生成失败：{exc!r}（服务继续运行，保存文件后会再试）")
+                self.say(f"这次没能重新生成（{printable(str(exc))[:200] or type(exc).__name__}）。预览继续运行，再保存一次文件会重试。")
                 continue
             self._report(update, time.perf_counter() - started)
             settle_at = time.monotonic() + SETTLE_SECONDS
             self.pending_settle = True
 
     def _report(self, update: Update, seconds: float) -> None:
-        before = self.last.problems if self.last is not None else None
+        before = self.last
         self.last = update
-        if update.written or update.deleted or update.problems != before:
+        if update.written or update.deleted or before is None or update.problems != before.problems:
             self.signal.bump()
         if not update.ok:
             errors = [p for p in update.problems if p.level is Level.ERROR]
-            self.say(f"内容有 {len(errors)} 个错误，网站保持上一次成功生成的样子：")
+            kept = "网站保持上一次成功生成的样子" if (self.out / "index.html").is_file() else "网站还没能生成，浏览器里显示的是这些问题"
+            self.say(f"内容有 {len(errors)} 个错误，{kept}：")
             for problem in errors:
                 self.say("  " + problem.format())
+            self.say("改好并保存后会自动重新生成。")
+        elif before is not None and not before.ok:
+            self.say(f"错误已全部改好，网站已按最新内容更新（{seconds * 1000:.0f} 毫秒）。")
         elif update.written or update.deleted:
             self.say(f"已更新 {len(update.written)} 个文件，删除 {len(update.deleted)} 个（{seconds * 1000:.0f} 毫秒）。")
 
     def _settle(self) -> None:
         self.pending_settle = False
         self.live.settle()
-        if not self.search:
+        # Search follows a site that was written: while content has errors the pages served are
+        # the last good ones (or none yet), and an index of them would be of another state.
+        if not self.search or self.last is None or not self.last.ok:
             return
         if self.search_thread is not None and self.search_thread.is_alive():
             self.search_again = True
@@ -230,19 +237,36 @@ class Preview:
     def _index(self) -> None:
         try:
             self.live.search_index()
-        except (SearchError, OSError) as exc:
-            # Pages changed while indexing (a count mismatch) or Pagefind failed: try after the next edit.
-            self.say(f"搜索索引暂未更新：{exc}")
+        except SearchError:
+            # Pages changed while indexing (a count mismatch): the next settled edit indexes again.
+            self.say("搜索暂时没跟上刚才的修改，页面已是最新；再保存一次文件，搜索就会更新。")
+        except OSError:
+            self.say("搜索没有更新：搜索程序没能运行。页面预览不受影响；如果一直这样，请重新安装 gongkai（pip install 时带上 pagefind）。")
         if self.search_again:
             self.search_again = False
             self.pending_settle = True
 
     # ---- what the handler asks -----------------------------------------------------------------
 
+    def failure_page(self) -> bytes:
+        """The page shown while the site has never been written: its errors, as the overlay has them."""
+        errors = [p for p in self.live.overlay.shown if p.level is Level.ERROR]
+        hidden = self.live.overlay.hidden_errors
+        rows = "".join(
+            f"<li><code>{html.escape(p.file)}:{max(p.line, 1)}</code> {html.escape(f'[{p.field}] ' if p.field else '')}{html.escape(p.message)}</li>" for p in errors
+        )
+        more = f"<p>另有 {hidden} 个错误在不公开的条目里（只在终端显示）。</p>" if hidden else ""
+        body = (
+            '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>网站还不能生成</title><body data-gongkai-failure>'
+            f"<h1>网站还不能生成：内容有 {len(errors) + hidden} 个错误</h1><p>请按下面的提示改正并保存文件，页面会自动刷新。</p><ol>{rows}</ol>{more}</body></html>"
+        )
+        return body.encode("utf-8")
+
     def problems_json(self) -> bytes:
         overlay = self.live.overlay
         data = {
             "version": self.signal.version,
+            "built": (self.out / "index.html").is_file(),
             "errors": sum(p.level is Level.ERROR for p in overlay.shown),
             "hidden": overlay.hidden,
             # Errors of withheld or unreadable items block writing too: the page must say so.
@@ -253,7 +277,7 @@ class Preview:
 
 
 def _problem_json(problem: Problem) -> dict[str, object]:
-    return {"file": problem.path, "line": max(problem.line, 1), "level": problem.level.value, "field": problem.field, "message": problem.message}
+    return {"file": problem.file, "line": max(problem.line, 1), "level": problem.level.value, "field": problem.field, "message": problem.message}
 
 
 def _allowed_hosts(host: str, port: int) -> frozenset[str]:
@@ -332,6 +356,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._live(parts.path[len(LIVE) :], parse_qs(parts.query), head)
             return
         target = _resolve(preview.out, parts.path)
+        if target is None and not (preview.out / "index.html").is_file():
+            # Nothing was ever written: say why on every page, the live script reloads after a fix.
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, _inject(preview.failure_page(), preview.signal.version), "text/html; charset=utf-8", head)
+            return
         if target is None:
             page = preview.out / "404.html"
             body = page.read_bytes() if page.is_file() else _NOT_FOUND.encode("utf-8")

@@ -188,7 +188,7 @@ def test_errors_overlay_and_recovery(site: Path) -> None:
         path.write_text(NOTICE.replace("published: 2026-10-01", "published: 2026-10-01\n发布日期: 2026/10/02"), encoding="utf-8")
         data = wait_until(lambda: (d := problems(preview))["errors"] and d)
         messages = [f"{p['file']}:{p['line']}" for p in data["problems"] if p["level"] == "错误"]
-        assert messages == ["notices/fire.md:6"]
+        assert messages == ["content/notices/fire.md:6"]
         assert data["problems"][0]["level"] == "错误" and "是同一个字段" in data["problems"][0]["message"]
         # The last good build is still served.
         assert "注意防火" in get(preview, "/items/fire.html")[1]
@@ -280,7 +280,7 @@ def test_browser_keeps_scroll_and_shows_the_overlay(make_site: Callable[..., Pat
         overlay = page.locator("#gongkai-overlay")
         overlay.wait_for(state="visible", timeout=10000)
         text = overlay.inner_text()
-        assert "notices/fire.md:5" in text and "2026-10-32" in text
+        assert "content/notices/fire.md:5" in text and "2026-10-32" in text
         path.write_text(path.read_text(encoding="utf-8").replace("published: 2026-10-32", "published: 2026-10-01"), encoding="utf-8")
         overlay.wait_for(state="detached", timeout=10000)
 
@@ -413,7 +413,7 @@ def test_an_item_alone_in_its_column_with_a_bad_date_gets_the_overlay(site: Path
     with running(site) as preview:
         (site / "content/alone.md").write_text(item("title: 筹资筹劳公示\ncatalogue: statutory/fundraising-labour\ndisclosure: 主动公开\npublished: 2026-13-01"), encoding="utf-8")
         data = wait_until(lambda: (d := problems(preview))["errors"] and d)
-        assert [f"{p['file']}:{p['line']}" for p in data["problems"] if p["level"] == "错误"] == ["alone.md:5"]
+        assert [f"{p['file']}:{p['line']}" for p in data["problems"] if p["level"] == "错误"] == ["content/alone.md:5"]
         assert not [line for line in preview.said if "Traceback" in line]  # type: ignore[attr-defined]
 
 
@@ -449,3 +449,39 @@ def test_an_item_changed_together_with_broken_settings_is_taken_down(site: Path,
     assert not update.ok and "items/fire.html" in update.deleted
     assert not (tmp_path / "out/items/fire.html").exists() and (tmp_path / "out/items/rules-2024.html").is_file()
     assert live.overlay.shown and any(p.path == "content/_site.yml" for p in live.overlay.shown)
+
+
+def test_a_first_build_that_fails_shows_its_errors_and_indexes_nothing(make_site: Callable[..., Path]) -> None:
+    broken = NOTICE.replace("published: 2026-10-01", "published: 2026-13-01")
+    site = make_site({"content/notices/fire.md": broken, "content/policy/rules.md": POLICY})
+    with running(site, search=True) as preview:
+        # Every page says what is wrong (not an empty 404), with the reload script.
+        for page in ("/", "/items/fire.html", "/search.html"):
+            status, body = get(preview, page)
+            assert status == 503 and "网站还不能生成：内容有 1 个错误" in body, body
+            assert "content/notices/fire.md:5" in body and "2026-13-01" in body and "/__gongkai/live.js" in body
+        time.sleep(SETTLED)
+        assert not (preview.out / "pagefind").exists(), "no search index for a site that never built"
+        said = list(preview.said)  # type: ignore[attr-defined]
+        assert any("网站还没能生成" in line for line in said) and not any("搜索" in line for line in said), said
+        (site / "content/notices/fire.md").write_text(NOTICE, encoding="utf-8")
+        wait_until(lambda: get(preview, "/")[0] == 200)
+        wait_until(lambda: any("错误已全部改好" in line for line in preview.said))  # type: ignore[attr-defined]
+        wait_until(lambda: (preview.out / "pagefind/pagefind.js").is_file(), timeout=90)
+    terminal = "\n".join(preview.said)  # type: ignore[attr-defined]
+    assert "搜索索引收录了" not in terminal and "pagefind" not in terminal.lower(), terminal
+
+
+def test_a_consequence_in_the_overlay_points_to_its_cause(make_site: Callable[..., Path]) -> None:
+    interpretation = item("title: 测试办法解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2024-03-01\ninterprets: [rules-2024]\ninterpretation_form: 问答", "解读。")
+    site = make_site({"content/policy/rules.md": POLICY, "content/policy/jiedu.md": interpretation})
+    with running(site) as preview:
+        (site / "content/policy/rules.md").write_text(POLICY.replace("title: 关于印发测试办法的通知", 'title: "关于印发测试办法的通知'), encoding="utf-8")
+        data = wait_until(lambda: (d := problems(preview))["errors"] and d)
+        errors = [p for p in data["problems"] if p["level"] == "错误"]
+        # The cause cannot be shown (whether that file may be public cannot be told): the
+        # consequence says where its cause is, without naming the file.
+        assert [f"{p['file']}:{p['line']}" for p in errors] == ["content/policy/jiedu.md:6"]
+        assert "有错误、没有读入（它的错误只在运行 gongkai serve 的终端中显示）" in errors[0]["message"]
+        assert "rules.md" not in errors[0]["message"] and data["hidden_errors"] == 1
+        assert data["problems"][0] == errors[0], "errors come first"

@@ -28,14 +28,16 @@
     const old = document.getElementById("gongkai-overlay");
     if (old) old.remove();
     const errors = data.errors + (data.hidden_errors || 0);
-    if (!errors) return;
+    // The page that says the site never built lists the errors itself.
+    if (!errors || document.body.hasAttribute("data-gongkai-failure")) return;
     const box = el("section", "", "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
       "background:#fff8f6;color:#1a1a1a;border-top:4px solid #b3261e;box-shadow:0 -4px 16px rgba(0,0,0,.25);" +
       "padding:1rem 1.25rem;font:16px/1.6 system-ui,'WenQuanYi Micro Hei',sans-serif;text-align:left");
     box.id = "gongkai-overlay";
     box.setAttribute("role", "alert");
     box.setAttribute("aria-label", "内容错误");
-    box.appendChild(el("h2", `内容有 ${errors} 个错误，网站仍显示上一次成功生成的样子（已撤下的信息除外）`, "margin:0 0 .5rem;font-size:1.2rem;color:#b3261e"));
+    const kept = data.built ? "网站仍显示上一次成功生成的样子（已撤下的信息除外）" : "网站还没能生成";
+    box.appendChild(el("h2", `内容有 ${errors} 个错误，${kept}`, "margin:0 0 .5rem;font-size:1.2rem;color:#b3261e"));
     box.appendChild(el("p", "改正并保存文件后，本提示会自动消失。", "margin:0 0 .5rem"));
     const list = el("ol", "", "margin:0;padding-left:1.5rem");
     for (const p of data.problems) {
