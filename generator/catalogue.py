@@ -170,11 +170,12 @@ def reference_problem(ref: str, catalogue: Catalogue, kind: str) -> str:
     labels = {leaf.label: leaf.ref for leaf in catalogue.leaves.values()}
     if ref in labels:
         return f"请用栏目代码而不是名称：把“{ref}”改为“{labels[ref]}”。"
-    near = closest(ref, choices) or [labels[x] for x in closest(ref, labels)]
+    everyday = [code for code, words in standard_data().get("everyday_names", {}).items() if code in catalogue.leaves and any(w in ref for w in words)]
+    near = everyday[:3] or closest(ref, choices) or [labels[x] for x in closest(ref, labels)]
     if any(ref == c.split("/")[-1] for c in choices):
         near = [c for c in choices if c.split("/")[-1] == ref] + near
     hint = f"最接近的有：{'、'.join(f'{r}（{catalogue.leaves[r].label}）' for r in dict.fromkeys(near))}。" if near else ""
-    return f"目录分类“{ref}”不存在或不适用于本站类型（{kind}）。{hint}写法为“大类/栏目”，如 statutory/policy-docs。"
+    return f"目录分类“{ref}”不存在或不适用于本站类型（{kind}）。{hint}写法为“大类/栏目”，如 statutory/policy-docs；全部栏目代码见 docs/内容格式说明.md 第四部分。"
 
 
 def read_overrides(reader: Reader, root: Node | None, kind: str) -> dict[str, Any]:
