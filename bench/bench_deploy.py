@@ -22,8 +22,8 @@ from bench_build import reference_seconds
 from corpus import generate
 
 from generator import build_site
-from generator.deploy import deploy
-from generator.targets import PASSWORD_VAR
+from generator.publish.deploy import deploy
+from generator.publish.targets import PASSWORD_VAR
 
 SERVER = """
 import logging

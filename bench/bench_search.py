@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import KINDS, TOPICS, generate  # noqa: E402
 
-import generator.search as search_stage  # noqa: E402
+import generator.search.index as search_stage  # noqa: E402
 from generator import build_site  # noqa: E402
-from generator.search import build_index  # noqa: E402
-from generator.search_words import WORDS_DIR, fragment_files, page_frequencies, read_fragment  # noqa: E402
-from generator.synonyms import standard_groups  # noqa: E402
+from generator.search.index import build_index  # noqa: E402
+from generator.search.synonyms import standard_groups  # noqa: E402
+from generator.search.words import WORDS_DIR, fragment_files, page_frequencies, read_fragment  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 from tests.test_search import DONE, QUERIES  # noqa: E402
 

@@ -11,7 +11,8 @@ Use it from Python::
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, CheckResult, build_site, check_site
+from .build import BuildResult, CheckResult
+from .features import build_site, check_site
 from .problems import ContentError, Problem, UsageError
 
 __all__ = ["BuildResult", "CheckResult", "ContentError", "Problem", "UsageError", "__version__", "build_site", "check_site"]

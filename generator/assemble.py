@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .discover import SiteFiles, is_hidden_path, is_text_source
+from .extensions import NO_EXTENSIONS, Extensions
 from .load import SiteSettings, label, resolve_path
 from .markdown import BodyDraft, BodyLink, link_targets
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error, site_path
-from .report_page import national_body
 from .urls import item_path, relative
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -155,8 +155,9 @@ def _unloaded(path: str) -> str:
 
 
 class _Assembler:
-    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles, unloaded: Mapping[str, str]) -> None:
+    def __init__(self, settings: SiteSettings, items: tuple[Item, ...], files: SiteFiles, unloaded: Mapping[str, str], extensions: Extensions) -> None:
         self.settings = settings
+        self.finish = extensions.body
         self.files = files
         self.unloaded = unloaded
         self.problems: list[Problem] = []
@@ -309,7 +310,9 @@ class _Assembler:
         self, item: Item, draft: BodyDraft | None, interprets: tuple[str, ...], interpretations: tuple[str, ...], superseded_by: str, supersedes: tuple[str, ...]
     ) -> PublicItem:
         """One public item with its body finished and its relations (as keys) attached."""
-        body_html, excerpt = (national_body(item, self.body(item, draft)), draft.excerpt) if draft else ("", "")
+        body_html, excerpt = (self.body(item, draft), draft.excerpt) if draft else ("", "")
+        if draft and self.finish is not None:
+            body_html = self.finish(item, body_html)
         return PublicItem(
             item=item,
             path=item_path(item.key),
@@ -405,21 +408,6 @@ def without(site: Site, keys: set[str], sources: set[str]) -> Site:
     return dataclasses.replace(site, items=items, by_key={e.key: e for e in items}, files=files)
 
 
-def assemble(
-    settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles, unloaded: Mapping[str, str] | None = None
-) -> tuple[Site, list[Problem]]:
-    """Resolve references, apply the gate and finish public bodies; returns the public site and its problems.
-
-    ``drafts`` holds the rendered body of every public item that loaded without a body problem;
-    ``unloaded`` maps what the files that did not load declare (path, id, 索引号) to their paths.
-    """
-    assembly = Assembly(settings, items, drafts, files, unloaded)
-    return assembly.site, assembly.problems
-
-
-
-
-
 # Fields an edit may change while every other page keeps its place: lists stay in the same order,
 # references resolve the same way and the same files are published.
 _PLACE_FIELDS = (
@@ -431,13 +419,24 @@ _IDENTITY_RULES = ("format/duplicate-key", "metadata/duplicate-index-no")
 
 
 class Assembly:
-    """An assembled site that takes an edit of one public item without assembling everything again
-    (the preview server's fast path).  ``problems`` are the assembly's problems."""
+    """Resolve references, apply the gate and finish public bodies: ``site`` is the public site,
+    ``problems`` the assembly's problems.  It takes an edit of one public item without assembling
+    everything again (the preview server's fast path).
+
+    ``drafts`` holds the rendered body of every public item that loaded without a body problem;
+    ``unloaded`` maps what the files that did not load declare (path, id, 索引号) to their paths;
+    ``extensions.body`` finishes a body (the annual report's national tables)."""
 
     def __init__(
-        self, settings: SiteSettings, items: tuple[Item, ...], drafts: dict[str, BodyDraft], files: SiteFiles, unloaded: Mapping[str, str] | None = None
+        self,
+        settings: SiteSettings,
+        items: tuple[Item, ...],
+        drafts: dict[str, BodyDraft],
+        files: SiteFiles,
+        unloaded: Mapping[str, str] | None = None,
+        extensions: Extensions = NO_EXTENSIONS,
     ) -> None:
-        self._assembler = _Assembler(settings, items, files, unloaded or {})
+        self._assembler = _Assembler(settings, items, files, unloaded or {}, extensions)
         self.site = self._assembler.run(items, drafts)
         self.problems = list(self._assembler.problems)
 

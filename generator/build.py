@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import read_all_data
-from .assemble import Site, assemble
+from .assemble import Assembly, Site
 from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
-from .checks import CheckInput, check_item, redact, run_checks, warm_up
+from .checks import CheckInput, check_item, run_checks, warm_up
 from .checks.placeholders import example_items, placeholder_fields
 from .discover import SiteFiles, discover, discovery_problems
 from .exports import exports
+from .extensions import NO_EXTENSIONS, Extensions
 from .extract import Extracted, Table, extract
 from .gitdates import commit_dates, head
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
@@ -29,7 +29,7 @@ from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
 from .problems import ContentError, Problem, UsageError, has_errors, sort_problems
 from .render import render_site
-from .search import build_index
+from .report_data import read_all_data
 from .stamp import site_identity, write_stamp
 from .theme import asset_problems, default_theme_dir, load_theme
 from .workers import fork_map
@@ -104,6 +104,21 @@ def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
     return discover(content_dir)
 
 
+def site_settings(site_dir: Path, base_url: str | None, today: dt.date | None) -> tuple[SiteSettings | None, list[Problem]]:
+    """The settings as every run reads them (build, check and the preview alike): the settings
+    files, the theme's assets, the day the date rules are judged on, and ``--base-url`` (the
+    preview's own address) with its trailing slash."""
+    settings, problems = load_settings(site_dir / "content")
+    if settings is None:
+        return None, problems
+    settings = dataclasses.replace(settings, today=today or dt.date.today())
+    problems += asset_problems(site_dir, settings.config)
+    if base_url:
+        config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+        settings = dataclasses.replace(settings, config=config)
+    return settings, problems
+
+
 def load_checked(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:
     """Load one item file and run the item rules on it when it is public."""
     loaded = load_item(rel, data, settings, files)
@@ -149,25 +164,22 @@ def check_site(
     progress: Progress | None = None,
     files: SiteFiles | None = None,
     today: dt.date | None = None,
+    extensions: Extensions = NO_EXTENSIONS,
 ) -> CheckResult:
     """Load, assemble and inspect a whole site, collecting every problem; writes nothing.
 
-    ``today`` is the day the date rules (stale columns, future dates …) are judged on.
+    ``today`` is the day the date rules (stale columns, future dates …) are judged on;
+    ``extensions`` are the features' parts (``generator.features``).
     """
     timer = _Timer(progress)
     content_dir = site_dir / "content"
     if files is None:
         files = _discover(site_dir, base_url)
         timer.done("扫描", len(files.items), "个条目文件")
-    settings, problems = load_settings(content_dir)
+    settings, problems = site_settings(site_dir, base_url, today)
     if settings is None:
         return CheckResult(sort_problems(problems), None, (), tuple(timer.stages))
-    today = today or dt.date.today()
-    settings = dataclasses.replace(settings, today=today)
-    problems += asset_problems(site_dir, settings.config)
-    if base_url is not None:
-        config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-        settings = dataclasses.replace(settings, config=config)
+    today = settings.today
     items: list[Item] = []
     drafts: dict[str, BodyDraft] = {}
     loaded = _load(content_dir, settings, files)
@@ -179,16 +191,15 @@ def check_site(
                 drafts[entry.item.path] = entry.draft
     problems += discovery_problems(files)
     timer.done("读取", len(items), "个条目")
-    site, assemble_problems = assemble(settings, tuple(items), drafts, files, unloaded_claims(dict(zip(files.items, loaded, strict=True))))
-    problems += assemble_problems
+    assembly = Assembly(settings, tuple(items), drafts, files, unloaded_claims(dict(zip(files.items, loaded, strict=True))), extensions)
+    site = assembly.site
+    problems += assembly.problems
     texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
     annual, annual_problems = read_all_data(content_dir)
     problems += annual_problems
     last = load_last_build(site_dir)
     check = CheckInput(site, texts, today, last.index_numbers if last else {}, annual)
     problems += run_checks(check)
-    # A last safeguard: no message may carry a full ID, card or mobile number, whatever produced it.
-    problems = [dataclasses.replace(p, message=redact(p.message)) for p in problems]
     timer.done("检查", len(site.items), "个公开条目")
     digests = tuple(zip(files.items, (entry.digest for entry in loaded), strict=True))
     return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests, texts)
@@ -202,10 +213,13 @@ def build_site(
     strict: bool = False,
     search: bool = True,
     today: dt.date | None = None,
+    extensions: Extensions = NO_EXTENSIONS,
 ) -> BuildResult:
     """Check, render and write a site as of ``today`` (scheduled items whose day has not come are
     withheld); raises ``ContentError`` (writing nothing) on content errors, or with ``strict`` on
-    warnings too."""
+    warnings too. The search bundle is ``extensions.index``'s: without it the stamp says the
+    build has no search (and ``deploy`` refuses it)."""
+    search = search and extensions.index is not None
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
     remove_leftovers(out)  # staging folders of builds that were killed
@@ -233,7 +247,7 @@ def build_site(
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
-    result = check_site(site_dir, base_url, progress, files, today=day)
+    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site
@@ -242,14 +256,14 @@ def build_site(
     with Staging(out) as staging:
         pages = render_site(site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts))
         timer.done("生成", len(pages), "个页面")
-        for output in exports(site, pages):
+        for output in exports(site, pages, extensions):
             staging.write(output.path, output.data)
         for copy in site.files:
             staging.copy(site_dir / "content" / copy.source, copy.target)
         for rel, source in theme.static_files().items():
             staging.copy(source, f"assets/{rel}")
-        if search and site.items:
-            report = build_index(staging.root, len(site.items))
+        if search and site.items and extensions.index is not None:
+            report = extensions.index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).

@@ -15,15 +15,16 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .build import Stage, build_site, check_site
+from .annual.draft import write_report
+from .build import Stage
 from .checks import FAMILIES
 from .cli_text import ChineseCommand, ChineseGroup
-from .deploy import deploy as publish
+from .features import build_site, check_site
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError, printable, site_path
-from .report import write_report
+from .publish.deploy import deploy as publish
 from .scaffold import scaffold
-from .search import SearchError
+from .search.index import SearchError
 
 app = typer.Typer(
     name="gongkai",
@@ -240,7 +241,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", metavar="端口", help="端口（0 表示任选一个空闲端口）。")] = 8000,
 ) -> None:
     """边写边预览：生成网站并在本机提供访问，文件保存后自动更新页面，内容有错时在页面上提示。"""
-    from .serve import serve as run_preview  # watchdog and the server load only for this command
+    from .preview.server import serve as run_preview  # watchdog and the server load only for this command
 
     if not (site / "content").is_dir():
         raise _usage(UsageError(f"{site} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai serve 站点目录。"))

@@ -36,9 +36,9 @@ from .model import (
     Validity,
 )
 from .problems import Problem, error, warning
+from .search_settings import site_groups
 from .settings import read_settings
 from .suggest import did_you_mean
-from .synonyms import site_groups
 from .yamltree import Map, Node, Seq, is_null
 
 # English key → Chinese alias, in the order of the contract's table.

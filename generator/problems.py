@@ -10,6 +10,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from .identifiers import redact
+
 # Characters that would steer a terminal or reorder a line instead of being seen: C0 and C1
 # controls (ESC among them), line breaks, bidirectional overrides and isolates, zero-width marks.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -44,7 +46,8 @@ class Problem:
 
     def __post_init__(self) -> None:
         # The one place every message passes: the terminal, JSON and the preview all print these.
-        object.__setattr__(self, "message", printable(self.message))
+        # No message may carry a full ID, card or mobile number, whatever produced it.
+        object.__setattr__(self, "message", printable(redact(self.message)))
         object.__setattr__(self, "field", printable(self.field))
         object.__setattr__(self, "path", printable(self.path))
 

@@ -8,7 +8,7 @@ import html
 import re
 
 from .extract import Table
-from .report_layout import Grid, GridCell, rows_html
+from .grid import Grid, GridCell, rows_html
 
 MAX_ROWS = 400
 MAX_COLUMNS = 40

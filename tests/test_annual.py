@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import build_site, check_site
-from generator.report import is_untouched_draft, write_report
+from generator.annual.draft import is_untouched_draft, write_report
 from tests.browser import chromium, serve
 from tests.conftest import item
 from tests.documents import docx_tables, pdf, xlsx

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import build_site, check_site
-from generator.checks.identifiers import is_card, is_id15, is_id18, is_uscc, redact
 from generator.checks.metadata import suggest_doc_no
+from generator.identifiers import is_card, is_id15, is_id18, is_uscc, redact
 
 from .conftest import REPO, item
 from .privacy_corpus import CASES, ID_A, ID_C, found_rules, score, write_corpus
@@ -201,3 +201,12 @@ def test_an_unreadable_attachment_is_reported_not_skipped(make_site: Callable[..
     found = "\n".join(problems_of(site))
     for name in ("名单.xlsx", "表.docx"):
         assert f"{name}:1: 警告 [附件] 附件无法读取其中的文字" in found and "请人工核对" in found
+
+
+def test_no_problem_message_carries_an_id_number_whoever_made_it() -> None:
+    # Redaction happens where every problem is made, not in each place that prints problems
+    # (build, check and the preview each did it for themselves).
+    from generator.problems import error, warning
+
+    for problem in (error("a.md", 1, "", f"标题含有 {ID_A}。"), warning("b.md", 2, "title", f"{ID_A} 与 13912345678")):
+        assert ID_A not in problem.message and ID_A[:4] in problem.message and "13912345678" not in problem.message

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from generator import UsageError, build_site
-from generator.deploy import MANIFEST, deploy
+from generator.publish.deploy import MANIFEST, deploy
+from generator.publish.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, RsyncTarget, Target, open_target
 from generator.stamp import STAMP
-from generator.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, RsyncTarget, Target, open_target
 from tests.conftest import REPO, item
 from tests.test_leak import _decoded, _strings, output_texts
 
@@ -335,7 +335,7 @@ def test_last_updated_comes_from_commit_dates_only(make_site: Callable[..., Path
 
 
 def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> None:
-    from generator.deploy import make_plan
+    from generator.publish.deploy import make_plan
     from generator.stamp import read_stamp
 
     site = _site(make_site)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator import build_site, check_site
-from generator.annual import normative_counts
+from generator.report_data import normative_counts
 from tests.browser import chromium, serve
 from tests.conftest import POLICY, item
 
@@ -115,7 +115,7 @@ def test_also_in_lists_one_item_in_several_columns(make_site: Callable[..., Path
     row = next(r for r in data["items"] if r["id"] == "flood")
     assert row["catalogue"] == "statutory/emergency" and row["also_in"] == ["other/notices", "statutory/plans"]
     # The annual report counts it once, under its own column.
-    from generator.annual import column_counts
+    from generator.report_data import column_counts
 
     loaded = check_site(make_site({"content/rules.md": POLICY, "content/flood.md": shared}), today=dt.date(2026, 3, 2)).items
     counts = column_counts(tuple(i for i in loaded if i.is_public), 2026)

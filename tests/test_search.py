@@ -167,7 +167,7 @@ def test_search_without_a_bundle_says_so(tmp_path: Path, browser: Any) -> None:
 
 
 def test_id_buckets_agree_between_python_and_the_browser(site: tuple[Any, str]) -> None:
-    from generator.exports import id_bucket, normalize_id
+    from generator.search.ids import id_bucket, normalize_id
 
     page, url = site
     page.goto(f"{url}search/index.html")

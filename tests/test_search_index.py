@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.search as search_stage
+import generator.search.index as search_stage
 from generator import build_site
-from generator.search import SearchError, build_index, extended_binary
+from generator.search.index import SearchError, build_index, extended_binary
 
 from .conftest import POLICY, item, tree_digest
 

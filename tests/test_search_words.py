@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-import generator.search as search_stage
+import generator.search.index as search_stage
 from generator import build_site
-from generator.exports import fnv1a
-from generator.search_words import BUCKETS, WORDS_DIR, chunk_holding, read_chunks, selects
+from generator.search.ids import fnv1a
+from generator.search.words import BUCKETS, WORDS_DIR, chunk_holding, read_chunks, selects
 
 from .browser import chromium, serve
 from .conftest import item

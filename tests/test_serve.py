@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator.serve import SETTLE_SECONDS, Preview
+from generator.preview.server import SETTLE_SECONDS, Preview
 from tests.browser import chromium
 from tests.conftest import POLICY, item
 
@@ -438,7 +438,7 @@ def test_a_withdrawal_applies_while_the_site_settings_are_broken(site: Path) -> 
 
 
 def test_an_item_changed_together_with_broken_settings_is_taken_down(site: Path, tmp_path: Path) -> None:
-    from generator.live import LiveSite
+    from generator.preview.live import LiveSite
 
     live = LiveSite(site, tmp_path / "out")
     assert live.full().ok and (tmp_path / "out/items/fire.html").is_file()
@@ -485,3 +485,23 @@ def test_a_consequence_in_the_overlay_points_to_its_cause(make_site: Callable[..
         assert "有错误、没有读入（它的错误只在运行 gongkai serve 的终端中显示）" in errors[0]["message"]
         assert "rules.md" not in errors[0]["message"] and data["hidden_errors"] == 1
         assert data["problems"][0] == errors[0], "errors come first"
+
+
+def test_the_preview_reads_settings_and_refuses_files_as_build_does(site: Path, tmp_path: Path) -> None:
+    # An item behind a symbolic link is refused by build; the preview said nothing of it.
+    outside = tmp_path / "outside.md"
+    outside.write_text(NOTICE.replace("关于秋季防火的通知", "链接进来的通知"), encoding="utf-8")
+    (site / "content/notices/linked.md").symlink_to(outside)
+    with running(site) as preview:
+        data = problems(preview)
+        assert data["hidden_errors"] == 1 and data["errors"] == 0  # its name may not reach a browser
+        assert any("content/notices/linked.md" in line and "符号链接" in line for line in preview.said)  # type: ignore[attr-defined]
+        assert "链接进来的通知" not in get(preview, "/")[1]
+    # The preview's own address gets its trailing slash like --base-url does.
+    from generator.preview.live import LiveSite
+
+    out = tmp_path / "out"
+    out.mkdir()
+    live = LiveSite(site, out, base_url="http://127.0.0.1:8000/xxgk")
+    live.full()
+    assert live.settings is not None and live.settings.config.base_url == "http://127.0.0.1:8000/xxgk/"

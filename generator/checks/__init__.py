@@ -7,6 +7,7 @@ run on the assembled public site.
 
 from __future__ import annotations
 
+from ..identifiers import redact
 from ..model import Item, SiteConfig
 from ..problems import Problem
 from .accessibility import image_alt
@@ -14,7 +15,6 @@ from .annual import annual_report
 from .columns import columns
 from .context import CheckInput, ItemRule, Rule
 from .hygiene import hygiene, warm_up
-from .identifiers import redact
 from .interpretations import interpretation_rules
 from .links import large_attachments
 from .metadata import metadata

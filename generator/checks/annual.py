@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..annual import AnnualData, ReportValues, expected_values, report_year
 from ..assemble import PublicItem
 from ..extract import Extracted
 from ..problems import Problem, error, site_path, warning
+from ..report_data import AnnualData, ReportValues, expected_values, report_year
 from ..report_tables import (
     APPEALS,
     APPLICANTS,

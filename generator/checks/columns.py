@@ -19,10 +19,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..annual import REPORT_COLUMN, report_year
 from ..catalogue import sections_in_use, unused_columns
 from ..model import Leaf
 from ..problems import Problem, warning
+from ..report_data import REPORT_COLUMN, report_year
 from .context import CATALOGUE_FILE, SITE_FILE, CheckInput
 
 SOURCE = "国办秘函〔2019〕19号"

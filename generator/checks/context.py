@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..annual import AnnualData
 from ..assemble import PublicItem, Site
 from ..extract import Extracted
 from ..model import Item, SiteConfig
 from ..problems import Problem
+from ..report_data import AnnualData
 
 SITE_FILE = "content/_site.yml"
 CATALOGUE_FILE = "content/_catalogue.yml"

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..extract import Table, TextBlock, text_table
+from ..identifiers import CARD, EMAIL, ID15, ID18, MOBILE, digits_of, grouped, is_card, is_id15, is_id18, mask, mask_email, normalise
 from ..model import Item, SiteConfig
 from ..problems import Problem, error, warning
 from .context import CheckInput
-from .identifiers import CARD, EMAIL, ID15, ID18, MOBILE, digits_of, grouped, is_card, is_id15, is_id18, mask, mask_email, normalise
 
 _NAME_HEADER = re.compile(r"姓名|户主|名字|户名|申请人|救助对象|保障对象|人员")
 _ADDRESS_HEADER = re.compile(r"住址|地址|门牌|居住地|家庭住址")

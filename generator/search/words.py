@@ -28,8 +28,8 @@ from typing import Any
 
 import cbor2
 
-from .exports import fnv1a
-from .workers import fork_map
+from ..workers import fork_map
+from .ids import fnv1a
 
 WORDS_DIR = "gongkai-words"
 BUCKETS = 256

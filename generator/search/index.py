@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .search_words import write_word_lists
+from .words import write_word_lists
 
 BUNDLE = "pagefind"
 EXPECTED_VERSION = "pagefind 1.5.2"

@@ -17,11 +17,8 @@ from importlib import resources
 
 import yaml
 
-from .fields import Reader
-from .yamltree import Map, Node, Seq
-
-Groups = tuple[tuple[str, ...], ...]
-_MAX_WORD = 20
+from ..assemble import Site
+from ..search_settings import Groups
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,26 +28,9 @@ def standard_groups() -> Groups:
     return tuple(tuple(str(word) for word in group) for group in yaml.safe_load(text))
 
 
-def site_groups(reader: Reader, root: Node | None) -> Groups:
-    """The site's own groups from the tree of ``content/_search.yml``; problems go to ``reader``."""
-    hint = "写法：synonyms: 下每行一组同义词，如 - [最低生活保障, 低保]。"
-    if root is None:
-        return ()
-    if not (isinstance(root, Map) and [k.text for k, _ in root.entries] == ["synonyms"]):
-        reader.fail(root.line, "", "_search.yml 只能有一项 synonyms（同义词）。" + hint)
-        return ()
-    entries = root.entries[0][1]
-    if not isinstance(entries, Seq):
-        reader.fail(entries.line, "synonyms", "synonyms 应为列表。" + hint)
-        return ()
-    groups: list[tuple[str, ...]] = []
-    for entry in entries.items:
-        words = reader.text_list(entry, "synonyms") if isinstance(entry, Seq) else ()
-        if len(words) < 2 or any(len(w) > _MAX_WORD for w in words):
-            reader.fail(entry.line, "synonyms", f"每组至少写两个词，每个词不超过 {_MAX_WORD} 个字。" + hint)
-            continue
-        groups.append(tuple(dict.fromkeys(words)))
-    return tuple(groups)
+def synonyms_output(site: Site) -> list[tuple[str, bytes]]:
+    """The search feature's part of the exports: the synonym table the search page applies."""
+    return [("search/synonyms.json", synonyms_json(site.synonyms))]
 
 
 def synonyms_json(site_groups: Groups) -> bytes:

@@ -15,15 +15,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import AnnualData, column_counts, data_path, expected_values, read_all_data, read_data, report_year
-from .assemble import publish_gate
-from .build import check_site
-from .checks.hygiene import DRAFT_MARK
-from .model import Item, SiteConfig
-from .output import write_atomic
-from .problems import Problem, UsageError, error, has_errors
-from .report_layout import section_table, to_markdown
-from .report_tables import APPEALS, APPLICATIONS, DECISIONS, NORMATIVE
+from ..assemble import publish_gate
+from ..build import check_site
+from ..checks.hygiene import DRAFT_MARK
+from ..model import Item, SiteConfig
+from ..output import write_atomic
+from ..problems import Problem, UsageError, error, has_errors
+from ..report_data import AnnualData, column_counts, data_path, expected_values, read_all_data, read_data, report_year
+from ..report_tables import APPEALS, APPLICATIONS, DECISIONS, NORMATIVE
+from .layout import section_table, to_markdown
 
 _CODE_LINE = re.compile(r"^# gongkai report 草稿校验码：([0-9a-f]{16})[^\n]*\n", re.MULTILINE)
 _CODE_NOTE = "（未修改的草稿可由 gongkai report 重新生成；修改后不会被覆盖）"

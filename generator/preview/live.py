@@ -23,22 +23,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annual import AnnualData, read_all_data
-from .assemble import SEE_ABOVE, Assembly, PublicItem, Site, without
-from .build import attachment_tables, attachment_texts, load_checked
-from .cache import load_last_build
-from .checks import CheckInput, redact, run_checks, warm_up
-from .discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover
-from .exports import exports
-from .extract import Extracted, extract
-from .gitdates import commit_dates
-from .load import Loaded, SiteSettings, file_digest, load_settings, unloaded_claims
-from .output import write_atomic
-from .problems import Level, Problem, error, has_errors, site_path, sort_problems
-from .render import PAGE_SIZE, Renderer, is_policy
-from .search import build_index
-from .theme import load_theme
-from .workers import fork_map
+from ..assemble import SEE_ABOVE, Assembly, PublicItem, Site, without
+from ..build import attachment_tables, attachment_texts, load_checked, site_settings
+from ..cache import load_last_build
+from ..checks import CheckInput, run_checks, warm_up
+from ..discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover, discovery_problems
+from ..exports import exports
+from ..extract import Extracted, extract
+from ..features import EXTENSIONS
+from ..gitdates import commit_dates
+from ..load import Loaded, SiteSettings, file_digest, unloaded_claims
+from ..output import write_atomic
+from ..problems import Level, Problem, error, has_errors, site_path, sort_problems
+from ..render import PAGE_SIZE, Renderer, is_policy
+from ..report_data import AnnualData, read_all_data
+from ..theme import load_theme
+from ..workers import fork_map
 
 Job = tuple[str, ...]
 
@@ -123,9 +123,7 @@ class LiveSite:
 
     def _full(self) -> Update:
         files = discover(self.content) if self.content.is_dir() else None
-        settings, problems = load_settings(self.content)
-        if settings is not None and self.base_url:
-            settings = dataclasses.replace(settings, config=dataclasses.replace(settings.config, base_url=self.base_url))
+        settings, problems = site_settings(self.site_dir, self.base_url, None)
         self.setting_problems = problems
         if files is None or settings is None:
             if files is None:
@@ -171,6 +169,9 @@ class LiveSite:
         """
         public = {rel for rel, loaded in self.loaded.items() if loaded.item is not None and loaded.item.is_public}
         withheld = set(self.loaded) - public
+        if self.files is not None:
+            # Item files the scan refused (behind a symbolic link …): what they hold is unknown.
+            withheld |= {p.path for p in discovery_problems(self.files)}
         files = self.assembly.withheld_files if self.assembly is not None else frozenset()
         # Longest first, so that a path is never replaced inside a longer one.
         names = sorted(withheld | files, key=len, reverse=True)
@@ -203,7 +204,8 @@ class LiveSite:
             return
         staging = self.out / ".pagefind-next"
         shutil.rmtree(staging, ignore_errors=True)
-        build_index(self.out, len(self.assembly.site.items), output=staging)
+        assert EXTENSIONS.index is not None
+        EXTENSIONS.index(self.out, len(self.assembly.site.items), output=staging)
         with self.lock:
             old = self.out / ".pagefind-old"
             shutil.rmtree(old, ignore_errors=True)
@@ -221,9 +223,7 @@ class LiveSite:
         previous = self.loaded.get(rel)
         if previous is not None and previous.digest == file_digest(data):
             return previous
-        loaded = load_checked(rel, data, self.settings, self.files)
-        # Redacted once here rather than on every rebuild.
-        return dataclasses.replace(loaded, problems=tuple(dataclasses.replace(p, message=redact(p.message)) for p in loaded.problems))
+        return load_checked(rel, data, self.settings, self.files)
 
     def _load_all(self, rels: tuple[str, ...], verify: bool = True) -> dict[str, Loaded]:
         """Every item; ``verify`` reads each file to see whether it changed, otherwise only files
@@ -288,7 +288,7 @@ class LiveSite:
         assert self.settings is not None and self.files is not None
         items = tuple(loaded.item for loaded in self.loaded.values() if loaded.item is not None)
         drafts = {loaded.item.path: loaded.draft for loaded in self.loaded.values() if loaded.item is not None and loaded.draft is not None}
-        self.assembly = Assembly(self.settings, items, drafts, self.files, unloaded_claims(self.loaded))
+        self.assembly = Assembly(self.settings, items, drafts, self.files, unloaded_claims(self.loaded), EXTENSIONS)
         site = self.assembly.site
         extracts = self._attachment_extracts(site)
         self._collect_problems(run_site_rules=True, texts=extracts)
@@ -382,7 +382,9 @@ class LiveSite:
     def _site_wide_problems(self) -> list[Problem]:
         """Every problem not of one item file: settings, annual data, assembly and site rules."""
         assert self.assembly is not None
-        return self.setting_problems + self.annual_problems + self.assembly.problems + self.site_problems
+        # What the scan refused (an item behind a symbolic link …) as build says it, for the files now.
+        scanned = discovery_problems(self.files) if self.files is not None else []
+        return self.setting_problems + scanned + self.annual_problems + self.assembly.problems + self.site_problems
 
     def _any_errors(self) -> bool:
         return has_errors(self._site_wide_problems()) or any(has_errors(loaded.problems) for loaded in self.loaded.values())
@@ -394,9 +396,9 @@ class LiveSite:
             site = self.assembly.site
             texts = self._attachment_extracts(site) if texts is None else texts
             self.site_problems = run_checks(CheckInput(site, texts, site.today, self.previous_index, self.annual))
-        problems = [dataclasses.replace(p, message=redact(p.message)) for p in self._site_wide_problems()]
+        problems = self._site_wide_problems()
         for loaded in self.loaded.values():
-            problems += loaded.problems  # redacted when loaded
+            problems += loaded.problems
         self.problems = sort_problems(problems)
 
     def _attachment_extracts(self, site: Site) -> tuple[Extracted, ...]:
@@ -488,7 +490,7 @@ class LiveSite:
     def _exports(self, site: Site, pages: list[str]) -> list[str]:
         written: list[str] = []
         paths: set[str] = set()
-        for output in exports(site, pages):
+        for output in exports(site, pages, EXTENSIONS):
             paths.add(output.path)
             if _write_if_changed(self.out, output.path, output.data):
                 written.append(output.path)

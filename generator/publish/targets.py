@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from .problems import UsageError
-from .stamp import safe_path
+from ..problems import UsageError
+from ..stamp import safe_path
 
 PASSWORD_VAR = "GONGKAI_DEPLOY_PASSWORD"
 KEY_VAR = "GONGKAI_DEPLOY_KEY"

@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TypeVar
 
-from .annual import report_year
-from .model import Item
-from .report_layout import SectionTable, section_table, to_csv, to_html
-from .report_tables import ParsedTable, Values, parse_tables, values_of
-from .urls import item_path, relative
+from ..assemble import Site
+from ..model import Item
+from ..report_data import report_year
+from ..report_tables import ParsedTable, Values, parse_tables, values_of
+from ..urls import item_path, relative
+from .layout import SectionTable, section_table, to_csv, to_html
 
 _TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
 K = TypeVar("K")
@@ -68,3 +69,8 @@ def report_csvs(items: list[Item]) -> list[tuple[str, bytes]]:
     """Every report table of the public report items as (path, CSV bytes), one per section (a
     report written for the last release has section 二 as two tables: its CSV holds both)."""
     return [(csv_path(item, t), to_csv(t)) for item in items for t in _tables_by(_complete(item), lambda t: t.spec.section).values()]
+
+
+def report_outputs(site: Site) -> list[tuple[str, bytes]]:
+    """The annual report feature's part of the exports: the CSV of each public report table."""
+    return report_csvs([e.item for e in site.items])

@@ -14,7 +14,8 @@ import html
 import io
 from dataclasses import dataclass
 
-from .report_tables import (
+from ..grid import Grid, GridCell, matrix, rows_html
+from ..report_tables import (
     APPEALS,
     APPLICANTS,
     APPLICATIONS,
@@ -28,19 +29,6 @@ from .report_tables import (
 
 CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 _WIDTH_TWO = 1 + len(NORMATIVE.cols)
-
-
-@dataclass(frozen=True)
-class GridCell:
-    """One cell of a national table: header cells carry their ``scope``; data cells have none."""
-
-    text: str
-    scope: str = ""
-    rowspan: int = 1
-    colspan: int = 1
-
-
-Grid = list[list[GridCell]]
 
 
 def _h(text: str, scope: str, rowspan: int = 1, colspan: int = 1) -> GridCell:
@@ -128,35 +116,6 @@ def section_table(section: str, values: dict[str, Values]) -> SectionTable:
         return SectionTable(section, [], grid_two(values.get(NORMATIVE.id), values.get(DECISIONS.id)))
     head, body = grid_three(values[APPLICATIONS.id]) if section == "三" else grid_four(values[APPEALS.id])
     return SectionTable(section, head, body)
-
-
-def matrix(rows: Grid) -> list[list[str]]:
-    """The grid as a plain matrix: a merged cell's text in its top-left position, blanks under
-    and beside it (how a CSV or a pipe table carries a merged cell)."""
-    taken: dict[tuple[int, int], str] = {}
-    width = 0
-    for r, cells in enumerate(rows):
-        c = 0
-        for cell in cells:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken[(r + dr, c + dc)] = cell.text if (dr, dc) == (0, 0) else ""
-            c += cell.colspan
-            width = max(width, c)
-    return [[taken.get((r, c), "") for c in range(width)] for r in range(len(rows))]
-
-
-def _cell_html(c: GridCell) -> str:
-    tag = "th" if c.scope else "td"
-    attrs = (f' scope="{c.scope}"' if c.scope else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-    return f"<{tag}{attrs}>{html.escape(c.text)}</{tag}>"
-
-
-def rows_html(grid: Grid) -> str:
-    """A grid's rows as HTML: merged cells with their spans, header cells with their scopes."""
-    return "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in grid)
 
 
 def to_html(table: SectionTable, csv_href: str) -> str:

@@ -30,9 +30,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..problems import Level, Problem, printable
+from ..search.index import SearchError
 from .live import LiveSite, Update
-from .problems import Level, Problem, printable
-from .search import SearchError
 
 LIVE = "/__gongkai/"
 QUIET_SECONDS = 0.03  # an edit is settled when no event came for this long

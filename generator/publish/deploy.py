@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import UsageError
-from .search_words import WORDS_DIR
-from .stamp import STAMP, Stamp, differences, read_stamp, safe_path, same_site
+from ..problems import UsageError
+from ..search.words import WORDS_DIR
+from ..stamp import STAMP, Stamp, differences, read_stamp, safe_path, same_site
 from .targets import TEMP_SUFFIX, Target, open_target
 
 MANIFEST = ".gongkai-manifest.json"

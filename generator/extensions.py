@@ -1,0 +1,50 @@
+"""What the features add to the pipeline, which imports none of them.
+
+The pipeline stages take an ``Extensions`` value and call it at fixed points: ``generator/features.py``
+(the one module that knows the features) builds the value that ``build``, ``check`` and the
+preview all use. A missing extension fails closed: without ``index`` the build stamp says the
+site has no search, and ``deploy`` refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .assemble import Site
+    from .model import Item
+
+
+class IndexReport(Protocol):
+    """What a search index reports: the pages and words it holds."""
+
+    @property
+    def pages(self) -> int: ...
+
+    @property
+    def words(self) -> int: ...
+
+
+class Indexer(Protocol):
+    """Writes the search bundle of a finished output folder (into ``output`` when given: the
+    preview's background re-index); must hold exactly ``expected_pages`` item pages."""
+
+    def __call__(self, site_root: Path, expected_pages: int, output: Path | None = None) -> IndexReport: ...
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """``body``: an item's finished body HTML, given the item and the rendered Markdown (the annual
+    report's tables in the national layout); ``outputs``: files added to the exports, each a
+    function of the public site; ``index``: the search bundle written into a finished output
+    folder (the folder, the number of public item pages it must hold)."""
+
+    body: Callable[[Item, str], str] | None = None
+    outputs: tuple[Callable[[Site], list[tuple[str, bytes]]], ...] = ()
+    index: Indexer | None = None
+
+
+NO_EXTENSIONS = Extensions()
