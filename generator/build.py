@@ -24,6 +24,7 @@ from .extensions import NO_EXTENSIONS, Extensions
 from .extract import Extracted, Table, extract
 from .gitdates import commit_dates, head
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
+from .load_cache import context_key, read_store, write_store
 from .markdown import BodyDraft
 from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
@@ -152,10 +153,22 @@ def unfinished(site: Site) -> tuple[str, ...]:
     return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(items)}）"] if items else []))
 
 
-def _load(content_dir: Path, settings: SiteSettings, files: SiteFiles) -> list[Loaded]:
-    """Load every item and run the item rules on the public ones, in the same worker."""
-    warm_up()  # the traditional-character table, built once before the workers fork
-    return fork_map(lambda rel: load_checked(rel, (content_dir / rel).read_bytes(), settings, files), files.items)
+def _load(site_dir: Path, settings: SiteSettings, files: SiteFiles, base_url: str | None) -> tuple[list[Loaded], int]:
+    """Load every item and run the item rules on the public ones, in the same worker; items whose
+    bytes and context did not change since the last run come from the signed store (``load_cache``)."""
+    content_dir = site_dir / "content"
+    datas = {rel: (content_dir / rel).read_bytes() for rel in files.items}
+    digests = {rel: file_digest(data) for rel, data in datas.items()}
+    context = context_key(content_dir, files, base_url, settings.today)
+    stored = read_store(site_dir, context)
+    missing = [rel for rel in files.items if (rel, digests[rel]) not in stored]
+    if missing:
+        warm_up()  # the traditional-character table, built once before the workers fork
+    fresh = dict(zip(missing, fork_map(lambda rel: load_checked(rel, datas[rel], settings, files), missing), strict=True))
+    loaded = [fresh[rel] if rel in fresh else stored[(rel, digests[rel])] for rel in files.items]
+    if fresh or len(stored) != len(loaded):
+        write_store(site_dir, context, {(rel, entry.digest): entry for rel, entry in zip(files.items, loaded, strict=True)})
+    return loaded, len(fresh)
 
 
 def check_site(
@@ -182,7 +195,7 @@ def check_site(
     today = settings.today
     items: list[Item] = []
     drafts: dict[str, BodyDraft] = {}
-    loaded = _load(content_dir, settings, files)
+    loaded, parsed = _load(site_dir, settings, files, base_url)
     for entry in loaded:
         problems += entry.problems
         if entry.item is not None:
@@ -190,7 +203,7 @@ def check_site(
             if entry.draft is not None:
                 drafts[entry.item.path] = entry.draft
     problems += discovery_problems(files)
-    timer.done("读取", len(items), "个条目")
+    timer.done("读取", len(items), "个条目" if parsed == len(files.items) else f"个条目（{parsed} 个有变化，其余同上次）")
     assembly = Assembly(settings, tuple(items), drafts, files, unloaded_claims(dict(zip(files.items, loaded, strict=True))), extensions)
     site = assembly.site
     problems += assembly.problems

@@ -1,0 +1,157 @@
+"""Builds that reuse the last run's loaded items: whatever path a build takes, its output is the
+bytes of a cold build of the same content; a store that is damaged, foreign or of other content
+is ignored, and never unpickled unverified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import pickle
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import build_site
+from generator.build import Stage
+from generator.cache import CACHE_DIR
+from generator.load_cache import STORE, key_file
+from generator.problems import ContentError
+from tests.conftest import POLICY, item, tree_digest
+
+INTERPRETATION = item(
+    "title: 测试办法解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2024-03-01\ninterprets: [rules-2024]\ninterpretation_form: 问答",
+    "解读正文，见[办法](rules.md)。",
+)
+
+
+def notice(n: int, extra: str = "") -> str:
+    return item(f"title: 第{n}号通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-0{1 + n % 9}-1{n % 10}{extra}", f"通知正文 {n}。")
+
+
+@pytest.fixture(autouse=True)
+def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    key = tmp_path / "keys" / "store.key"
+    monkeypatch.setenv("GONGKAI_CACHE_KEY", str(key))
+    return key
+
+
+def cold(site: Path, tmp_path: Path, name: str) -> dict[str, str]:
+    """The output of a build of a copy of ``site`` without any cache."""
+    copy = tmp_path / f"cold-{name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "build", "out"))
+    build_site(copy, copy / "build", search=False)
+    return tree_digest(copy / "build")
+
+
+def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {f"content/notices/n{n}.md": notice(n) for n in range(8)}
+    files.update({"content/policy/rules.md": POLICY, "content/policy/jiedu.md": INTERPRETATION, "content/policy/files/a.pdf": b"%PDF-1.4 stub"})
+    site = make_site(files)
+    rng = random.Random(17)
+
+    def body(path: Path) -> None:
+        path.write_text(path.read_text(encoding="utf-8") + f"\n补充 {rng.randrange(10**6)}。\n", encoding="utf-8")
+
+    def front(path: Path) -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace("号通知", "号通知（修订）", 1), encoding="utf-8")
+
+    def recatalogue(path: Path) -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace("catalogue: other/notices", "catalogue: statutory/plans"), encoding="utf-8")
+
+    def withdraw(path: Path) -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+
+    def attach(path: Path) -> None:
+        (path.parent / "files").mkdir(exist_ok=True)
+        (path.parent / "files" / f"{path.stem}.pdf").write_bytes(b"%PDF-1.4 " + str(rng.random()).encode())
+        text = path.read_text(encoding="utf-8")
+        if "attachments:" not in text:
+            path.write_text(text.replace("\n---\n", f"\nattachments: [files/{path.stem}.pdf]\n---\n", 1), encoding="utf-8")
+
+    def settings(_path: Path) -> None:
+        yml = site / "content/_site.yml"
+        yml.write_text(yml.read_text(encoding="utf-8").replace("测试镇人民政府", "测试镇政府", 1) if rng.random() < 0.5 else yml.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    def remove(path: Path) -> None:
+        path.unlink()
+
+    edits = [body, front, recatalogue, withdraw, attach, settings, remove]
+    build_site(site, site / "build", search=False)
+    assert (site / CACHE_DIR / STORE).is_file()
+    stages: list[Stage] = []
+    body(site / "content/notices/n1.md")
+    build_site(site, site / "build", progress=stages.append, search=False)
+    assert [s.unit for s in stages if s.name == "读取"] == ["个条目（1 个有变化，其余同上次）"]  # the store was used
+    assert tree_digest(site / "build") == cold(site, tmp_path, "first")
+    for step in range(14):
+        notices = sorted((site / "content/notices").glob("*.md"))
+        edit = edits[step % len(edits)] if step < len(edits) else rng.choice(edits)
+        if edit is remove and len(notices) < 3:
+            edit = body
+        edit(rng.choice(notices))
+        build_site(site, site / "build", search=False)
+        assert tree_digest(site / "build") == cold(site, tmp_path, str(step)), f"step {step}: {edit.__name__}"
+
+
+def test_a_damaged_foreign_or_other_store_is_ignored(make_site: Callable[..., Path], tmp_path: Path, private_key: Path) -> None:
+    site = make_site({f"content/notices/n{n}.md": notice(n) for n in range(3)})
+    build_site(site, site / "build", search=False)
+    store = site / CACHE_DIR / STORE
+    good = store.read_bytes()
+    expected = tree_digest(site / "build")
+
+    # Damaged: one byte changed.
+    store.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    (site / "content/notices/n0.md").write_text(notice(0, "\nsummary: 改过"), encoding="utf-8")
+    build_site(site, site / "build", search=False)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "damaged") != expected
+
+    # Of other content: another site's store under this site.
+    other = make_site({"content/notices/n0.md": notice(0, "\nsummary: 另一个站点")})
+    build_site(other, other / "build", search=False)
+    shutil.copy(other / CACHE_DIR / STORE, store)
+    build_site(site, site / "build", search=False)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "other")
+
+    # Foreign: a store signed on another machine (another key) that would run code if unpickled.
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (Path.touch, (str(tmp_path / "pwned"),))  # type: ignore[return-value]
+
+    body = pickle.dumps(("context", {("notices/n0.md", "x"): Payload()}))
+    store.write_bytes(hmac.new(b"k" * 32, body, hashlib.sha256).digest() + body)
+    build_site(site, site / "build", search=False)
+    assert not (tmp_path / "pwned").exists()
+    assert tree_digest(site / "build") == cold(site, tmp_path, "foreign")
+
+    # No key at all (a fresh CI machine): builds as usual.
+    private_key.unlink()
+    store.write_bytes(good)
+    build_site(site, site / "build", search=False)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "keyless")
+    assert key_file() == private_key and private_key.stat().st_mode & 0o077 == 0
+
+
+def test_what_loading_depends_on_besides_the_file_is_part_of_the_key(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    late = item("title: 附件后到的通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-03-01\nattachments: [files/late.pdf]")
+    scheduled = item("title: 定时发布的通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-06-01")
+    site = make_site({"content/notices/late.md": late, "content/notices/scheduled.md": scheduled, "content/notices/n1.md": notice(1)})
+    with pytest.raises(ContentError):
+        build_site(site, site / "build", search=False, today=dt.date(2026, 5, 1))
+    # The attachment arrives; the item's own bytes did not change.
+    (site / "content/notices/files").mkdir()
+    (site / "content/notices/files/late.pdf").write_bytes(b"%PDF-1.4 late")
+    build_site(site, site / "build", search=False, today=dt.date(2026, 5, 1))
+    assert "定时发布的通知" not in (site / "build/index.html").read_text(encoding="utf-8")
+    # Its day comes: the scheduled item is published although no file changed.
+    build_site(site, site / "build", search=False, today=dt.date(2026, 6, 1))
+    assert "定时发布的通知" in (site / "build/index.html").read_text(encoding="utf-8")
+    copy = tmp_path / "cold"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
+    build_site(copy, copy / "build", search=False, today=dt.date(2026, 6, 1))
+    assert tree_digest(site / "build") == tree_digest(copy / "build")
