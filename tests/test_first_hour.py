@@ -221,3 +221,12 @@ def test_a_copied_scaffold_readme_is_the_packaged_one(tmp_path: Path) -> None:
     scaffold(site)
     assert (site / "docs/内容格式说明.md").read_bytes() == (REPO / "docs/内容格式说明.md").read_bytes()
     shutil.rmtree(site)
+
+
+def test_a_real_value_the_example_happens_to_share_is_not_a_placeholder(make_site: Callable[..., Path]) -> None:
+    # 246000 is the example's postcode and a real one (安庆); office hours are office hours.
+    from generator import check_site
+
+    site = make_site({}, REAL_SITE.replace('postcode: "246001"', 'postcode: "246000"') + "  hours: 工作日 8:30—12:00，14:30—17:30\n")
+    problems = check_site(site).problems
+    assert not [p for p in problems if p.rule.startswith("scaffold/")], [p.message for p in problems if p.rule.startswith("scaffold/")]

@@ -22,9 +22,12 @@ from ..model import Item, SiteConfig
 from ..problems import Level, Problem, site_path, warning
 from .context import SITE_FILE, CheckInput
 
-# What gongkai new writes that no real office has: a 某某 name (the rest is compared value by value
-# with the shipped example: a run of zeros alone also occurs in real 备案号 and test data).
+# What gongkai new writes that no real office has: a 某某 name anywhere, and the example's own
+# placeholder values (its runs of zeros) where a field still equals them. A run of zeros alone
+# also occurs in real numbers, and the example's postcode and office hours are real ones: those
+# never count.
 _PLACEHOLDER = re.compile(r"某某")
+_FAKE = re.compile(r"某某|0{6,}")
 # Site-wide rules that a new site breaks only because it is new; said as one summary meanwhile.
 _SUMMARISED = ("columns/", "metadata/identity", "metadata/index-no")
 
@@ -56,7 +59,7 @@ def placeholder_fields(config: SiteConfig) -> tuple[str, ...]:
     return tuple(
         field
         for field, value in _config_values(config).items()
-        if value and (_PLACEHOLDER.search(value) or (example.get(field) == value and field != "contact.hours"))
+        if value and (_PLACEHOLDER.search(value) or (example.get(field) == value and _FAKE.search(value)))
     )
 
 
