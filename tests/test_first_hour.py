@@ -103,6 +103,7 @@ def test_a_clerk_from_new_to_deploy(tmp_path: Path, gongkai: Gongkai) -> None:
     code, out = gongkai("check", str(site))
     assert "这是一个新站点" not in out and "示例条目" not in out and "站点信息还是" not in out
     assert "空白栏目：“负责人信息”" in out  # each column said on its own now
+    assert "空白栏目：“工作动态”（news）" in out and "空白栏目：“乡镇概况”（intro）" in out  # the footer's links are columns too
     code, out = gongkai("build", str(site), "-q")
     assert code == 0, out
     code, out = gongkai("deploy", str(site), "--to", str(target))
