@@ -63,7 +63,7 @@ def run_peer(site: Path, search: bool) -> tuple[float, float]:
     if not search:
         return hugo, 0.0
     start = time.perf_counter()
-    subprocess.run([pagefind_binary(), "--site", str(public), "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([pagefind_binary(), "--site", str(public), "--quiet"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return hugo, time.perf_counter() - start
 
 
