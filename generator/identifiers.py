@@ -26,6 +26,10 @@ GROUPED = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ -]\d+)+(?:[ -]?[Xx])?(?![0-9A-Za-
 _WIDE = str.maketrans(
     {**{chr(0xFF10 + n): str(n) for n in range(10)}, "Ｘ": "X", "ｘ": "x", "\u3000": " ", "\u00a0": " ", "－": "-", "‐": "-", "‑": "-", "–": "-", "—": "-", "＋": "+"}
 )
+# The shortest thing ``redact`` masks, a mobile number, is 11 digits, possibly grouped by the
+# separators people type (any of ``_WIDE``'s, or whitespace): a message without such a run holds
+# nothing to mask. ``\d`` also matches full-width digits.
+_LONG_RUN = re.compile(r"\d[\d\s\-\u2010-\u2015\uff0d]{9,}\d")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -133,8 +137,8 @@ def _mask_grouped(run: str) -> str:
 
 def redact(text: str) -> str:
     """Mask every valid ID number, bank card and mobile number in a message (a last safeguard)."""
-    if sum(c.isdigit() for c in text) < 11:
-        return text  # every number it masks has at least 11 digits (a mobile number); most messages have none
+    if not _LONG_RUN.search(text):
+        return text  # every number it masks is a run of 11 or more digits and separators; most messages have none
     text = normalise(text)
     text = GROUPED.sub(lambda m: _mask_grouped(m.group(0)), text)
     text = ID18.sub(lambda m: mask(m.group(0), 4, 2) if is_id18(m.group(0)) else m.group(0), text)

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from pathlib import PurePosixPath
 
 import yaml
 
@@ -65,7 +64,7 @@ def placeholder_fields(config: SiteConfig) -> tuple[str, ...]:
 
 def is_example(item: Item) -> bool:
     """An item the example ships: a file named 示例…, or a title about 某某镇."""
-    return PurePosixPath(item.path).name.startswith("示例") or "某某" in item.title
+    return item.path.rsplit("/", 1)[-1].startswith("示例") or "某某" in item.title
 
 
 def example_items(items: Iterable[Item]) -> tuple[str, ...]:

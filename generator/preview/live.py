@@ -173,22 +173,26 @@ class LiveSite:
             # Item files the scan refused (behind a symbolic link …): what they hold is unknown.
             withheld |= {p.path for p in discovery_problems(self.files)}
         files = self.assembly.withheld_files if self.assembly is not None else frozenset()
-        # Longest first, so that a path is never replaced inside a longer one.
-        names = sorted(withheld | files, key=len, reverse=True)
+        # Longest first, so that a path is never replaced inside a longer one; each as messages show
+        # it (from the site folder), then as written inside the pipeline.
+        forms = [
+            (form, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
+            for rel in sorted(withheld | files, key=len, reverse=True)
+            for form in (site_path(rel), rel)
+        ]
         shown: list[Problem] = []
         hidden = [p for p in self.problems if p.path in withheld]
         for problem in self.problems:
             if problem.path in withheld:
                 continue
             message = problem.message
-            for rel in names:
-                # As messages show it (from the site folder), then as written inside the pipeline.
-                for form in (site_path(rel), rel):
-                    if form in message:
-                        message = message.replace(form, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
+            for form, replacement in forms:
+                if form in message:
+                    message = message.replace(form, replacement)
             if problem.cause in withheld:
                 message = message.replace(SEE_ABOVE, "（它的错误只在运行 gongkai serve 的终端中显示）")
-            shown.append(dataclasses.replace(problem, message=message))
+            # A new Problem only when the message changed: making one redacts its message again.
+            shown.append(problem if message == problem.message else dataclasses.replace(problem, message=message))
         return Overlay(tuple(shown), len(hidden), sum(p.level is Level.ERROR for p in hidden))
 
     def settle(self) -> None:
