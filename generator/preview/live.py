@@ -175,20 +175,16 @@ class LiveSite:
         files = self.assembly.withheld_files if self.assembly is not None else frozenset()
         # Longest first, so that a path is never replaced inside a longer one; each as messages show
         # it (from the site folder), then as written inside the pipeline.
-        forms = [
-            (form, "（某个非公开条目）" if rel in withheld else "（某个非公开文件）")
-            for rel in sorted(withheld | files, key=len, reverse=True)
-            for form in (site_path(rel), rel)
-        ]
+        forms = [(rel, site_path(rel), "（某个非公开条目）" if rel in withheld else "（某个非公开文件）") for rel in sorted(withheld | files, key=len, reverse=True)]
         shown: list[Problem] = []
         hidden = [p for p in self.problems if p.path in withheld]
         for problem in self.problems:
             if problem.path in withheld:
                 continue
             message = problem.message
-            for form, replacement in forms:
-                if form in message:
-                    message = message.replace(form, replacement)
+            for rel, shown_as, replacement in forms:
+                if rel in message:  # shown_as holds rel: one test for both forms
+                    message = message.replace(shown_as, replacement).replace(rel, replacement)
             if problem.cause in withheld:
                 message = message.replace(SEE_ABOVE, "（它的错误只在运行 gongkai serve 的终端中显示）")
             # A new Problem only when the message changed: making one redacts its message again.
