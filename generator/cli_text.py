@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from .problems import printable
 from .scaffold import DOCS
 
 # typer 0.2x vendors click (``typer._click``), older releases use click itself: the exception
@@ -190,7 +191,7 @@ def usage_error(exc: Any) -> str:  # Any: click's exception classes are found at
 
 def _fail(exc: Any) -> NoReturn:
     ctx = getattr(exc, "ctx", None)
-    typer.echo(f"错误：{usage_error(exc)}", err=True)
+    typer.echo(f"错误：{printable(usage_error(exc))}", err=True)  # it echoes what was typed
     if ctx is not None:
         typer.echo(usage_line(ctx.command, ctx), err=True)
         typer.echo(f"查看说明：{ctx.command_path} --help", err=True)

@@ -159,6 +159,7 @@ def test_every_command_has_a_chinese_help_page(gongkai: Gongkai) -> None:
         (["build", "--out"], "选项 --out 后面要写一个值。"),
         (["check", "--strict=1"], "选项 --strict 后面不写值。"),
         (["check", "--today", "2026-02-30"], "日期“2026-02-30”应写成 YYYY-MM-DD"),
+        (["serve", "--port", "\x1b[31m8000"], "--port 的值“[U+001B][31m8000”应是整数"),
     ],
 )
 def test_usage_errors_are_said_in_chinese(args: list[str], said: str, gongkai: Gongkai) -> None:
