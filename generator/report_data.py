@@ -140,7 +140,7 @@ class _DataReader:
 
     def read(self, root: Node | None) -> AnnualData:
         if root is not None and not isinstance(root, Map):
-            self.reader.fail(root.line, "", "年度报告数据文件应为“键: 值”形式，参见 README 中的“年度报告”一节。")
+            self.reader.fail(root.line, "", f"年度报告数据文件应为“键: 值”形式。请照 gongkai report 写出的模板填写（把这个文件改名备份后运行 gongkai report {self.year}，会重新写出模板）。")
         entries = root.entries if isinstance(root, Map) else ()
         for key, value in entries:
             top = _TOP_NAMES.get(key.text)
