@@ -28,7 +28,7 @@ from .load_cache import context_key, read_store, write_store
 from .markdown import BodyDraft
 from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
-from .problems import ContentError, Problem, UsageError, has_errors, sort_problems
+from .problems import ContentError, Problem, UsageError, has_errors, site_path, sort_problems
 from .render import render_site
 from .report_data import read_all_data
 from .stamp import site_identity, write_stamp
@@ -150,7 +150,7 @@ def unfinished(site: Site) -> tuple[str, ...]:
     """What of gongkai new's example the site still holds, as the build stamp records it for deploy."""
     fields = placeholder_fields(site.config)
     items = example_items(e.item for e in site.items)
-    return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(items)}）"] if items else []))
+    return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(site_path(i) for i in items)}）"] if items else []))
 
 
 def _load(site_dir: Path, settings: SiteSettings, files: SiteFiles, base_url: str | None) -> tuple[list[Loaded], int]:

@@ -228,7 +228,7 @@ def number(
         raise _usage(exc) from None
     out.problems(outcome.problems)
     for path, value in outcome.assigned:
-        out.info(f"  {path}: 索引号 {value}")
+        out.info(f"  {site_path(path)}: 索引号 {value}")
     if outcome.problems and any(p.level is Level.ERROR for p in outcome.problems):
         raise typer.Exit(1)
     out.info(f"已编号 {len(outcome.assigned)} 个条目。")

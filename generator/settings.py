@@ -72,6 +72,11 @@ def index_format_problem(fmt: str) -> str:
     return ""
 
 
+def _key_line(node: Map | None, key: str) -> int:
+    """The line ``key`` is written on in a mapping (1 when it or the mapping is absent)."""
+    return next((k.line for k, _ in node.entries if k.text == key), 1) if node else 1
+
+
 def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     """Validate the tree of ``_site.yml``; None (with problems recorded) when it is unusable."""
     if not isinstance(root, Map):
@@ -110,13 +115,11 @@ def read_settings(reader: Reader, root: Node | None) -> SiteConfig | None:
     identity = _text_fields(reader, identity_node, Identity, "identity")
     for key in _LINK_FIELDS:
         if identity.get(key) and not WEB_ADDRESS.match(identity[key]):
-            line = next((k.line for k, _ in identity_node.entries if k.text == key), 1) if identity_node else 1
-            reader.fail(line, f"identity.{key}", f"“{identity[key][:80]}”应是以 https:// 或 http:// 开头的完整网址。")
+            reader.fail(_key_line(identity_node, key), f"identity.{key}", f"“{identity[key][:80]}”应是以 https:// 或 http:// 开头的完整网址。")
             identity[key] = ""
     badge = identity.get("badge_image", "")
     if badge and (not _BADGE_IMAGE.match(badge) or ".." in badge.split("/")):
-        line = next((k.line for k, _ in identity_node.entries if k.text == "badge_image"), 1) if identity_node else 1
-        reader.fail(line, "identity.badge_image", f"党政机关网站标识图片“{badge[:80]}”应放在主题的 static 文件夹里，写成 static/文件名，如 static/dzjg.png（图片随网站发布，不从外网加载）。")
+        reader.fail(_key_line(identity_node, "badge_image"), "identity.badge_image", f"党政机关网站标识图片“{badge[:80]}”应放在主题的 static 文件夹里，写成 static/文件名，如 static/dzjg.png（图片随网站发布，不从外网加载）。")
         identity["badge_image"] = ""
     contact = _text_fields(reader, reader.mapping(values.get("contact"), "contact"), Contact, "contact")
     if name is None or kind is None:

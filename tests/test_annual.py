@@ -329,7 +329,7 @@ def test_report_published_as_text_with_the_pdf_attached_builds_with_one_warning(
     })
     result = check_site(site, today=TODAY)
     annual = [p.format() for p in result.problems if p.family == "annual" or p.rule == "columns/annual-report" or p.path.startswith("年报/")]
-    assert annual == ["content/年报/2025.md:7: 警告 [年度报告] 2025 年度报告的表格在附件中（年报/2025年报.pdf），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。"]
+    assert annual == ["content/年报/2025.md:7: 警告 [年度报告] 2025 年度报告的表格在附件中（content/年报/2025年报.pdf），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。"]
     assert result.ok
     build_site(site, tmp_path / "out", search=False)
     assert (tmp_path / "out/files/2025/2025年报.pdf").exists()

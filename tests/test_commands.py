@@ -56,6 +56,7 @@ def test_number_assigns_serials_per_year_and_never_reuses(make_site: Callable[..
     )
     code, output = gongkai("number", str(site))
     assert code == 0, output
+    assert "  content/b.md: 索引号 11341200003219540W/2024-00008" in output  # named from the site folder, like problems
     content = site / "content"
     assert 'index_no: "11341200003219540W/2024-00008"\n---' in (content / "b.md").read_text(encoding="utf-8")
     assert 'index_no: "11341200003219540W/2024-00009"' in (content / "d.md").read_text(encoding="utf-8")

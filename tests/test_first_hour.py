@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,7 +90,7 @@ def test_a_clerk_from_new_to_deploy(tmp_path: Path, gongkai: Gongkai) -> None:
     target = tmp_path / "portal"
     target.mkdir()
     code, out = gongkai("deploy", str(site), "--to", str(target))
-    assert code == 2 and "还是 gongkai new 的示例网站" in out and "_site.yml 的 name" in out and "个示例条目" in out
+    assert code == 2 and "还是 gongkai new 的示例网站" in out and "_site.yml 的 name" in out and "个示例条目" in out and "content/政策文件/示例通知.md" in out
     assert not any(target.iterdir())
 
     # The identity filled in, examples removed: the full inspection appears and deploy publishes.
@@ -218,11 +217,10 @@ def test_help_never_goes_through_the_framework_formatter() -> None:
     assert all(isinstance(command, ChineseCommand) for command in group.commands.values())  # type: ignore[attr-defined]
 
 
-def test_a_copied_scaffold_readme_is_the_packaged_one(tmp_path: Path) -> None:
+def test_a_new_site_gets_the_content_format_document_of_this_version(tmp_path: Path) -> None:
     site = tmp_path / "s"
     scaffold(site)
     assert (site / "docs/内容格式说明.md").read_bytes() == (REPO / "docs/内容格式说明.md").read_bytes()
-    shutil.rmtree(site)
 
 
 def test_a_real_value_the_example_happens_to_share_is_not_a_placeholder(make_site: Callable[..., Path]) -> None:

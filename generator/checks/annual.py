@@ -121,7 +121,7 @@ def _shape(report: _Report) -> Iterator[Problem]:
         # The legal duty is to publish by 31 January: a report whose tables cannot be read is
         # said once, as a warning, and never blocks the build.
         if report.attached:
-            yield warning(item.path, item.line_of("attachments"), FIELD, f"{report.year} 年度报告的表格在附件中（{'、'.join(report.attached)}），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。", "annual/unverified")
+            yield warning(item.path, item.line_of("attachments"), FIELD, f"{report.year} 年度报告的表格在附件中（{'、'.join(site_path(a) for a in report.attached)}），无法核验其数字。如能提供 DOCX 或 XLSX 版本，gongkai 可以逐格核对；也可以把表格写进正文。", "annual/unverified")
         else:
             yield warning(item.path, item.body_line, FIELD, f"{report.year} 年度报告正文里没有找到国办公开办函〔2021〕30号格式的表格（二、三、四部分各一张）。可运行 gongkai report {report.year} 生成带表格的草稿对照补上，或把完整报告作为附件发布。", "annual/table")
         return
