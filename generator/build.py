@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,13 +153,17 @@ def unfinished(site: Site) -> tuple[str, ...]:
     return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(site_path(i) for i in items)}）"] if items else []))
 
 
-def _load(site_dir: Path, settings: SiteSettings, files: SiteFiles, base_url: str | None) -> tuple[list[Loaded], int]:
+def read_items(site_dir: Path, files: SiteFiles) -> dict[str, bytes]:
+    """The bytes of every item file, read once per run (hashed for the store and the build record)."""
+    content_dir = site_dir / "content"
+    return {rel: (content_dir / rel).read_bytes() for rel in files.items}
+
+
+def _load(site_dir: Path, settings: SiteSettings, files: SiteFiles, base_url: str | None, datas: Mapping[str, bytes]) -> tuple[list[Loaded], int]:
     """Load every item and run the item rules on the public ones, in the same worker; items whose
     bytes and context did not change since the last run come from the signed store (``load_cache``)."""
-    content_dir = site_dir / "content"
-    datas = {rel: (content_dir / rel).read_bytes() for rel in files.items}
     digests = {rel: file_digest(data) for rel, data in datas.items()}
-    context = context_key(content_dir, files, base_url, settings.today)
+    context = context_key(site_dir / "content", files, base_url, settings.today)
     stored = read_store(site_dir, context)
     missing = [rel for rel in files.items if (rel, digests[rel]) not in stored]
     if missing:
@@ -178,6 +182,7 @@ def check_site(
     files: SiteFiles | None = None,
     today: dt.date | None = None,
     extensions: Extensions = NO_EXTENSIONS,
+    contents: Mapping[str, bytes] | None = None,
 ) -> CheckResult:
     """Load, assemble and inspect a whole site, collecting every problem; writes nothing.
 
@@ -195,7 +200,7 @@ def check_site(
     today = settings.today
     items: list[Item] = []
     drafts: dict[str, BodyDraft] = {}
-    loaded, parsed = _load(site_dir, settings, files, base_url)
+    loaded, parsed = _load(site_dir, settings, files, base_url, contents if contents is not None else read_items(site_dir, files))
     for entry in loaded:
         problems += entry.problems
         if entry.item is not None:
@@ -232,7 +237,7 @@ def build_site(
     withheld); raises ``ContentError`` (writing nothing) on content errors, or with ``strict`` on
     warnings too. The search bundle is ``extensions.index``'s: without it the stamp says the
     build has no search (and ``deploy`` refuses it)."""
-    search = search and extensions.index is not None
+    index = extensions.index if search else None
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
     remove_leftovers(out)  # staging folders of builds that were killed
@@ -242,15 +247,11 @@ def build_site(
     # A new commit may change a 最后更新 date even when no file changed.
     day = today or dt.date.today()
     # The day counts: scheduled items, ended periods and expired documents change with it.
-    extra = f"{base_url}\n{out.resolve()}\nsearch={search}\ncommit={head(site_dir)}\ntoday={day.isoformat()}"
+    extra = f"{base_url}\n{out.resolve()}\nsearch={index is not None}\ncommit={head(site_dir)}\ntoday={day.isoformat()}"
     last = load_last_build(site_dir)
     read = sorted(files.others | files.control)
-    if could_be_current(last, out):
-        content = site_dir / "content"
-        digests = [(rel, file_digest((content / rel).read_bytes())) for rel in files.items]
-        current = fingerprint(site_dir, digests, read, theme_dirs, extra)
-    else:
-        current = ""  # no earlier build to keep: no need to hash the files before loading them
+    contents = read_items(site_dir, files)  # read once: for the record here, for loading below
+    current = fingerprint(site_dir, [(rel, file_digest(data)) for rel, data in contents.items()], read, theme_dirs, extra) if could_be_current(last, out) else ""
     if current and still_current(last, out, current):
         assert last is not None
         if strict and last.problems:
@@ -260,7 +261,7 @@ def build_site(
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
-    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions)
+    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site
@@ -275,13 +276,13 @@ def build_site(
             staging.copy(site_dir / "content" / copy.source, copy.target)
         for rel, source in theme.static_files().items():
             staging.copy(source, f"assets/{rel}")
-        if search and site.items and extensions.index is not None:
-            report = extensions.index(staging.root, len(site.items))
+        if index is not None and site.items:
+            report = index(staging.root, len(site.items))
             timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).
         manifest = write_stamp(
-            staging.root, scan_output(staging.root), search or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name), unfinished(site)
+            staging.root, scan_output(staging.root), index is not None or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name), unfinished(site)
         )
         staging.commit()
     public, withheld = len(site.items), len(result.items) - len(site.items)

@@ -7,12 +7,10 @@ synonym table (``search/``). The command line, the preview and the public API us
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
+import functools
 
 from . import build as pipeline
 from .annual.page import national_body, report_outputs
-from .discover import SiteFiles
 from .extensions import Extensions
 from .search.ids import search_ids
 from .search.index import build_index
@@ -21,25 +19,7 @@ from .search.synonyms import synonyms_output
 EXTENSIONS = Extensions(body=national_body, outputs=(search_ids, synonyms_output, report_outputs), index=build_index)
 
 
-def check_site(
-    site_dir: Path,
-    base_url: str | None = None,
-    progress: pipeline.Progress | None = None,
-    files: SiteFiles | None = None,
-    today: dt.date | None = None,
-) -> pipeline.CheckResult:
-    """``build.check_site`` with every feature."""
-    return pipeline.check_site(site_dir, base_url, progress, files, today, EXTENSIONS)
-
-
-def build_site(
-    site_dir: Path,
-    out_dir: Path | None = None,
-    base_url: str | None = None,
-    progress: pipeline.Progress | None = None,
-    strict: bool = False,
-    search: bool = True,
-    today: dt.date | None = None,
-) -> pipeline.BuildResult:
-    """``build.build_site`` with every feature."""
-    return pipeline.build_site(site_dir, out_dir, base_url, progress, strict, search, today, EXTENSIONS)
+# The pipeline's own functions with every feature's part: one signature to keep, the pipeline's.
+check_site = functools.partial(pipeline.check_site, extensions=EXTENSIONS)
+build_site = functools.partial(pipeline.build_site, extensions=EXTENSIONS)
+check_site.__doc__, build_site.__doc__ = pipeline.check_site.__doc__, pipeline.build_site.__doc__  # help() as for the originals
