@@ -505,3 +505,19 @@ def test_the_preview_reads_settings_and_refuses_files_as_build_does(site: Path, 
     live = LiveSite(site, out, base_url="http://127.0.0.1:8000/xxgk")
     live.full()
     assert live.settings is not None and live.settings.config.base_url == "http://127.0.0.1:8000/xxgk/"
+
+
+def test_a_search_index_that_falls_behind_is_said_without_internals(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import generator.preview.live as live_module
+    from generator.search.index import SearchError
+
+    def behind(site_root: Path, expected_pages: int, output: Path | None = None) -> Any:
+        raise SearchError(f"搜索索引收录了 {expected_pages + 1} 个页面，应为 {expected_pages} 个公开条目页面。为防止收录错误，已停止。")
+
+    monkeypatch.setattr(live_module, "EXTENSIONS", dataclasses.replace(live_module.EXTENSIONS, index=behind))
+    with running(site, search=True) as preview:
+        wait_until(lambda: any("搜索暂时没跟上" in line for line in preview.said), timeout=30)  # type: ignore[attr-defined]
+    terminal = "\n".join(preview.said)  # type: ignore[attr-defined]
+    assert "收录了" not in terminal and "应为" not in terminal, terminal

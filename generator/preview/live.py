@@ -199,8 +199,10 @@ class LiveSite:
             self._exports(self.good, [self.outputs[j] for j in self.renderer.jobs() if j in self.outputs])
 
     def search_index(self) -> None:
-        """Rebuild the Pagefind bundle into a fresh folder, then swap it in."""
-        if self.assembly is None or not self.assembly.site.items:
+        """Rebuild the Pagefind bundle into a fresh folder, then swap it in; nothing while the content
+        has errors: the pages served are then the last good ones (or none yet), and an index of
+        them would be of another state."""
+        if self.assembly is None or self.renderer is None or has_errors(self.problems) or not self.assembly.site.items:
             return
         staging = self.out / ".pagefind-next"
         shutil.rmtree(staging, ignore_errors=True)

@@ -224,9 +224,7 @@ class Preview:
     def _settle(self) -> None:
         self.pending_settle = False
         self.live.settle()
-        # Search follows a site that was written: while content has errors the pages served are
-        # the last good ones (or none yet), and an index of them would be of another state.
-        if not self.search or self.last is None or not self.last.ok:
+        if not self.search:
             return
         if self.search_thread is not None and self.search_thread.is_alive():
             self.search_again = True
