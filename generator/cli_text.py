@@ -198,24 +198,22 @@ def _fail(exc: Any) -> NoReturn:
     sys.exit(2)
 
 
-class ChineseCommand(TyperCommand):
+class _ChineseHelp:
+    """Help page and usage line written here instead of by typer and click."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        formatter.write(command_help(self, ctx))
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage_line(self, ctx)
+
+
+class ChineseCommand(_ChineseHelp, TyperCommand):
     """A command whose help page is written in Chinese."""
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        formatter.write(command_help(self, ctx))
 
-    def get_usage(self, ctx: Any) -> str:
-        return usage_line(self, ctx)
-
-
-class ChineseGroup(TyperGroup):
+class ChineseGroup(_ChineseHelp, TyperGroup):
     """The command group: Chinese help pages, and click's usage errors said in Chinese (exit 2)."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        formatter.write(command_help(self, ctx))
-
-    def get_usage(self, ctx: Any) -> str:
-        return usage_line(self, ctx)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, *rest: Any, **extra: Any) -> Any:
         extra["standalone_mode"] = False
