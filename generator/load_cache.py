@@ -91,18 +91,32 @@ def context_key(content_dir: Path, files: SiteFiles, base_url: str | None, today
     return h.hexdigest()
 
 
+def signed(body: bytes) -> bytes | None:
+    """``body`` with its HMAC-SHA256 under this machine's key in front (None without a usable key)."""
+    key = _key(create=True)
+    return None if key is None else hmac.new(key, body, hashlib.sha256).digest() + body
+
+
+def verified(data: bytes) -> bytes | None:
+    """The body of ``data`` that ``signed`` wrote with this machine's key, or None when the
+    signature is missing or wrong (another machine's file, a damaged one)."""
+    key = _key(create=False)
+    if key is None:
+        return None
+    signature, body = data[:32], data[32:]
+    if len(signature) < 32 or not hmac.compare_digest(signature, hmac.new(key, body, hashlib.sha256).digest()):
+        return None
+    return body
+
+
 def read_store(site_dir: Path, context: str) -> Entries:
     """The entries stored for ``context``, or none when the store is missing, unsigned by this
     machine's key, damaged, or of another context."""
-    key = _key(create=False)
-    if key is None:
-        return {}
     try:
-        data = (site_dir / CACHE_DIR / STORE).read_bytes()
+        body = verified((site_dir / CACHE_DIR / STORE).read_bytes())
     except OSError:
         return {}
-    signature, body = data[:32], data[32:]
-    if len(signature) < 32 or not hmac.compare_digest(signature, hmac.new(key, body, hashlib.sha256).digest()):
+    if body is None:
         return {}
     try:
         stored_context, entries = pickle.loads(body)  # signed by this machine's key: written by gongkai
@@ -115,13 +129,12 @@ def read_store(site_dir: Path, context: str) -> Entries:
 
 def write_store(site_dir: Path, context: str, entries: Mapping[tuple[str, str], Loaded]) -> None:
     """Store the entries for the next run; failing to write is not an error."""
-    key = _key(create=True)
-    if key is None:
-        return
     try:
-        body = pickle.dumps((context, dict(entries)), protocol=pickle.HIGHEST_PROTOCOL)
+        data = signed(pickle.dumps((context, dict(entries)), protocol=pickle.HIGHEST_PROTOCOL))
+        if data is None:
+            return
         folder = site_dir / CACHE_DIR
         folder.mkdir(exist_ok=True)
-        write_atomic(folder / STORE, hmac.new(key, body, hashlib.sha256).digest() + body)
+        write_atomic(folder / STORE, data)
     except (OSError, pickle.PicklingError):
         pass
