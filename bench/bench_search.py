@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,10 +39,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import KINDS, TOPICS, generate  # noqa: E402
 
 import generator.search.index as search_stage  # noqa: E402
-from generator import build_site  # noqa: E402
+from generator import build_site, check_site  # noqa: E402
+from generator.build import index_pages  # noqa: E402
 from generator.search.index import build_index  # noqa: E402
 from generator.search.synonyms import standard_groups  # noqa: E402
-from generator.search.words import WORDS_DIR, fragment_files, page_frequencies, read_fragment  # noqa: E402
+from generator.search.words import WORDS_DIR, read_fragment, shard_frequencies  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 from tests.test_search import DONE, QUERIES  # noqa: E402
 
@@ -105,10 +107,28 @@ def answers(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
     return found
 
 
+def shard_bundles(bundle: Path) -> list[Path]:
+    """The bundle's shards (``pagefind/<shard>/``)."""
+    return sorted(path.parent for path in bundle.glob("*/pagefind-entry.json"))
+
+
+def page_frequencies(bundle: Path) -> Counter[str]:
+    """Each Chinese word with the number of pages holding it, over all shards."""
+    total: Counter[str] = Counter()
+    for counts in shard_frequencies(shard_bundles(bundle)):
+        total.update(counts)
+    return total
+
+
+def fragment_files(bundle: Path) -> list[Path]:
+    """Every shard's fragments."""
+    return sorted(bundle.glob("*/fragment/*.pf_fragment"))
+
+
 def sample_queries(bundle: Path, rng: random.Random) -> list[str]:
     """Words of the corpus as a visitor might type them: 40 words found on 30–4,000 pages, 20 pairs
     of them, and 10 single characters (whose families are the largest)."""
-    frequencies = page_frequencies(fragment_files(bundle))
+    frequencies = page_frequencies(bundle)
     common = sorted(w for w, n in frequencies.items() if 30 <= n <= 4000 and len(w) >= 2)
     singles = sorted(w for w, n in frequencies.items() if len(w) == 1 and n >= 100)
     pairs = [a + b for a, b in zip(rng.sample(common, 20), rng.sample(common, 20), strict=True)]
@@ -191,7 +211,7 @@ def main() -> None:
         start = time.perf_counter()
         result = build_site(site, Path(tmp) / "corpus-build")
         index = next(s for s in result.stages if s.name == "索引")
-        chunks = len(list((result.out_dir / "pagefind" / "index").iterdir()))
+        chunks = len(list((result.out_dir / "pagefind").glob("*/index/*")))
         print(
             f"N={count}: build with search {time.perf_counter() - start:.1f} s (Pagefind and word lists {index.seconds:.1f} s, {index.count} pages, {chunks} index chunks of ≤ {search_stage.CHUNK_SIZE} positions)"
         )
@@ -202,7 +222,7 @@ def main() -> None:
         with serve(result.out_dir) as url:
             score, misses = recall(browser.new_page(), url, queries)
             print(f"N={count}: recall@5 {score:.2f} over {len(queries)} title queries; misses: {misses or 'none'}")
-            frequencies = page_frequencies(fragment_files(result.out_dir / "pagefind"))
+            frequencies = page_frequencies(result.out_dir / "pagefind")
             synonym_topics = {w for group in standard_groups() for w in group} & set(TOPICS)
             candidates = [n for n in range(count) if n % 50 != 49 and n % 10 != 9]
             built = corpus_queries(site, sorted(rng.sample(candidates, 40)), frequencies)
@@ -221,7 +241,9 @@ def main() -> None:
         whole = linked_copy(result.out_dir, Path(tmp) / "whole")
         shutil.rmtree(whole / "pagefind")
         search_stage.CHUNK_SIZE = 10**9
-        build_index(whole, index.count)
+        # One whole index: every page in one shard, in one chunk.
+        search_stage.plan = lambda pages: {"all": tuple(sorted(pages))}  # type: ignore[assignment]
+        build_index(whole, index_pages(check_site(site).site))  # type: ignore[arg-type]
         bare = linked_copy(result.out_dir, Path(tmp) / "bare")
         shutil.rmtree(bare / "pagefind" / WORDS_DIR)
         holding = {q: ids for q, ids in pages_holding(result.out_dir / "pagefind", sampled + named).items() if ids}

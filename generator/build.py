@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Assembly, Site
-from .cache import LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
+from .cache import CACHE_DIR, LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
 from .checks import CheckInput, check_item, run_checks, warm_up
 from .checks.placeholders import example_items, placeholder_fields
 from .discover import SiteFiles, discover, discovery_problems
@@ -153,6 +153,11 @@ def unfinished(site: Site) -> tuple[str, ...]:
     return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(site_path(i) for i in items)}）"] if items else []))
 
 
+def index_pages(site: Site) -> dict[str, dt.date | None]:
+    """The pages the search index holds: every public item's page, with its publication day."""
+    return {e.path: e.item.published for e in site.items}
+
+
 def read_items(site_dir: Path, files: SiteFiles) -> dict[str, bytes]:
     """The bytes of every item file, read once per run (hashed for the store and the build record)."""
     content_dir = site_dir / "content"
@@ -277,8 +282,9 @@ def build_site(
         for rel, source in theme.static_files().items():
             staging.copy(source, f"assets/{rel}")
         if index is not None and site.items:
-            report = index(staging.root, len(site.items))
-            timer.done("索引", report.pages, f"个页面（{report.words} 个词）")
+            report = index(staging.root, index_pages(site), cache=site_dir / CACHE_DIR / "search")
+            kept = "" if report.rebuilt == report.shards else f"，{report.rebuilt} 个重建，其余沿用上次"
+            timer.done("索引", report.pages, f"个页面（{report.words} 个词；{report.shards} 个分片{kept}）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).
         manifest = write_stamp(

@@ -8,7 +8,8 @@ site has no search, and ``deploy`` refuses it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 
 class IndexReport(Protocol):
-    """What a search index reports: the pages and words it holds."""
+    """What a search index reports: the pages and words it holds, in how many shards, and how
+    many of those were indexed afresh (the others were kept from an earlier run)."""
 
     @property
     def pages(self) -> int: ...
@@ -27,12 +29,19 @@ class IndexReport(Protocol):
     @property
     def words(self) -> int: ...
 
+    @property
+    def shards(self) -> int: ...
+
+    @property
+    def rebuilt(self) -> int: ...
+
 
 class Indexer(Protocol):
     """Writes the search bundle of a finished output folder (into ``output`` when given: the
-    preview's background re-index); must hold exactly ``expected_pages`` item pages."""
+    preview's background re-index); must hold exactly the public item pages ``pages`` (output
+    path → publication day); may keep and reuse its work in ``cache``."""
 
-    def __call__(self, site_root: Path, expected_pages: int, output: Path | None = None) -> IndexReport: ...
+    def __call__(self, site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None) -> IndexReport: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Extensions:
     """``body``: an item's finished body HTML, given the item and the rendered Markdown (the annual
     report's tables in the national layout); ``outputs``: files added to the exports, each a
     function of the public site; ``index``: the search bundle written into a finished output
-    folder (the folder, the number of public item pages it must hold)."""
+    folder (the folder, the public item pages it must hold, the cache folder it may use)."""
 
     body: Callable[[Item, str], str] | None = None
     outputs: tuple[Callable[[Site], list[tuple[str, bytes]]], ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -348,9 +349,11 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     rank = {path: n for n, path in enumerate(plan.uploads)}
     pages_new = [rank[p] for p in plan.uploads if p.endswith(".html") and p not in published]
     pages_changed = [rank["items/fire.html"]]
-    chunks = [rank[p] for p in plan.uploads if p.startswith(("pagefind/fragment/", "pagefind/index/", "files/", "assets/"))]
+    chunks = [rank[p] for p in plan.uploads if re.match(r"pagefind/[^/]+/(fragment|index)/|files/|assets/", p)]
     words = [rank[p] for p in plan.uploads if p.startswith("pagefind/gongkai-words/")]
-    entries = [rank[p] for p in ("pagefind/pagefind-entry.json", "catalogue.json", "sitemap.xml", "feed.xml")] + words
+    shard_entries = [rank[p] for p in plan.uploads if re.fullmatch(r"pagefind/[^/]+/pagefind-entry\.json", p)]
+    entries = [rank[p] for p in ("pagefind/shards.json", "catalogue.json", "sitemap.xml", "feed.xml")] + words + shard_entries
+    assert shard_entries
     assert chunks and pages_new and len(words) == 256
     assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
     assert plan.deletions == ("items/gone.html",)

@@ -42,7 +42,8 @@ WITHIN = ["村务", "村级财务", "管护人员"]
 def family_site(make_site: Callable[..., Path]) -> Path:
     files: dict[str, str | bytes] = {}
     for n, body in enumerate(BODIES):
-        front = f"title: 工作动态第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-{n + 1:02d}"
+        # Two years: two shards, whose lists the search page reads as one.
+        front = f"title: 工作动态第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: {2023 + n % 2}-05-{n + 1:02d}"
         files[f"content/news/n{n}.md"] = item(front, body)
     files["content/news/held.md"] = item("title: 内部事项\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "稽核专档涉密款项。")
     return make_site(files)
@@ -53,13 +54,16 @@ def built(site: Path, out: Path, chunk_size: int, monkeypatch: pytest.MonkeyPatc
     return build_site(site, out).out_dir
 
 
-def word_lists(build: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
-    words: dict[str, int] = {}
+def word_lists(build: Path) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[str]]]:
+    """The word lists as (shard name, chunk) places per word, and the probes by ``shard.chunk``."""
+    shards = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    words: dict[str, list[tuple[str, int]]] = {}
     probes: dict[str, list[str]] = {}
     for path in sorted((build / "pagefind" / WORDS_DIR).glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        words.update(data["words"])
-        probes.update(data["probes"])
+        for word, places in data["words"].items():
+            words[word] = [(shards[places[at]], places[at + 1]) for at in range(0, len(places), 2)]
+        probes.update({f"{shards[int(key.split('.')[0])]}.{key.split('.')[1]}": found for key, found in data["probes"].items()})
     return words, probes
 
 
@@ -96,24 +100,29 @@ def small_chunks(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: py
 
 
 def test_the_lists_name_the_chunk_pagefind_stored_each_word_in(small_chunks: Path) -> None:
-    bundle = small_chunks / "pagefind"
-    chunks = read_chunks(bundle)
-    meta = _decoded(next(bundle.glob("*.pf_meta")))
-    stored = {entry[0]: number for number, (_, _, hash_) in enumerate(meta[2]) for entry in _decoded(bundle / "index" / f"{hash_}.pf_index")[0]}
     words, probes = word_lists(small_chunks)
-    assert len(chunks) > 20, "the test needs many chunk boundaries"
+    assert json.loads((small_chunks / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": ["2024", "2023"]}
     assert {"村民", "管理", "财务", "公开"} <= set(words)
-    for word, chunk in words.items():
-        assert stored[word] == chunk, word
-        assert probes[str(chunk)], f"chunk {chunk} has no probe"
-        for probe in probes[str(chunk)]:
-            assert chunk in selects(probe, chunks), (probe, chunk)
-    # Families really are split: some word's family spans more than one chunk.
-    assert any(len({c for w, c in words.items() if w.startswith(prefix)}) > 1 for prefix in ("村", "管", "财", "公"))
+    for shard in ("2024", "2023"):
+        bundle = small_chunks / "pagefind" / shard
+        chunks = read_chunks(bundle)
+        meta = _decoded(next(bundle.glob("*.pf_meta")))
+        stored = {entry[0]: number for number, (_, _, hash_) in enumerate(meta[2]) for entry in _decoded(bundle / "index" / f"{hash_}.pf_index")[0]}
+        assert len(chunks) > 10, "the test needs many chunk boundaries"
+        held = {word: chunk for word, places in words.items() for name, chunk in places if name == shard}
+        # Every Chinese word this shard's index holds is listed for it, in the chunk that holds it.
+        assert {w for w in stored if w in words} == set(held)
+        for word, chunk in held.items():
+            assert stored[word] == chunk, word
+            assert probes[f"{shard}.{chunk}"], f"chunk {shard}.{chunk} has no probe"
+            for probe in probes[f"{shard}.{chunk}"]:
+                assert chunk in selects(probe, chunks), (probe, chunk)
+    # Families really are split: some word's family spans more than one chunk of a shard.
+    assert any(len({(name, c) for w, places in words.items() if w.startswith(prefix) for name, c in places}) > 2 for prefix in ("村", "管", "财", "公"))
 
 
 def test_the_lists_hold_only_words_of_public_pages_and_every_bucket_exists(small_chunks: Path) -> None:
-    fragments = [_decoded(p) for p in (small_chunks / "pagefind" / "fragment").glob("*.pf_fragment")]
+    fragments = [_decoded(p) for p in (small_chunks / "pagefind").glob("*/fragment/*.pf_fragment")]
     public_text = "".join(f["content"] + "\n" + f["meta"]["column"] for f in fragments)
     words, _ = word_lists(small_chunks)
     assert all(word in public_text for word in words)
@@ -151,7 +160,7 @@ def results(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
 def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     site = family_site(make_site)
     whole = built(site, tmp_path / "whole", 10**9, monkeypatch)
-    assert len(list((whole / "pagefind" / "index").iterdir())) == 1
+    assert [len(list((whole / "pagefind" / shard / "index").iterdir())) for shard in ("2024", "2023")] == [1, 1]
     small = built(site, tmp_path / "small", 12, monkeypatch)
     expected = results(browser, whole, QUERIES)
     assert all(status.startswith("找到") for status, _ in expected)

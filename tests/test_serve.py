@@ -247,11 +247,19 @@ def test_hardening(site: Path) -> None:
         assert get(preview, "/", host=f"localhost:{preview.server.server_address[1]}")[0] == 200
 
 
+def indexed_pages(out: Path) -> int:
+    """The pages the preview's search bundle holds, over its shards (0 while it is being swapped)."""
+    try:
+        shards = json.loads((out / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
+        entries = [json.loads((out / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8")) for name in shards]
+    except (OSError, ValueError):
+        return 0
+    return sum(lang["page_count"] for entry in entries for lang in entry["languages"].values())
+
+
 def test_background_search_index(site: Path) -> None:
     with running(site, search=True) as preview:
-        wait_until(lambda: (preview.out / "pagefind/pagefind-entry.json").is_file(), timeout=60)
-        entry = json.loads((preview.out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-        assert sum(lang["page_count"] for lang in entry["languages"].values()) == 2
+        wait_until(lambda: indexed_pages(preview.out) == 2, timeout=60)
 
 
 def test_theme_edit_rebuilds_everything(site: Path) -> None:
@@ -314,13 +322,9 @@ def test_an_edit_rewrites_only_what_changed(site: Path) -> None:
 
 def test_search_index_follows_edits_without_holding_up_pages(site: Path) -> None:
     with running(site, search=True) as preview:
-        entry = preview.out / "pagefind/pagefind-entry.json"
 
         def indexed() -> int:
-            try:
-                return sum(lang["page_count"] for lang in json.loads(entry.read_text(encoding="utf-8"))["languages"].values())
-            except (OSError, ValueError):
-                return 0
+            return indexed_pages(preview.out)
 
         wait_until(lambda: indexed() == 2, timeout=60)
         (site / "content/notices/water.md").write_text(item("title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-10-05"), encoding="utf-8")
@@ -467,7 +471,7 @@ def test_a_first_build_that_fails_shows_its_errors_and_indexes_nothing(make_site
         (site / "content/notices/fire.md").write_text(NOTICE, encoding="utf-8")
         wait_until(lambda: get(preview, "/")[0] == 200)
         wait_until(lambda: any("错误已全部改好" in line for line in preview.said))  # type: ignore[attr-defined]
-        wait_until(lambda: (preview.out / "pagefind/pagefind.js").is_file(), timeout=90)
+        wait_until(lambda: indexed_pages(preview.out) > 0, timeout=90)
     terminal = "\n".join(preview.said)  # type: ignore[attr-defined]
     assert "搜索索引收录了" not in terminal and "pagefind" not in terminal.lower(), terminal
 
@@ -513,8 +517,8 @@ def test_a_search_index_that_falls_behind_is_said_without_internals(site: Path, 
     import generator.preview.live as live_module
     from generator.search.index import SearchError
 
-    def behind(site_root: Path, expected_pages: int, output: Path | None = None) -> Any:
-        raise SearchError(f"搜索索引收录了 {expected_pages + 1} 个页面，应为 {expected_pages} 个公开条目页面。为防止收录错误，已停止。")
+    def behind(site_root: Path, pages: dict[str, Any], output: Path | None = None, cache: Path | None = None) -> Any:
+        raise SearchError(f"搜索索引收录了 {len(pages) + 1} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
 
     monkeypatch.setattr(live_module, "EXTENSIONS", dataclasses.replace(live_module.EXTENSIONS, index=behind))
     with running(site, search=True) as preview:

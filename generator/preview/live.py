@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..assemble import SEE_ABOVE, Assembly, PublicItem, Site, without
-from ..build import attachment_tables, attachment_texts, load_checked, site_settings
-from ..cache import load_last_build
+from ..build import attachment_tables, attachment_texts, index_pages, load_checked, site_settings
+from ..cache import CACHE_DIR, load_last_build
 from ..checks import CheckInput, run_checks, warm_up
 from ..discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover, discovery_problems
 from ..exports import exports
@@ -207,7 +207,7 @@ class LiveSite:
         staging = self.out / ".pagefind-next"
         shutil.rmtree(staging, ignore_errors=True)
         assert EXTENSIONS.index is not None
-        EXTENSIONS.index(self.out, len(self.assembly.site.items), output=staging)
+        EXTENSIONS.index(self.out, index_pages(self.assembly.site), output=staging, cache=self.site_dir / CACHE_DIR / "search")
         with self.lock:
             old = self.out / ".pagefind-old"
             shutil.rmtree(old, ignore_errors=True)

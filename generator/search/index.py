@@ -1,26 +1,42 @@
-"""Search stage: the Pagefind index of the public item pages, built into the staging folder.
+"""Search stage: the Pagefind index of the public item pages, in shards, built into the staging folder.
 
-Pagefind is run as one batch with its *extended* binary (the only one that segments Chinese),
-from an empty working directory and without the machine's ``PAGEFIND_*`` variables, so that no
-configuration file or variable on the clerk's machine can change what is indexed (a playground,
-another output folder …); gongkai sets only the chunk size.  Because the staging folder is new for
-every build, no fragment of an earlier build — a withdrawn item's text — can survive.  The page
-count Pagefind reports must equal the number of public item pages, or the build fails.  Then
-``search_words`` adds the word lists the search page needs to search whole prefix families.
+Pagefind is run with its *extended* binary (the only one that segments Chinese), once per shard
+(``shards``: a year, or a quarter of a large year) over a folder of links to that shard's pages
+only, from an empty working directory and without the machine's ``PAGEFIND_*`` variables, so
+that no configuration file or variable on the clerk's machine can change what is indexed (a
+playground, another output folder …); gongkai sets only the chunk size.  Shards run side by side
+on the machine's cores; a shard whose pages did not change since a run that kept it is reused.
+Each shard's bundle is ``pagefind/<shard>/`` of a staging folder that is new for every build, so
+no fragment of an earlier build — a withdrawn item's text — can survive.  The page count Pagefind
+reports for each shard must equal its number of public item pages, or the build fails.  Then
+``pagefind/shards.json`` lists the shards, newest first, for the search page, and ``words`` adds
+the word lists it needs to search whole prefix families across them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .words import write_word_lists
+from ..workers import cpu_count
+from .shards import Shard, keep, plan, prune, reuse, shard_key
+from .words import read_chunks, shard_frequencies, shard_words, write_word_lists
 
 BUNDLE = "pagefind"
+SHARDS_FILE = "shards.json"
+# The names of Pagefind's prebuilt search interfaces, which the search page does not use.
+_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
+_FORMAT = "shard-format=1"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before Pagefind starts another (its default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py); the word lists of
@@ -39,7 +55,8 @@ class SearchReport:
 
     pages: int
     words: int
-    filters: int
+    shards: int
+    rebuilt: int
     language: str
 
 
@@ -55,23 +72,14 @@ def extended_binary() -> Path:
     return path
 
 
-def build_index(site_root: Path, expected_pages: int, output: Path | None = None) -> SearchReport:
-    """Index ``site_root`` into ``site_root/pagefind`` (or into ``output``, at low priority: the
-    preview server's background re-index); raises ``SearchError`` unless all went as required."""
-    bundle = output if output is not None else site_root / BUNDLE
-    where = ["--output-path", str(bundle.resolve())] if output is not None else ["--output-subdir", BUNDLE]
-    binary = extended_binary()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
-    env["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(CHUNK_SIZE)
+def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_priority: bool) -> str:
+    """Run Pagefind over ``site`` into ``bundle`` from an empty working directory; its log."""
     with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
-        version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
-        if version.stdout.strip() != EXPECTED_VERSION:
-            raise SearchError(f"Pagefind 版本不对：需要 {EXPECTED_VERSION}，实际是“{version.stdout.strip() or version.stderr.strip()}”。")
         done = subprocess.run(
-            [str(binary), "--site", str(site_root.resolve()), *where],
+            [str(binary), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())],
             cwd=empty,
             env=env,
-            preexec_fn=(lambda: os.nice(10)) if output is not None else None,
+            preexec_fn=(lambda: os.nice(10)) if low_priority else None,
             capture_output=True,
             text=True,
             check=False,
@@ -79,21 +87,91 @@ def build_index(site_root: Path, expected_pages: int, output: Path | None = None
     log = done.stdout + done.stderr
     if done.returncode != 0:
         raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：{log.strip()[-500:]}")
-    pages = _number(r"Indexed (\d+) pages?", log)
-    report = SearchReport(pages, _number(r"Indexed (\d+) words?", log), _number(r"Indexed (\d+) filters?", log), _language(log))
-    if report.pages != expected_pages:
-        raise SearchError(f"搜索索引收录了 {report.pages} 个页面，应为 {expected_pages} 个公开条目页面。为防止收录错误，已停止。")
-    if expected_pages and report.language != "zh-cn":
-        raise SearchError(f"搜索索引的语言是“{report.language}”，应为 zh-cn（页面须有 lang=\"zh-CN\"）。")
+    return log
+
+
+def _link_pages(root: Path, paths: tuple[str, ...], folder: Path) -> None:
+    """Links to the pages ``paths`` of ``root`` at the same paths under ``folder``: Pagefind reads
+    one shard's pages alone with the site's URLs, and the preview may rewrite a page meanwhile
+    without changing what is indexed (a link keeps the file as it was)."""
+    for path in paths:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(root / path, folder / path)
+        except OSError:
+            shutil.copyfile(root / path, folder / path)
+
+
+def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low_priority: bool) -> tuple[int, int, str]:
+    """Index the folder ``pages`` (one shard's pages) into ``bundle``; Pagefind's page and word
+    counts and language, after checking them."""
+    log = _pagefind(binary, pages, bundle, env, low_priority)
+    found = _number(r"Indexed (\d+) pages?", log)
+    if found != expected:
+        raise SearchError(f"搜索索引收录了 {found} 个页面，应为 {expected} 个公开条目页面。为防止收录错误，已停止。")
+    language = _language(log)
+    if language != "zh-cn":
+        raise SearchError(f"搜索索引的语言是“{language}”，应为 zh-cn（页面须有 lang=\"zh-CN\"）。")
     if (bundle / "playground").exists():
         raise SearchError("搜索包中出现了 playground 调试页面，不应发布。")
-    if expected_pages:
-        try:
-            # The preview's background index stays in one process, as Pagefind stays at low priority.
-            write_word_lists(bundle, jobs=1 if output is not None else None)
-        except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
-            raise SearchError(f"读取 Pagefind 生成的索引失败，无法生成搜索词表（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
-    return report
+    for name in os.listdir(bundle):
+        # The search page uses Pagefind's JS API only; its prebuilt interfaces are not published.
+        if name.startswith(_UNUSED):
+            os.remove(bundle / name)
+    return found, _number(r"Indexed (\d+) words?", log), language
+
+
+def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None) -> SearchReport:
+    """Index the public item pages ``pages`` (output path → publication day) of ``site_root`` into
+    ``site_root/pagefind`` (or into ``output``, at low priority: the preview server's background
+    re-index), shard by shard (``shards``), reusing the shards kept in ``cache`` whose pages did
+    not change; raises ``SearchError`` unless all went as required."""
+    bundle = output if output is not None else site_root / BUNDLE
+    binary = extended_binary()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
+    env["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(CHUNK_SIZE)
+    with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
+        version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
+    if version.stdout.strip() != EXPECTED_VERSION:
+        raise SearchError(f"Pagefind 版本不对：需要 {EXPECTED_VERSION}，实际是“{version.stdout.strip() or version.stderr.strip()}”。")
+    bundle.mkdir(parents=True, exist_ok=True)
+    planned = plan(pages)
+    settings = f"{EXPECTED_VERSION}\nchunk={CHUNK_SIZE}\n{_FORMAT}"
+    low = output is not None
+    with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
+        linked = {name: Path(temp) / name for name in planned}
+        for name, paths in planned.items():
+            _link_pages(site_root, paths, linked[name])
+        # The key is of the linked pages, the very bytes indexed below.
+        keys = {name: shard_key(linked[name], paths, settings) for name, paths in planned.items()}
+        done: dict[str, Shard] = {}
+        if cache is not None:
+            for name, key in keys.items():
+                if (shard := reuse(cache, key, name, bundle / name)) is not None:
+                    done[name] = shard
+        todo = [name for name in planned if name not in done]
+        # Pagefind uses about one core per run: as many runs at once as there are cores (the
+        # preview's background index: one, so the pages being edited stay quick).
+        with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
+            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), bundle / name, env, low), todo), strict=True))
+    try:
+        fresh = shard_frequencies([bundle / name for name in todo], jobs=1 if low else None)
+        for name, frequencies in zip(todo, fresh, strict=True):
+            found, words, language = counts[name]
+            done[name] = Shard(name, found, words, language, shard_words(frequencies, read_chunks(bundle / name), found))
+            if cache is not None:
+                keep(cache, keys[name], bundle / name, done[name])
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise SearchError(f"读取 Pagefind 生成的索引失败，无法生成搜索词表（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
+    if cache is not None:
+        prune(cache, set(keys.values()))
+    shards = [done[name] for name in planned]
+    total = sum(shard.pages for shard in shards)
+    if total != len(pages):
+        raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
+    (bundle / SHARDS_FILE).write_text(json.dumps({"shards": list(planned)}, ensure_ascii=False), encoding="utf-8")
+    words = write_word_lists(bundle, [shard.lists for shard in shards])
+    return SearchReport(total, words, len(shards), len(todo), "zh-cn")
 
 
 def _number(pattern: str, text: str) -> int:

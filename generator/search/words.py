@@ -9,11 +9,12 @@ at the smaller chunks that keep each query's download small.
 
 So after Pagefind has run, gongkai writes ``pagefind/gongkai-words/NNN.json``: for the Chinese
 words the index holds (read from Pagefind's own fragments, which keep its word boundaries), each
-word with the number of the chunk that holds it, most frequent first; and for each such chunk a few
+word with the shards and chunks that hold it, most frequent first; and for each such chunk a few
 *probe* words — words whose own lookup makes Pagefind load exactly that chunk.  Before searching,
 the search page fetches the list for each query word's first character and preloads, through
-Pagefind's public ``preload``, a probe for every chunk holding a word of the family.  The lists
-come only from the fragments of the indexed (public) pages.
+Pagefind's public ``preload`` (which every shard's instance runs), a probe for every chunk holding
+a word of the family.  Each shard's part is computed when that shard is indexed and kept with it
+(``shards``); the lists come only from the fragments of the indexed (public) pages.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import gzip
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +103,14 @@ def _batch_frequencies(paths: list[Path]) -> Counter[str]:
     return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)})
 
 
-def page_frequencies(fragments: list[Path], jobs: int | None = None) -> Counter[str]:
-    """Each Chinese word of the index with the number of pages (``fragments``) whose text holds it,
-    read on up to ``jobs`` processes (all cores by default)."""
+def shard_frequencies(shards: Sequence[Path], jobs: int | None = None) -> list[Counter[str]]:
+    """For each bundle of ``shards``, each Chinese word of its index with the number of its pages
+    whose text holds it, read on up to ``jobs`` processes (all cores by default)."""
     # Batches, so that each worker sends back one small count rather than a set per page.
-    batches = [fragments[start : start + _BATCH] for start in range(0, len(fragments), _BATCH)]
-    frequencies: Counter[str] = Counter()
-    for counts in fork_map(_batch_frequencies, batches, jobs, min_items=4):
-        frequencies.update(counts)
+    batches = [(n, paths[start : start + _BATCH]) for n, bundle in enumerate(shards) for paths in [fragment_files(bundle)] for start in range(0, len(paths), _BATCH)]
+    frequencies: list[Counter[str]] = [Counter() for _ in shards]
+    for n, counts in fork_map(lambda batch: (batch[0], _batch_frequencies(batch[1])), batches, jobs, min_items=4):
+        frequencies[n].update(counts)
     return frequencies
 
 
@@ -116,26 +119,52 @@ def fragment_files(bundle: Path) -> list[Path]:
     return sorted((bundle / "fragment").glob("*.pf_fragment"))
 
 
-def word_lists(frequencies: Counter[str], chunks: list[Chunk], pages: int) -> dict[int, dict[str, Any]]:
-    """The lists by bucket of first character: ``words`` (word → chunk, most frequent first),
-    ``probes`` (chunk → words that make Pagefind load it, shortest first) and ``common`` (the words
-    on more than ``COMMON_SHARE`` of the ``pages``)."""
+@dataclass(frozen=True)
+class ShardWords:
+    """One shard's part of the word lists: each Chinese word with the number of the shard's pages
+    holding it and the index chunk holding it, and for each chunk its probe words."""
+
+    frequencies: dict[str, int]
+    holding: dict[str, int]
+    probes: dict[int, list[str]]
+    pages: int
+
+
+def shard_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int) -> ShardWords:
+    """Where each word of one shard's index sits, and the probes that load each of its chunks."""
     firsts = [first for first, _ in chunks]
-    holding = {word: chunk_holding(word, firsts) for word in frequencies}
+    holding = {word: chunk_holding(word, firsts) for word in sorted(frequencies)}
     by_chunk: dict[int, list[str]] = {}
     for word, chunk in holding.items():
         by_chunk.setdefault(chunk, []).append(word)
     probes: dict[int, list[str]] = {}
-    for chunk, words in by_chunk.items():
+    for chunk, words in sorted(by_chunk.items()):
         candidates = sorted({*words, *chunks[chunk]}, key=lambda w: (len(w), w))
         # A lookup may stop at a trimmed bound, so each candidate is checked as Pagefind would.
         probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects(w, chunks, firsts)][:PROBES_PER_CHUNK]
+    return ShardWords(dict(sorted(frequencies.items())), holding, probes, pages)
+
+
+def word_lists(shards: Sequence[ShardWords]) -> dict[int, dict[str, Any]]:
+    """The lists by bucket of first character, over all ``shards`` (in the order the search page
+    numbers them): ``words`` (word → the shards and chunks holding it, as a flat list ``[shard,
+    chunk, shard, chunk …]``, most frequent word first), ``probes`` (``"shard.chunk"`` → words
+    that make Pagefind load that chunk, shortest first) and ``common`` (the words on more than
+    ``COMMON_SHARE`` of all pages)."""
+    frequencies: Counter[str] = Counter()
+    for shard in shards:
+        frequencies.update(shard.frequencies)
+    pages = sum(shard.pages for shard in shards)
     lists: dict[int, dict[str, Any]] = {}
     for word in sorted(frequencies, key=lambda w: (-frequencies[w], w)):
         entry = lists.setdefault(fnv1a(word[0]) % BUCKETS, _empty())
-        chunk = holding[word]
-        entry["words"][word] = chunk
-        entry["probes"][str(chunk)] = probes[chunk]
+        places: list[int] = []
+        for n, shard in enumerate(shards):
+            if word in shard.holding:
+                chunk = shard.holding[word]
+                places += [n, chunk]
+                entry["probes"][f"{n}.{chunk}"] = shard.probes[chunk]
+        entry["words"][word] = places
         if frequencies[word] > COMMON_SHARE * pages:
             entry["common"].append(word)
     return lists
@@ -145,15 +174,13 @@ def _empty() -> dict[str, Any]:
     return {"words": {}, "probes": {}, "common": []}
 
 
-def write_word_lists(bundle: Path, jobs: int | None = None) -> int:
+def write_word_lists(bundle: Path, shards: Sequence[ShardWords]) -> int:
     """Write ``bundle/gongkai-words/NNN.json`` (every bucket, so the search page never meets a
     missing file); returns how many words they list."""
-    fragments = fragment_files(bundle)
-    frequencies = page_frequencies(fragments, jobs)
-    lists = word_lists(frequencies, read_chunks(bundle), len(fragments))
+    lists = word_lists(shards)
     folder = bundle / WORDS_DIR
     folder.mkdir()
     for bucket in range(BUCKETS):
         data = lists.get(bucket, _empty())
         (folder / f"{bucket:03d}.json").write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return len(frequencies)
+    return sum(len(data["words"]) for data in lists.values())

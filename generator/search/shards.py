@@ -1,0 +1,172 @@
+"""The search index in shards: which pages each shard holds, and the shards kept between runs.
+
+Pagefind has no incremental indexing, and its time and memory grow with the pages it indexes at
+once.  So the public item pages are indexed in shards, one per year of publication, or one per
+quarter for a year of more than ``SHARD_PAGES`` pages: an edit re-indexes only its shard, shards
+are indexed side by side on the machine's cores, and memory is a shard's, not the site's.  A
+shard holds only pages of one period, so the search page can list results newest first by asking
+the shards in order (``search.js``).
+
+A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` under a key of exactly what
+Pagefind reads of its pages (each page's path and indexed part) and of the Pagefind version and
+settings, with a record signed by this machine's key (``load_cache.signed``) that lists the
+SHA-256 of every file.  A shard is reused only when its key is the key of the pages now, its
+record verifies and every file hashes as recorded: a withdrawn or changed page changes the key,
+and a damaged, foreign or tampered copy is indexed afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..load_cache import signed, verified
+from .words import ShardWords
+
+SHARD_PAGES = 600
+CACHE = "search"
+_RECORD = "record.bin"
+_KEPT = 8  # cached shards kept beyond the current ones (the preview and a build may differ)
+
+
+def shard_name(published: dt.date | None, pages_that_year: int) -> str:
+    """The shard of a page published on ``published``: its year, or its quarter in a large year
+    (``0000`` for a page without a day, which sorts last)."""
+    if published is None:
+        return "0000"
+    if pages_that_year <= SHARD_PAGES:
+        return str(published.year)
+    return f"{published.year}-q{(published.month - 1) // 3 + 1}"
+
+
+def plan(pages: Mapping[str, dt.date | None]) -> dict[str, tuple[str, ...]]:
+    """The shards, newest first, each with its pages (output paths, sorted)."""
+    per_year = Counter(day.year if day else 0 for day in pages.values())
+    shards: dict[str, list[str]] = {}
+    for path, day in pages.items():
+        shards.setdefault(shard_name(day, per_year[day.year if day else 0]), []).append(path)
+    return {name: tuple(sorted(shards[name])) for name in sorted(shards, reverse=True)}
+
+
+def indexed_part(html: bytes) -> bytes:
+    """What Pagefind reads of a gongkai item page: the language and title in its head, and the
+    element marked ``data-pagefind-body`` (which holds the meta, filters and sort values).  The
+    navigation and footer around it do not reach the index, so a site-wide change to them does not
+    make every shard stale.  A page of another shape is taken whole."""
+    start = html.find(b"data-pagefind-body")
+    end = html.rfind(b"</article>")
+    head_end = html.find(b"</head>")
+    if start < 0 or end < start or head_end < 0 or html.find(b"data-pagefind-body", start + 1) >= 0:
+        return html
+    return html[:head_end] + b"\0" + html[start:end]
+
+
+def shard_key(root: Path, paths: tuple[str, ...], settings: str) -> str:
+    """The key of a shard: ``settings`` (Pagefind's version and options) and each page's path with
+    the hash of its indexed part."""
+    h = hashlib.sha256(settings.encode() + b"\n")
+    for path in paths:
+        h.update(path.encode() + b"\0" + hashlib.sha256(indexed_part((root / path).read_bytes())).digest())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One shard's finished index: its Pagefind counts and its part of the word lists."""
+
+    name: str
+    pages: int
+    words: int
+    language: str
+    lists: ShardWords
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _link_tree(source: Path, target: Path, files: list[str]) -> None:
+    """Hard links where the file system allows (the copy costs no space or time), copies elsewhere."""
+    for rel in files:
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / rel, dest)
+        except OSError:
+            shutil.copyfile(source / rel, dest)
+
+
+def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
+    """Put the kept index of key ``key`` at ``target`` and return it, or None (nothing written)
+    when there is none, or its record or any file does not verify."""
+    folder = cache / key
+    try:
+        body = verified((folder / _RECORD).read_bytes())
+        if body is None:
+            return None
+        record = json.loads(body)
+        if record["key"] != key or _hashes(folder / "bundle") != record["files"]:
+            return None
+        lists = ShardWords(
+            {str(w): int(n) for w, n in record["frequencies"].items()},
+            {str(w): int(c) for w, c in record["holding"].items()},
+            {int(c): [str(w) for w in ws] for c, ws in record["probes"].items()},
+            int(record["pages"]),
+        )
+        _link_tree(folder / "bundle", target, sorted(record["files"]))
+        return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), lists)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+
+
+def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
+    """Keep a freshly built shard for the next run; failing to is not an error."""
+    lists = shard.lists
+    try:
+        files = _hashes(bundle)
+        record = {
+            "key": key,
+            "files": files,
+            "pages": shard.pages,
+            "words": shard.words,
+            "language": shard.language,
+            "frequencies": lists.frequencies,
+            "holding": lists.holding,
+            "probes": {str(c): ws for c, ws in lists.probes.items()},
+        }
+        data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        if data is None:
+            return
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
+        with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
+            _link_tree(bundle, Path(temp) / "bundle", sorted(files))
+            (Path(temp) / _RECORD).write_bytes(data)
+            os.replace(temp, cache / key)
+            os.mkdir(temp)  # for TemporaryDirectory's own clean-up
+    except OSError:
+        pass
+
+
+def prune(cache: Path, current: set[str]) -> None:
+    """Remove kept shards that are not ``current``, but the ``_KEPT`` most recently made (another
+    run's folder still being written is left alone)."""
+    try:
+        old = sorted((p for p in cache.iterdir() if p.name not in current and not p.name.startswith(".new-")), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for path in old[_KEPT:]:
+        shutil.rmtree(path, ignore_errors=True)
