@@ -21,6 +21,7 @@ from generator.cache import CACHE_DIR
 from generator.load_cache import STORE, key_file
 from generator.problems import ContentError
 from tests.conftest import POLICY, item, tree_digest
+from tests.test_site import decoded_filters, stable_digest
 
 INTERPRETATION = item(
     "title: 测试办法解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2024-03-01\ninterprets: [rules-2024]\ninterpretation_form: 问答",
@@ -39,16 +40,22 @@ def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return key
 
 
-def cold(site: Path, tmp_path: Path, name: str) -> dict[str, str]:
+def output(build: Path, search: bool) -> object:
+    """A build's files by hash; with search, Pagefind's order-unstable files compared decoded."""
+    return (stable_digest(build), decoded_filters(build)) if search else tree_digest(build)
+
+
+def cold(site: Path, tmp_path: Path, name: str, search: bool = False) -> object:
     """The output of a build of a copy of ``site`` without any cache."""
     copy = tmp_path / f"cold-{name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "build", "out"))
-    build_site(copy, copy / "build", search=False)
-    return tree_digest(copy / "build")
+    build_site(copy, copy / "build", search=search)
+    return output(copy / "build", search)
 
 
-def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("search", [False, True], ids=["pages", "with-search"])
+def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., Path], tmp_path: Path, search: bool) -> None:
     files: dict[str, str | bytes] = {f"content/notices/n{n}.md": notice(n) for n in range(8)}
     files.update({"content/policy/rules.md": POLICY, "content/policy/jiedu.md": INTERPRETATION, "content/policy/files/a.pdf": b"%PDF-1.4 stub"})
     site = make_site(files)
@@ -81,21 +88,23 @@ def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., P
         path.unlink()
 
     edits = [body, front, recatalogue, withdraw, attach, settings, remove]
-    build_site(site, site / "build", search=False)
+    build_site(site, site / "build", search=search)
     assert (site / CACHE_DIR / STORE).is_file()
     stages: list[Stage] = []
     body(site / "content/notices/n1.md")
-    build_site(site, site / "build", progress=stages.append, search=False)
+    build_site(site, site / "build", progress=stages.append, search=search)
     assert [s.unit for s in stages if s.name == "读取"] == ["个条目（1 个有变化，其余同上次）"]  # the store was used
-    assert tree_digest(site / "build") == cold(site, tmp_path, "first")
-    for step in range(14):
+    if search:  # the notices' shard (2026) was indexed again, the policy's (2024) kept
+        assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
+    assert output(site / "build", search) == cold(site, tmp_path, "first", search)
+    for step in range(10 if search else 14):
         notices = sorted((site / "content/notices").glob("*.md"))
         edit = edits[step % len(edits)] if step < len(edits) else rng.choice(edits)
         if edit is remove and len(notices) < 3:
             edit = body
         edit(rng.choice(notices))
-        build_site(site, site / "build", search=False)
-        assert tree_digest(site / "build") == cold(site, tmp_path, str(step)), f"step {step}: {edit.__name__}"
+        build_site(site, site / "build", search=search)
+        assert output(site / "build", search) == cold(site, tmp_path, str(step), search), f"step {step}: {edit.__name__}"
 
 
 def test_a_damaged_foreign_or_other_store_is_ignored(make_site: Callable[..., Path], tmp_path: Path, private_key: Path) -> None:
