@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..workers import cpu_count
-from .shards import Shard, keep, plan, prune, reuse, shard_key
+from .shards import Shard, keep, link_files, plan, prune, reuse, shard_key
 from .words import read_chunks, shard_frequencies, shard_words, write_word_lists
 
 BUNDLE = "pagefind"
@@ -90,18 +89,6 @@ def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_p
     return log
 
 
-def _link_pages(root: Path, paths: tuple[str, ...], folder: Path) -> None:
-    """Links to the pages ``paths`` of ``root`` at the same paths under ``folder``: Pagefind reads
-    one shard's pages alone with the site's URLs, and the preview may rewrite a page meanwhile
-    without changing what is indexed (a link keeps the file as it was)."""
-    for path in paths:
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(root / path, folder / path)
-        except OSError:
-            shutil.copyfile(root / path, folder / path)
-
-
 def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low_priority: bool) -> tuple[int, int, str]:
     """Index the folder ``pages`` (one shard's pages) into ``bundle``; Pagefind's page and word
     counts and language, after checking them."""
@@ -141,7 +128,9 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
         linked = {name: Path(temp) / name for name in planned}
         for name, paths in planned.items():
-            _link_pages(site_root, paths, linked[name])
+            # Links, so that Pagefind reads one shard's pages alone at the site's URLs, and the
+            # preview may rewrite a page meanwhile without changing what is indexed.
+            link_files(site_root, linked[name], paths)
         # The key is of the linked pages, the very bytes indexed below.
         keys = {name: shard_key(linked[name], paths, settings) for name, paths in planned.items()}
         done: dict[str, Shard] = {}

@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,8 +97,10 @@ def _hashes(folder: Path) -> dict[str, str]:
     return found
 
 
-def _link_tree(source: Path, target: Path, files: list[str]) -> None:
-    """Hard links where the file system allows (the copy costs no space or time), copies elsewhere."""
+def link_files(source: Path, target: Path, files: Iterable[str]) -> None:
+    """``files`` of ``source`` at the same paths under ``target``: hard links where the file system
+    allows (they cost no space or time, and keep the bytes a file had when it was linked even if
+    it is replaced later), copies elsewhere."""
     for rel in files:
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +127,7 @@ def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
             {int(c): [str(w) for w in ws] for c, ws in record["probes"].items()},
             int(record["pages"]),
         )
-        _link_tree(folder / "bundle", target, sorted(record["files"]))
+        link_files(folder / "bundle", target, sorted(record["files"]))
         return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), lists)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         shutil.rmtree(target, ignore_errors=True)
@@ -153,7 +155,7 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
-            _link_tree(bundle, Path(temp) / "bundle", sorted(files))
+            link_files(bundle, Path(temp) / "bundle", sorted(files))
             (Path(temp) / _RECORD).write_bytes(data)
             os.replace(temp, cache / key)
             os.mkdir(temp)  # for TemporaryDirectory's own clean-up
