@@ -133,3 +133,17 @@ def test_a_damaged_or_foreign_kept_shard_is_indexed_afresh(make_site: Callable[.
         found = _decoded_shards(site / "build")
         assert "TAMPEREDQ" not in json.dumps(found, ensure_ascii=False)
         assert found["2023"] == expected["2023"], n
+
+
+def test_a_kept_shard_with_a_file_added_is_indexed_afresh(make_site: Callable[..., Path]) -> None:
+    site = _shard_site(make_site)
+    build_site(site)
+    old = next(p for p in (site / ".gongkai-cache/search").iterdir() if (p / "bundle/fragment").is_dir() and any("SHARDOLDQ" in read_fragment(f)["content"] for f in (p / "bundle/fragment").iterdir()))
+    # A fragment (of a page the shard does not hold) slipped into the kept copy: the record no
+    # longer describes the folder, so the shard is not reused.
+    leftover = next((old / "bundle/fragment").iterdir())
+    shutil.copyfile(leftover, leftover.with_name("zz-extra.pf_fragment"))
+    (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第三段"), encoding="utf-8")
+    stages = build_site(site).stages
+    assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片）"]
+    assert sorted(p.name for p in (site / "build/pagefind/2023/fragment").iterdir()) == [leftover.name]

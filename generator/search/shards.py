@@ -9,10 +9,10 @@ the shards in order (``search.js``).
 
 A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` under a key of exactly what
 Pagefind reads of its pages (each page's path and indexed part) and of the Pagefind version and
-settings, with a record signed by this machine's key (``load_cache.signed``) that lists the
-SHA-256 of every file.  A shard is reused only when its key is the key of the pages now, its
-record verifies and every file hashes as recorded: a withdrawn or changed page changes the key,
-and a damaged, foreign or tampered copy is indexed afresh.
+settings, with a record signed by this machine's key (``load_cache.signed``) that lists the size
+and modification time of every file.  A shard is reused only when its key is the key of the pages
+now, its record verifies and every file is as recorded: a withdrawn or changed page changes the
+key, and a copy from elsewhere, a missing or extra file, or one written since is indexed afresh.
 """
 
 from __future__ import annotations
@@ -89,12 +89,16 @@ class Shard:
     lists: ShardWords
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+def _stamps(folder: Path) -> dict[str, list[int]]:
+    """Every file under ``folder`` with its size and modification time: a file written since it
+    was kept, in place or replaced, no longer matches (hashing every file of every kept shard
+    would cost more than indexing the edited one)."""
+    found: dict[str, list[int]] = {}
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            st = os.lstat(os.path.join(dirpath, name))
+            found[os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")] = [st.st_size, st.st_mtime_ns]
+    return dict(sorted(found.items()))
 
 
 def link_files(source: Path, target: Path, files: Iterable[str]) -> None:
@@ -119,7 +123,7 @@ def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
         if body is None:
             return None
         record = json.loads(body)
-        if record["key"] != key or _hashes(folder / "bundle") != record["files"]:
+        if record["key"] != key or _stamps(folder / "bundle") != record["files"]:
             return None
         lists = ShardWords(
             {str(w): int(n) for w, n in record["frequencies"].items()},
@@ -138,7 +142,7 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
     """Keep a freshly built shard for the next run; failing to is not an error."""
     lists = shard.lists
     try:
-        files = _hashes(bundle)
+        files = sorted(_stamps(bundle))
         record = {
             "key": key,
             "files": files,
@@ -149,13 +153,14 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
             "holding": lists.holding,
             "probes": {str(c): ws for c, ws in lists.probes.items()},
         }
-        data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        if data is None:
-            return
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
-            link_files(bundle, Path(temp) / "bundle", sorted(files))
+            link_files(bundle, Path(temp) / "bundle", files)
+            record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
+            data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            if data is None:
+                return
             (Path(temp) / _RECORD).write_bytes(data)
             os.replace(temp, cache / key)
             os.mkdir(temp)  # for TemporaryDirectory's own clean-up
