@@ -182,3 +182,20 @@ def test_a_word_on_most_pages_does_not_narrow_a_query_that_has_other_words(small
     assert set(links) == holding, status  # n6 speaks of a 会议 but never of 管理
     [(_, alone)] = results(browser, small_chunks, ["管理"])
     assert len(alone) == 6, "a query of common words alone still searches them"
+
+
+def test_shards_find_what_one_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # Each shard alone would leave out a word it does not hold (冰川 anywhere, 委员会 in one year)
+    # and cut an unknown compound by its own words: the page makes a query mean what it means on
+    # one index of the whole site.
+    site = family_site(make_site)
+    sharded = built(site, tmp_path / "sharded", search_stage.CHUNK_SIZE, monkeypatch)
+    assert len(json.loads((sharded / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]) == 2
+    monkeypatch.setattr(search_stage, "plan", lambda pages: {"all": tuple(sorted(pages))})
+    shutil.rmtree(site / ".gongkai-cache")
+    one = built(site, tmp_path / "one", search_stage.CHUNK_SIZE, monkeypatch)
+    assert json.loads((one / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"] == ["all"]
+    queries = [*QUERIES, *WITHIN, "村民 冰川", "冰川", "村民委员会 财务", "防汛演练 管理", "公益林 村民", "\u201c村务公开\u201d"]
+    expected = results(browser, one, queries)
+    assert results(browser, sharded, queries) == expected
+    assert [status for status, _ in expected[-6:]][1].startswith("没有找到")

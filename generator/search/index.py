@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import subprocess
@@ -42,6 +43,17 @@ EXPECTED_VERSION = "pagefind 1.5.2"
 # search_words.py keep prefix matching whole across the extra chunk boundaries.  Pagefind reads it
 # only from this variable, which it calls unstable: hence the pinned version.
 CHUNK_SIZE = 4000
+# CHUNK_SIZE suits one index of 10,000 pages.  A query loads a chunk of every shard that holds its
+# words, so a shard of fewer pages gets chunks as many times smaller (in powers of two, so that a
+# shard that grows by a few pages keeps its size, and so its kept index), but not below MIN_CHUNK.
+REFERENCE_PAGES = 10_000
+MIN_CHUNK = 250
+
+
+def shard_chunk_size(pages: int) -> int:
+    """The chunk size of a shard of ``pages`` pages."""
+    shift = max(0, math.floor(math.log2(REFERENCE_PAGES / max(pages, 1))))
+    return max(min(CHUNK_SIZE, MIN_CHUNK), CHUNK_SIZE >> shift)
 
 
 class SearchError(Exception):
@@ -116,14 +128,14 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
     bundle = output if output is not None else site_root / BUNDLE
     binary = extended_binary()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
-    env["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(CHUNK_SIZE)
     with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
         version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
     if version.stdout.strip() != EXPECTED_VERSION:
         raise SearchError(f"Pagefind 版本不对：需要 {EXPECTED_VERSION}，实际是“{version.stdout.strip() or version.stderr.strip()}”。")
     bundle.mkdir(parents=True, exist_ok=True)
     planned = plan(pages)
-    settings = f"{EXPECTED_VERSION}\nchunk={CHUNK_SIZE}\n{_FORMAT}"
+    chunks = {name: shard_chunk_size(len(paths)) for name, paths in planned.items()}
+    envs = {name: {**env, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunks[name])} for name in planned}
     low = output is not None
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
         linked = {name: Path(temp) / name for name in planned}
@@ -132,7 +144,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             # preview may rewrite a page meanwhile without changing what is indexed.
             link_files(site_root, linked[name], paths)
         # The key is of the linked pages, the very bytes indexed below.
-        keys = {name: shard_key(linked[name], paths, settings) for name, paths in planned.items()}
+        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}") for name, paths in planned.items()}
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():
@@ -142,7 +154,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
         # preview's background index: one, so the pages being edited stay quick).
         with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
-            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), bundle / name, env, low), todo), strict=True))
+            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), bundle / name, envs[name], low), todo), strict=True))
     try:
         fresh = shard_frequencies([bundle / name for name in todo], jobs=1 if low else None)
         for name, frequencies in zip(todo, fresh, strict=True):

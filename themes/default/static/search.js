@@ -35,33 +35,56 @@ function shardsStarting(held, prefix) {
   return found;
 }
 
-// Each shard's index treats a query word by what that shard alone holds: it drops a word it does
-// not hold at all (so the other words alone would match there), and shortens a Chinese word that
-// no word of its own begins with. A query is made to mean what it means for the whole site: each
-// Chinese word is shortened as the site's words require (from the word lists), and the search is
-// kept to the shards that hold every word.
+// How one index of the whole site would search a Chinese word: as itself when an indexed word
+// begins with it, else cut from the left into the longest pieces that do (人民政府 → 人民 政府);
+// null when a piece cannot be found (Pagefind then leaves the word out of the query). Each piece
+// comes with the shards holding it; undefined when a word list could not be loaded.
+async function pieces(word) {
+  const found = [];
+  for (let at = 0; at < word.length; ) {
+    const { words: held } = await wordList(word[at]);
+    if (!held) return undefined;
+    let taken = null;
+    for (let length = word.length - at; length >= 1 && !taken; length -= 1) {
+      const here = shardsStarting(held, word.slice(at, at + length));
+      if (here.size) taken = { piece: word.slice(at, at + length), here };
+    }
+    if (!taken) return null;
+    found.push(taken);
+    at += taken.piece.length;
+  }
+  return found;
+}
+
+// Each shard's index treats a query word by what that shard alone holds: it leaves out a word it
+// does not hold at all (so the other words alone would match there), and cuts an unknown Chinese
+// word into the pieces it holds. A query is made to mean what it means on one index of the whole
+// site: each word is searched as the whole site's word lists have it (left out only when no shard
+// holds it), and the search is kept to the shards that hold every word searched.
 async function narrowed(term) {
+  if (term === null) return { text: null, allowed: shards };
   let allowed = shards;
   const text = [];
-  for (const word of (term || "").split(/\s+/).filter(Boolean)) {
-    let kept = word, here = null;
+  for (const word of term.split(/\s+/).filter(Boolean)) {
     if (CHINESE.test(word)) {
-      const { words: held } = await wordList(word[0]);
-      if (held) {  // a list that could not be loaded changes nothing
-        for (let length = word.length; length >= 1 && !here; length -= 1) {
-          const found = shardsStarting(held, word.slice(0, length));
-          if (found.size) [kept, here] = [word.slice(0, length), found];
-        }
-        here ??= new Set();
+      const found = await pieces(word);
+      if (found === undefined) text.push(word);  // without its list, the word is searched as typed
+      for (const { piece, here } of found || []) {
+        text.push(piece);
+        allowed = allowed.filter((name) => here.has(name));
       }
     } else if (shards.length > 1) {
       const counts = (await pagefind.search(word, {})).filters?.[SHARD] || {};
-      here = new Set(shards.filter((name) => counts[name] > 0));
+      const here = new Set(shards.filter((name) => counts[name] > 0));
+      if (!here.size) continue;  // no shard holds it: left out, as one index would
+      text.push(word);
+      allowed = allowed.filter((name) => here.has(name));
+    } else {
+      text.push(word);
     }
-    text.push(kept);
-    if (here) allowed = allowed.filter((name) => here.has(name));
   }
-  return { text: term === null ? null : text.join(" "), allowed };
+  // Every word left out: no results, as one index would find none.
+  return text.length ? { text: text.join(" "), allowed } : { text: "", allowed: [] };
 }
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
