@@ -7,7 +7,8 @@ the way a clerk saves it (written in place) and the page is fetched over HTTP un
 edit: 50 body edits, then 50 edits that move the item to another column (its page shows the new
 column in the breadcrumbs).  Medians and 95th percentiles are printed, and the server's resident
 memory after the first and after the 500th edit.  Targets at 10,000 items: body edit median ≤ 300 ms,
-p95 ≤ 1 s; memory after 500 edits within 10 % of after the first.
+p95 ≤ 1 s; memory after 500 edits within 10 % of after the first.  Last, five edits that each add a new word,
+timed until the search bundle holds it (target ≤ 5 s).
 
 The search index is on, as in real use: it is rebuilt at low priority after edits settle.
 """
@@ -30,9 +31,11 @@ from bench_build import reference_seconds
 from corpus import generate
 
 from generator.catalogue import build_catalogue
+from generator.search.words import read_fragment
 
 EDITS = 50
 MEMORY_EDITS = 500
+SEARCH_EDITS = 5
 
 
 def rss_mib(pid: int) -> float:
@@ -94,6 +97,8 @@ def bench(count: int) -> None:
             m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
             port = int(m.group(1)) if m else 0
         print(f"N={count}: first build and start {time.perf_counter() - start:.1f} s, {rss_mib(proc.pid):.0f} MiB")
+        # The preview's output folder: the newest one made since the server started.
+        out = max(Path(tempfile.gettempdir()).glob("gongkai-serve-*"), key=lambda p: p.stat().st_mtime)
         # Drain the server's output so that it never blocks on a full pipe.
         threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
         client = Client(port)
@@ -125,10 +130,30 @@ def bench(count: int) -> None:
             time.sleep(0.5)
             last_rss = rss_mib(proc.pid)
             print(f"  memory: {first_rss:.0f} MiB after the first edit, {last_rss:.0f} MiB after {MEMORY_EDITS} edits ({(last_rss / first_rss - 1) * 100:+.1f} %)")
+            current = [search_current(target, original, out, n) for n in range(SEARCH_EDITS)]
+            print("  " + summary("search current after an edit", current))
         finally:
             target.write_text(original, encoding="utf-8")
             proc.send_signal(2)
             proc.wait(timeout=120)
+
+
+def search_current(target: Path, original: str, out: Path, n: int) -> float:
+    """Seconds from an edit to a search bundle whose fragments hold the edit's word: the preview
+    re-indexes (the edited item's shard) in the background once edits settle."""
+    canary = f"SRCHBENCHQ{n}X"
+    start, wall = time.perf_counter(), time.time()
+    target.write_text(original + f"\n{canary}。\n", encoding="utf-8")
+    while True:
+        for path in out.glob("pagefind/*/fragment/*.pf_fragment"):
+            try:
+                if path.stat().st_mtime >= wall - 1 and canary in read_fragment(path)["content"]:
+                    return time.perf_counter() - start
+            except (OSError, ValueError):
+                continue  # the bundle is being swapped
+        if time.perf_counter() - start > 300:
+            raise SystemExit("the search did not follow the edit within 300 s")
+        time.sleep(0.1)
 
 
 def _move(target: Path, text: str, client: Client, page: str, label: str, n: int) -> float:
