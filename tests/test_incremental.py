@@ -10,7 +10,7 @@ import hmac
 import pickle
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from generator.build import Stage
 from generator.cache import CACHE_DIR
 from generator.load_cache import STORE, key_file
 from generator.problems import ContentError
+from generator.stamp import STAMP
 from tests.conftest import POLICY, item, tree_digest
 from tests.test_site import decoded_filters, stable_digest
 
@@ -54,57 +55,102 @@ def cold(site: Path, tmp_path: Path, name: str, search: bool = False) -> object:
     return output(copy / "build", search)
 
 
-@pytest.mark.parametrize("search", [False, True], ids=["pages", "with-search"])
-def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., Path], tmp_path: Path, search: bool) -> None:
+def _site_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {f"content/notices/n{n}.md": notice(n) for n in range(8)}
     files.update({"content/policy/rules.md": POLICY, "content/policy/jiedu.md": INTERPRETATION, "content/policy/files/a.pdf": b"%PDF-1.4 stub"})
-    site = make_site(files)
-    rng = random.Random(17)
+    return files
 
-    def body(path: Path) -> None:
+
+def _edits(site: Path, rng: random.Random) -> list[Callable[[Path], list[Path]]]:
+    """The edits a clerk makes, each on one notice; each returns the files it changed."""
+
+    def body(path: Path) -> list[Path]:
         path.write_text(path.read_text(encoding="utf-8") + f"\n补充 {rng.randrange(10**6)}。\n", encoding="utf-8")
+        return [path]
 
-    def front(path: Path) -> None:
+    def front(path: Path) -> list[Path]:
         path.write_text(path.read_text(encoding="utf-8").replace("号通知", "号通知（修订）", 1), encoding="utf-8")
+        return [path]
 
-    def recatalogue(path: Path) -> None:
+    def recatalogue(path: Path) -> list[Path]:
         path.write_text(path.read_text(encoding="utf-8").replace("catalogue: other/notices", "catalogue: statutory/plans"), encoding="utf-8")
+        return [path]
 
-    def withdraw(path: Path) -> None:
+    def withdraw(path: Path) -> list[Path]:
         path.write_text(path.read_text(encoding="utf-8").replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+        return [path]
 
-    def attach(path: Path) -> None:
+    def attach(path: Path) -> list[Path]:
         (path.parent / "files").mkdir(exist_ok=True)
-        (path.parent / "files" / f"{path.stem}.pdf").write_bytes(b"%PDF-1.4 " + str(rng.random()).encode())
+        pdf = path.parent / "files" / f"{path.stem}.pdf"
+        pdf.write_bytes(b"%PDF-1.4 " + str(rng.random()).encode())
         text = path.read_text(encoding="utf-8")
         if "attachments:" not in text:
             path.write_text(text.replace("\n---\n", f"\nattachments: [files/{path.stem}.pdf]\n---\n", 1), encoding="utf-8")
+        return [pdf, path]
 
-    def settings(_path: Path) -> None:
+    def settings(_path: Path) -> list[Path]:
         yml = site / "content/_site.yml"
         yml.write_text(yml.read_text(encoding="utf-8").replace("测试镇人民政府", "测试镇政府", 1) if rng.random() < 0.5 else yml.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return [yml]
 
-    def remove(path: Path) -> None:
+    def remove(path: Path) -> list[Path]:
         path.unlink()
+        return [path]
 
-    edits = [body, front, recatalogue, withdraw, attach, settings, remove]
+    return [body, front, recatalogue, withdraw, attach, settings, remove]
+
+
+def _steps(site: Path, rng: random.Random, count: int) -> Iterator[tuple[str, list[Path]]]:
+    """``count`` edits, each kind once and then at random: the edit's name and the files it changed."""
+    edits = _edits(site, rng)
+    for step in range(count):
+        notices = sorted((site / "content/notices").glob("*.md"))
+        edit = edits[step % len(edits)] if step < len(edits) else rng.choice(edits)
+        if edit.__name__ == "remove" and len(notices) < 3:
+            edit = edits[0]
+        yield f"step {step}: {edit.__name__}", edit(rng.choice(notices))
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["pages", "with-search"])
+def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., Path], tmp_path: Path, search: bool) -> None:
+    site = make_site(_site_files())
+    rng = random.Random(17)
     build_site(site, site / "build", search=search)
     assert (site / CACHE_DIR / STORE).is_file()
     stages: list[Stage] = []
-    body(site / "content/notices/n1.md")
+    _edits(site, rng)[0](site / "content/notices/n1.md")
     build_site(site, site / "build", progress=stages.append, search=search)
     assert [s.unit for s in stages if s.name == "读取"] == ["个条目（1 个有变化，其余同上次）"]  # the store was used
     if search:  # the notices' shard (2026) was indexed again, the policy's (2024) kept
         assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
     assert output(site / "build", search) == cold(site, tmp_path, "first", search)
-    for step in range(10 if search else 14):
-        notices = sorted((site / "content/notices").glob("*.md"))
-        edit = edits[step % len(edits)] if step < len(edits) else rng.choice(edits)
-        if edit is remove and len(notices) < 3:
-            edit = body
-        edit(rng.choice(notices))
+    for name, _changed in _steps(site, rng, 10 if search else 14):
         build_site(site, site / "build", search=search)
-        assert output(site / "build", search) == cold(site, tmp_path, str(step), search), f"step {step}: {edit.__name__}"
+        assert output(site / "build", search) == cold(site, tmp_path, name, search), name
+
+
+def test_random_edits_through_the_preview_show_a_cold_build(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    from generator.preview.live import LiveSite
+
+    site = make_site(_site_files())
+    rng = random.Random(23)
+    live = LiveSite(site, tmp_path / "live")
+    assert live.full().ok
+    live.settle()
+
+    def shown() -> dict[str, str]:
+        # The preview writes no build stamp: it is never deployed.
+        return {path: digest for path, digest in tree_digest(tmp_path / "live").items() if path != STAMP}
+
+    def built(name: str) -> dict[str, str]:
+        return {path: digest for path, digest in cold(site, tmp_path, name).items() if path != STAMP}  # type: ignore[attr-defined]
+
+    assert shown() == built("first")
+    for name, changed in _steps(site, rng, 21):
+        assert live.update(changed).ok, name
+        live.settle()
+        assert shown() == built(name), name
 
 
 def test_a_damaged_foreign_or_other_store_is_ignored(make_site: Callable[..., Path], tmp_path: Path, private_key: Path) -> None:
