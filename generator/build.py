@@ -30,6 +30,7 @@ from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
 from .problems import ContentError, Problem, UsageError, has_errors, site_path, sort_problems
 from .render import render_site
+from .render_cache import page_reuse, save_pages
 from .report_data import read_all_data
 from .stamp import site_identity, write_stamp
 from .theme import asset_problems, default_theme_dir, load_theme
@@ -272,9 +273,15 @@ def build_site(
     site = result.site
     timer = _Timer(progress)
     theme = load_theme(site_dir, site.config.theme)
+    # What the pages depend on beyond the site: gongkai's code, the settings files, the theme,
+    # the attachments' files, the commit, the day and the output folder.
+    outside = context_key(site_dir / "content", files, base_url, day) + fingerprint(site_dir, [], read, theme_dirs, extra)
     with Staging(out) as staging:
-        pages = render_site(site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts))
-        timer.done("生成", len(pages), "个页面")
+        rendered = render_site(
+            site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts), outside, page_reuse(site_dir, out, last, staging)
+        )
+        pages = rendered.pages
+        timer.done("生成", len(pages), f"个页面（{rendered.reused} 个未变，沿用上次）" if rendered.reused else "个页面")
         for output in exports(site, pages, extensions):
             staging.write(output.path, output.data)
         for copy in site.files:
@@ -296,6 +303,7 @@ def build_site(
     built = fingerprint(site_dir, result.digests, read, theme_dirs, extra)
     numbers = {e.key: e.item.index_no for e in site.items if e.item.index_no}
     save_last_build(site_dir, LastBuild(built, str(out.resolve()), manifest, result.problems, public, withheld, numbers))
+    save_pages(site_dir, built, rendered.inputs)
     timer.done("写出", len(manifest), "个文件")
     stages = tuple(scan.stages) + result.stages + tuple(timer.stages)
     written = sum(size for size, _ in manifest.values())

@@ -115,6 +115,16 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
 
+    def link(self, source: Path, path: str) -> None:
+        """Put an existing file (a page of the build being replaced) at a site-relative path: a
+        hard link where possible, else a copy."""
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
     def commit(self) -> None:
         """Put the staged folder in place of ``out_dir`` with renames, then delete the old build."""
         out_dir = self.out_dir

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -215,6 +216,33 @@ class Renderer:
             return self.render("search.html", "search/index.html", title="搜索", breadcrumbs=[("搜索", "")])
         return self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
 
+    def context(self, outside: str) -> str:
+        """A digest of what every page shows of the site as a whole (settings, catalogue, navigation
+        and counts, the day), with ``outside``: what the caller knows the pages depend on
+        beyond the site (the theme, gongkai's code, the commit)."""
+        counts = [(leaf.ref, len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns]
+        return _digest((outside, self.site.config, self.site.catalogue, self.nav, counts, self.site.today))
+
+    def inputs(self, job: tuple[str, ...], context: str) -> tuple[str, str] | None:
+        """The output path of page ``job`` and a digest of all it shows (with ``context``), for the
+        pages drawn from a few items: an item's page (the item, the items it names, its
+        最后更新 and attachment texts) and a list page (its items, their count). None for the
+        pages gathered from the whole site (home, sections, 政策文件库, projects, search, 404),
+        which are few and always rendered."""
+        kind = job[0]
+        if kind == "item":
+            entry = self.site.by_key[job[1]]
+            named = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes, entry.feedback, *entry.feedback_for)
+            related = [self.site.by_key.get(key) for key in named if key]
+            attached = [(a.path, self.attachment_texts.get(a.path), self.attachment_tables.get(a.path)) for a in entry.attachments]
+            return entry.path, _digest((context, job, entry, related, self.updated(entry), attached))
+        if kind == "leaf":
+            leaf, number = self.site.catalogue.leaves[job[1]], int(job[2])
+            entries = self.by_leaf.get(leaf.ref, [])
+            shown = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            return leaf_path(leaf.ref, number), _digest((context, job, shown, len(entries), self.page_count(leaf)))
+        return None
+
     def page_count(self, leaf: Leaf) -> int:
         """How many list pages a leaf has (at least one, even when empty)."""
         return max(1, -(-len(self.by_leaf.get(leaf.ref, ())) // PAGE_SIZE))
@@ -321,6 +349,22 @@ class Renderer:
         )
 
 
+def _digest(value: object) -> str:
+    # Frozen dataclasses, tuples, dicts and dates: their repr is their whole value.
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The pages written, in a deterministic order, the input digest of each page that
+    ``Renderer.inputs`` describes (by output path): what a later build compares to reuse it, and
+    how many pages were an earlier build's, put in place unrendered."""
+
+    pages: list[str]
+    inputs: dict[str, str]
+    reused: int = 0
+
+
 def render_site(
     site: Site,
     theme: Theme,
@@ -328,16 +372,25 @@ def render_site(
     attachment_texts: dict[str, str] | None = None,
     commit_dates: dict[str, dt.date] | None = None,
     attachment_tables: dict[str, tuple[Table, ...]] | None = None,
-) -> list[str]:
-    """Render and write every page on all cores; returns the pages' paths in a deterministic order.
+    outside: str = "",
+    reuse: Callable[[str, str], bool] | None = None,
+) -> Rendered:
+    """Render and write every page on all cores.
 
     ``attachment_texts`` maps a published attachment's path to its text, indexed for search.
+    ``reuse(path, digest)`` may put an earlier build's page in place instead (returning True) when
+    its inputs had that digest; ``outside`` is what the pages depend on beyond the site.
     """
     renderer = Renderer(site, theme, attachment_texts, commit_dates, attachment_tables)
+    context = renderer.context(outside)
 
-    def render_and_write(job: tuple[str, ...]) -> str:
+    def render_and_write(job: tuple[str, ...]) -> tuple[str, str, bool]:
+        known = renderer.inputs(job, context)
+        if known is not None and reuse is not None and reuse(*known):
+            return (*known, True)
         page = renderer.run(job)
         write(page.path, page.data)
-        return page.path
+        return page.path, known[1] if known is not None else "", False
 
-    return fork_map(render_and_write, renderer.jobs())
+    results = fork_map(render_and_write, renderer.jobs())
+    return Rendered([path for path, _, _ in results], {path: digest for path, digest, _ in results if digest}, sum(kept for _, _, kept in results))

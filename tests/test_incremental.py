@@ -122,6 +122,11 @@ def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., P
     _edits(site, rng)[0](site / "content/notices/n1.md")
     build_site(site, site / "build", progress=stages.append, search=search)
     assert [s.unit for s in stages if s.name == "读取"] == ["个条目（1 个有变化，其余同上次）"]  # the store was used
+    # The other items' pages and the lists the edited one is not on were put in place unrendered:
+    # all pages but the edited item's, its column's first list page and the 8 gathered from the
+    # whole site (home, 3 section pages, 2 policy lists, search, 404).
+    [made] = [s for s in stages if s.name == "生成"]
+    assert made.unit == f"个页面（{made.count - 10} 个未变，沿用上次）"
     if search:  # the notices' shard (2026) was indexed again, the policy's (2024) kept
         assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
     assert output(site / "build", search) == cold(site, tmp_path, "first", search)
@@ -210,3 +215,13 @@ def test_what_loading_depends_on_besides_the_file_is_part_of_the_key(make_site: 
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
     build_site(copy, copy / "build", search=False, today=dt.date(2026, 6, 1))
     assert tree_digest(site / "build") == tree_digest(copy / "build")
+
+
+def test_a_page_changed_in_the_output_since_the_last_build_is_rendered_again(make_site: Callable[..., Path]) -> None:
+    site = make_site(_site_files())
+    build_site(site, site / "build", search=False)
+    page = site / "build/items/rules-2024.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("测试办法", "HANDEDITQ"), encoding="utf-8")
+    _edits(site, random.Random(1))[0](site / "content/notices/n2.md")  # another item's edit
+    build_site(site, site / "build", search=False)
+    assert "HANDEDITQ" not in page.read_text(encoding="utf-8") and "测试办法" in page.read_text(encoding="utf-8")
