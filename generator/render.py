@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -349,9 +350,22 @@ class Renderer:
         )
 
 
+def _canonical(value: object) -> object:
+    """``value`` with every set in a fixed order: a set's repr follows the process's string hash
+    seed, which differs from run to run, and a digest must not."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple(_canonical(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted((_canonical(v) for v in value), key=repr)))
+    if isinstance(value, dict):
+        return ("dict", tuple((_canonical(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
 def _digest(value: object) -> str:
-    # Frozen dataclasses, tuples, dicts and dates: their repr is their whole value.
-    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr(_canonical(value)).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
