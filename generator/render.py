@@ -222,7 +222,7 @@ class Renderer:
         and counts, the day), with ``outside``: what the caller knows the pages depend on
         beyond the site (the theme, gongkai's code, the commit)."""
         counts = [(leaf.ref, len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns]
-        return _digest((outside, self.site.config, self.site.catalogue, self.nav, counts, self.site.today))
+        return _digest(_canonical((outside, self.site.config, self.site.catalogue, self.nav, counts, self.site.today)))
 
     def inputs(self, job: tuple[str, ...], context: str) -> tuple[str, str] | None:
         """The output path of page ``job`` and a digest of all it shows (with ``context``), for the
@@ -365,7 +365,8 @@ def _canonical(value: object) -> object:
 
 
 def _digest(value: object) -> str:
-    return hashlib.blake2b(repr(_canonical(value)).encode("utf-8"), digest_size=16).hexdigest()
+    # Items and their pages hold no sets: their repr is their whole value, and quick to make.
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
