@@ -31,6 +31,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``source`` at ``target`` (folders made): a hard link where the file system allows (it costs
+    no space or time, and keeps the bytes the file had even if ``source`` is replaced later), a copy
+    elsewhere."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def ensure_replaceable(out_dir: Path) -> None:
     """Refuse to replace a folder that is not an earlier gongkai build (it may hold other work)."""
     if not out_dir.exists():
@@ -116,14 +127,8 @@ class Staging:
         shutil.copyfile(source, target)
 
     def link(self, source: Path, path: str) -> None:
-        """Put an existing file (a page of the build being replaced) at a site-relative path: a
-        hard link where possible, else a copy."""
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        """Put an existing file (a page of the build being replaced) at a site-relative path."""
+        link_or_copy(source, self.root / path)
 
     def commit(self) -> None:
         """Put the staged folder in place of ``out_dir`` with renames, then delete the old build."""

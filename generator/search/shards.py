@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..load_cache import signed, verified
+from ..output import link_or_copy
 from .words import ShardWords
 
 SHARD_PAGES = 600
@@ -102,16 +103,9 @@ def _stamps(folder: Path) -> dict[str, list[int]]:
 
 
 def link_files(source: Path, target: Path, files: Iterable[str]) -> None:
-    """``files`` of ``source`` at the same paths under ``target``: hard links where the file system
-    allows (they cost no space or time, and keep the bytes a file had when it was linked even if
-    it is replaced later), copies elsewhere."""
+    """``files`` of ``source`` at the same paths under ``target`` (``output.link_or_copy``)."""
     for rel in files:
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source / rel, dest)
-        except OSError:
-            shutil.copyfile(source / rel, dest)
+        link_or_copy(source / rel, target / rel)
 
 
 def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
@@ -142,10 +136,8 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
     """Keep a freshly built shard for the next run; failing to is not an error."""
     lists = shard.lists
     try:
-        files = sorted(_stamps(bundle))
-        record = {
+        record: dict[str, object] = {
             "key": key,
-            "files": files,
             "pages": shard.pages,
             "words": shard.words,
             "language": shard.language,
@@ -156,7 +148,7 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
-            link_files(bundle, Path(temp) / "bundle", files)
+            link_files(bundle, Path(temp) / "bundle", _stamps(bundle))
             record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
             data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             if data is None:
