@@ -66,25 +66,33 @@ async function narrowed(term) {
   let allowed = shards;
   const text = [];
   for (const word of term.split(/\s+/).filter(Boolean)) {
-    if (CHINESE.test(word)) {
-      const found = await pieces(word);
-      if (found === undefined) text.push(word);  // without its list, the word is searched as typed
-      for (const { piece, here } of found || []) {
-        text.push(piece);
-        allowed = allowed.filter((name) => here.has(name));
-      }
-    } else if (shards.length > 1) {
-      const counts = (await pagefind.search(word, {})).filters?.[SHARD] || {};
-      const here = new Set(shards.filter((name) => counts[name] > 0));
-      if (!here.size) continue;  // no shard holds it: left out, as one index would
-      text.push(word);
-      allowed = allowed.filter((name) => here.has(name));
-    } else {
-      text.push(word);
+    for (const { piece, here } of await searched(word)) {
+      text.push(piece);
+      if (here) allowed = allowed.filter((name) => here.has(name));
     }
   }
   // Every word left out: no results, as one index would find none.
   return text.length ? { text: text.join(" "), allowed } : { text: "", allowed: [] };
+}
+
+// How a word is searched (``narrowed``): its pieces, each with the shards holding it (null: not
+// known, all shards). Kept for the visit: the index does not change under the page, and a query
+// asks again for each of its words when it falls back to them one by one.
+const searchedWords = new Map();
+function searched(word) {
+  if (!searchedWords.has(word)) searchedWords.set(word, placesOf(word));
+  return searchedWords.get(word);
+}
+
+async function placesOf(word) {
+  if (CHINESE.test(word)) {
+    const found = await pieces(word);
+    return found === undefined ? [{ piece: word, here: null }] : found || [];  // without its list, the word as typed
+  }
+  if (shards.length < 2) return [{ piece: word, here: null }];
+  const counts = (await pagefind.search(word, {})).filters?.[SHARD] || {};
+  const here = new Set(shards.filter((name) => counts[name] > 0));
+  return here.size ? [{ piece: word, here }] : [];  // no shard holds it: left out, as one index would
 }
 
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
