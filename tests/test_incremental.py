@@ -243,3 +243,27 @@ def test_pages_are_reused_by_the_next_build_process(make_site: Callable[..., Pat
     build("1")
     _edits(site, random.Random(1))[0](site / "content/notices/n3.md")
     assert "个未变，沿用上次" in build("2")
+
+
+def test_a_page_record_of_another_build_or_machine_is_ignored(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    from generator.render_cache import STORE as PAGES
+
+    site = make_site(_site_files())
+    rng = random.Random(5)
+    stages: list[Stage] = []
+    build_site(site, site / "build", search=False)
+    record = site / CACHE_DIR / PAGES
+    kept = record.read_bytes()
+    # Re-signed by another machine's key: no page is reused, and the output is a cold build's.
+    record.write_bytes(bytes(32) + kept[32:])
+    _edits(site, rng)[0](site / "content/notices/n4.md")
+    build_site(site, site / "build", progress=stages.append, search=False)
+    assert [s.unit for s in stages if s.name == "生成"] == ["个页面"]
+    assert tree_digest(site / "build") == cold(site, tmp_path, "foreign")
+    # The record of an earlier build (validly signed, but not the last build's): ignored too.
+    stages.clear()
+    record.write_bytes(kept)
+    _edits(site, rng)[0](site / "content/notices/n5.md")
+    build_site(site, site / "build", progress=stages.append, search=False)
+    assert [s.unit for s in stages if s.name == "生成"] == ["个页面"]
+    assert tree_digest(site / "build") == cold(site, tmp_path, "earlier")
