@@ -43,7 +43,7 @@ from generator import build_site, check_site  # noqa: E402
 from generator.build import index_pages  # noqa: E402
 from generator.search.index import build_index  # noqa: E402
 from generator.search.synonyms import standard_groups  # noqa: E402
-from generator.search.words import WORDS_DIR, read_fragment, shard_frequencies  # noqa: E402
+from generator.search.words import WORDS_DIR, fragment_facts, fragment_files, read_fragment  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 from tests.test_search import DONE, QUERIES  # noqa: E402
 
@@ -107,22 +107,9 @@ def answers(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
     return found
 
 
-def shard_bundles(bundle: Path) -> list[Path]:
-    """The bundle's shards (``pagefind/<shard>/``)."""
-    return sorted(path.parent for path in bundle.glob("*/pagefind-entry.json"))
-
-
 def page_frequencies(bundle: Path) -> Counter[str]:
-    """Each Chinese word with the number of pages holding it, over all shards."""
-    total: Counter[str] = Counter()
-    for counts in shard_frequencies(shard_bundles(bundle)):
-        total.update(counts)
-    return total
-
-
-def fragment_files(bundle: Path) -> list[Path]:
-    """Every shard's fragments."""
-    return sorted(bundle.glob("*/fragment/*.pf_fragment"))
+    """Each Chinese word with the number of pages holding it."""
+    return fragment_facts(bundle)[0]
 
 
 def sample_queries(bundle: Path, rng: random.Random) -> list[str]:
@@ -136,7 +123,7 @@ def sample_queries(bundle: Path, rng: random.Random) -> list[str]:
 
 
 def pages_holding(bundle: Path, queries: list[str]) -> dict[str, set[str]]:
-    """For each query, the Pagefind ids of the pages whose text holds it as typed (spaces aside)."""
+    """For each query, the fragment hashes of the pages whose text holds it as typed (spaces aside)."""
     texts = {}
     for path in fragment_files(bundle):
         texts[path.stem] = re.sub(r"[\s\u200b]", "", read_fragment(path)["content"])
@@ -153,7 +140,8 @@ def text_recall(browser: Any, build: Path, holding: dict[str, set[str]]) -> str:
         for query, ids in holding.items():
             results = page.evaluate("async (q) => (await (await import(new URL('../assets/search.js', location.href).href)).find(q)).ids", query)
             if results is not None:  # a list checked against the text: found by construction
-                found += len(ids & set(results))
+                # A page's id is its shard folder and fragment hash: the hash alone is the page.
+                found += len(ids & {result.split("/")[-1] for result in results})
                 wanted += len(ids)
         page.close()
     return f"{found}/{wanted} pages ({found / max(wanted, 1):.1%})"

@@ -145,7 +145,7 @@ def search_current(target: Path, original: str, out: Path, n: int) -> float:
     start, wall = time.perf_counter(), time.time()
     target.write_text(original + f"\n{canary}。\n", encoding="utf-8")
     while True:
-        for path in out.glob("pagefind/*/fragment/*.pf_fragment"):
+        for path in out.glob("pagefind/fragment/*/*.pf_fragment"):
             try:
                 if path.stat().st_mtime >= wall - 1 and canary in read_fragment(path)["content"]:
                     return time.perf_counter() - start

@@ -349,11 +349,12 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     rank = {path: n for n, path in enumerate(plan.uploads)}
     pages_new = [rank[p] for p in plan.uploads if p.endswith(".html") and p not in published]
     pages_changed = [rank["items/fire.html"]]
-    chunks = [rank[p] for p in plan.uploads if re.match(r"pagefind/[^/]+/(fragment|index)/|files/|assets/", p)]
+    chunks = [rank[p] for p in plan.uploads if re.match(r"pagefind/(fragment|index|filter)/|files/|assets/", p)]
     words = [rank[p] for p in plan.uploads if p.startswith("pagefind/gongkai-words/")]
-    shard_entries = [rank[p] for p in plan.uploads if re.fullmatch(r"pagefind/[^/]+/pagefind-entry\.json", p)]
-    entries = [rank[p] for p in ("pagefind/shards.json", "catalogue.json", "sitemap.xml", "feed.xml")] + words + shard_entries
-    assert shard_entries
+    # The search index's entry names its metadata, which names its chunks and fragments.
+    index_top = [rank[p] for p in plan.uploads if re.fullmatch(r"pagefind/[^/]+", p)]
+    entries = [rank[p] for p in ("pagefind/pagefind-entry.json", "catalogue.json", "sitemap.xml", "feed.xml")] + words + index_top
+    assert any(p.endswith(".pf_meta") for p in plan.uploads)
     assert chunks and pages_new and len(words) == 256
     assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
     assert plan.deletions == ("items/gone.html",)

@@ -25,7 +25,6 @@ from generator.load_cache import STORE, key_file
 from generator.problems import ContentError
 from generator.stamp import STAMP
 from tests.conftest import POLICY, item, tree_digest
-from tests.test_site import decoded_filters, stable_digest
 
 INTERPRETATION = item(
     "title: 测试办法解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2024-03-01\ninterprets: [rules-2024]\ninterpretation_form: 问答",
@@ -44,18 +43,13 @@ def private_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return key
 
 
-def output(build: Path, search: bool) -> object:
-    """A build's files by hash; with search, Pagefind's order-unstable files compared decoded."""
-    return (stable_digest(build), decoded_filters(build)) if search else tree_digest(build)
-
-
 def cold(site: Path, tmp_path: Path, name: str, search: bool = False) -> object:
     """The output of a build of a copy of ``site`` without any cache."""
     copy = tmp_path / f"cold-{name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "build", "out"))
     build_site(copy, copy / "build", search=search)
-    return output(copy / "build", search)
+    return tree_digest(copy / "build")
 
 
 def _site_files() -> dict[str, str | bytes]:
@@ -132,10 +126,10 @@ def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., P
     assert made.unit == f"个页面（{made.count - 10} 个未变，沿用上次）"
     if search:  # the notices' shard (2026) was indexed again, the policy's (2024) kept
         assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
-    assert output(site / "build", search) == cold(site, tmp_path, "first", search)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "first", search)
     for name, _changed in _steps(site, rng, 10 if search else 14):
         build_site(site, site / "build", search=search)
-        assert output(site / "build", search) == cold(site, tmp_path, name, search), name
+        assert tree_digest(site / "build") == cold(site, tmp_path, name, search), name
 
 
 def test_random_edits_through_the_preview_show_a_cold_build(make_site: Callable[..., Path], tmp_path: Path) -> None:

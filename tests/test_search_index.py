@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import cbor2
 import pytest
 
 import generator.search.index as search_stage
@@ -17,6 +18,7 @@ from generator.search.index import SearchError, build_index, extended_binary
 from generator.search.words import read_fragment
 
 from .conftest import POLICY, item, tree_digest
+from .pagefind_index import decode_index, shard_fragments
 
 
 def test_the_extended_binary_is_used() -> None:
@@ -30,9 +32,9 @@ def test_pagefind_variables_and_config_files_are_ignored(make_site: Callable[...
     monkeypatch.chdir(site)
     (site / "pagefind.yml").write_text("exclude_selectors: ['article']\nforce_language: en\n", encoding="utf-8")
     out = build_site(site).out_dir
-    assert (out / "pagefind" / "2024" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "pagefind.js").is_file()
     assert not list((out / "pagefind").rglob("playground")) and not (out / "elsewhere").exists()
-    assert '"zh-cn"' in (out / "pagefind" / "2024" / "pagefind-entry.json").read_text(encoding="utf-8")
+    assert '"zh-cn"' in (out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
 
 
 def test_a_page_the_index_leaves_out_stops_the_build(tmp_path: Path) -> None:
@@ -42,20 +44,24 @@ def test_a_page_the_index_leaves_out_stops_the_build(tmp_path: Path) -> None:
     day = dt.date(2024, 3, 1)
     with pytest.raises(SearchError, match="收录了 1 个页面，应为 2 个"):
         build_index(tmp_path, {"a.html": day, "b.html": day})
-    shutil.rmtree(tmp_path / "pagefind")
+    assert not (tmp_path / "pagefind").exists()  # nothing half-made is left
     # Only the pages named are indexed, whatever else the folder holds.
     report = build_index(tmp_path, {"a.html": day})
-    assert report.pages == 1 and sorted(p.name for p in (tmp_path / "pagefind").iterdir()) == ["2024", "gongkai-words", "shards.json"]
+    assert report.pages == 1 and [p.name for p in (tmp_path / "pagefind/fragment").iterdir()] == ["2024"]
+    assert [read_fragment(p)["url"] for p in (tmp_path / "pagefind/fragment/2024").iterdir()] == ["/a.html"]
+    # The shards' own bundles and the linked pages Pagefind read are not published.
+    assert sorted(p.name for p in (tmp_path / "pagefind").iterdir() if p.is_dir()) == ["filter", "fragment", "gongkai-words", "index"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_a_withdrawn_item_leaves_no_fragment(make_site: Callable[..., Path]) -> None:
     notice = item("title: 通知ZQWITHDRAWNQ\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2024-02-02", "正文ZQWITHDRAWNQ")
     site = make_site({"content/rules.md": POLICY, "content/notice.md": notice})
     build_site(site)
-    assert len(list((site / "build/pagefind").glob("*/fragment/*"))) == 2
+    assert len(list((site / "build/pagefind/fragment").glob("*/*"))) == 2
     (site / "content/notice.md").write_text(notice.replace("主动公开", "不予公开\nexempt_reason: process-info"), encoding="utf-8")
     build_site(site)
-    assert len(list((site / "build/pagefind").glob("*/fragment/*"))) == 1
+    assert len(list((site / "build/pagefind/fragment").glob("*/*"))) == 1
     for path in (site / "build").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
@@ -68,13 +74,13 @@ def test_an_unreadable_index_stops_the_build_with_a_message_and_keeps_the_last_o
     assert gongkai("build", str(site))[0] == 0
     before = tree_digest(site / "build")
 
-    def unreadable(bundle: Path) -> list[tuple[str, str]]:
-        raise ValueError(f"{next(bundle.glob('*.pf_meta')).name} is not a Pagefind file")
+    def unreadable(shards: object, target: Path, chunk_size: int) -> object:
+        raise ValueError("pagefind.zh-cn_0.pf_meta 不是 Pagefind 文件")
 
-    monkeypatch.setattr(search_stage, "read_chunks", unreadable)
+    monkeypatch.setattr(search_stage, "merge", unreadable)
     (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第二段"), encoding="utf-8")
     code, output = gongkai("build", str(site))
-    assert code == 1 and "读取 Pagefind 生成的索引失败，无法生成搜索词表" in output and "Traceback" not in output
+    assert code == 1 and "读取 Pagefind 生成的索引失败，无法合并分片" in output and "Traceback" not in output
     assert tree_digest(site / "build") == before
 
 
@@ -86,12 +92,6 @@ def _shard_site(make_site: Callable[..., Path]) -> Path:
     return make_site({"content/rules.md": POLICY, "content/old.md": notice})
 
 
-def _decoded_shards(build: Path) -> dict[str, list[tuple[str, str]]]:
-    """Each shard's pages as the search page receives them (URL and text), whatever Pagefind's byte order."""
-    shards = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    return {name: sorted((f["url"], f["content"]) for f in map(read_fragment, sorted((build / "pagefind" / name / "fragment").iterdir()))) for name in shards}
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -100,25 +100,26 @@ def test_an_edit_reindexes_only_its_own_shard(make_site: Callable[..., Path], tm
     site = _shard_site(make_site)
     first = build_site(site)
     assert [s.unit.split("；")[1] for s in first.stages if s.name == "索引"] == ["2 个分片）"]
-    old_shard = _files(site / "build/pagefind/2023")
+    old_shard = _files(site / "build/pagefind/fragment/2023")
     (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文改为SHARDNEWQ"), encoding="utf-8")
     second = build_site(site)
     assert [s.unit.split("；")[1] for s in second.stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
-    # The 2023 shard is the kept one, byte for byte; the 2024 shard holds the edit.
-    assert _files(site / "build/pagefind/2023") == old_shard
-    incremental = _decoded_shards(site / "build")
-    assert "SHARDNEWQ" in "".join(text for _, text in incremental["2024"])
+    # The 2023 shard is the kept one, its pages byte for byte; the 2024 shard holds the edit.
+    assert _files(site / "build/pagefind/fragment/2023") == old_shard
+    incremental = decode_index(site / "build/pagefind")
+    assert "SHARDNEWQ" in "".join(text for _, text in shard_fragments(site / "build/pagefind", "2024"))
+    assert "shardnewq" in incremental["words"]
     # The same as a cold build of the same content, decoded.
     shutil.rmtree(site / ".gongkai-cache")
-    assert _decoded_shards(build_site(site, tmp_path / "cold").out_dir) == incremental
+    assert decode_index(build_site(site, tmp_path / "cold").out_dir / "pagefind") == incremental
 
 
 def test_a_damaged_or_foreign_kept_shard_is_indexed_afresh(make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = _shard_site(make_site)
     build_site(site)
-    expected = _decoded_shards(site / "build")
+    expected = shard_fragments(site / "build/pagefind", "2023")
     kept = site / ".gongkai-cache/search"
-    folders = sorted(p for p in kept.iterdir())
+    folders = sorted(p for p in kept.iterdir() if (p / "record.bin").exists())
     assert len(folders) == 2
     # One kept shard has a fragment replaced by another text; the other's record is re-signed by
     # another machine's key.
@@ -130,9 +131,9 @@ def test_a_damaged_or_foreign_kept_shard_is_indexed_afresh(make_site: Callable[.
         # A change elsewhere, so that the build runs (and could reuse both shards).
         (site / "content/rules.md").write_text(POLICY.replace("2024-03-01", day), encoding="utf-8")
         build_site(site)
-        found = _decoded_shards(site / "build")
-        assert "TAMPEREDQ" not in json.dumps(found, ensure_ascii=False)
-        assert found["2023"] == expected["2023"], n
+        found = decode_index(site / "build/pagefind")
+        assert "TAMPEREDQ" not in json.dumps(found, ensure_ascii=False) and "tamperedq" not in found["words"]
+        assert shard_fragments(site / "build/pagefind", "2023") == expected, n
 
 
 def test_a_kept_shard_with_a_file_added_is_indexed_afresh(make_site: Callable[..., Path]) -> None:
@@ -146,4 +147,32 @@ def test_a_kept_shard_with_a_file_added_is_indexed_afresh(make_site: Callable[..
     (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第三段"), encoding="utf-8")
     stages = build_site(site).stages
     assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片）"]
-    assert sorted(p.name for p in (site / "build/pagefind/2023/fragment").iterdir()) == [leftover.name]
+    assert sorted(p.name for p in (site / "build/pagefind/fragment/2023").iterdir()) == [leftover.name]
+
+
+def test_a_kept_chunk_is_used_only_when_its_bytes_are_the_ones_the_merge_would_write(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_stage, "CHUNK_SIZE", 12)  # many chunks, so that an edit leaves most alone
+    monkeypatch.setattr(search_stage, "MIN_CHUNK", 12)
+    site = _shard_site(make_site)
+    build_site(site)
+    chunks = site / ".gongkai-cache/search/merged-chunks"
+    kept = sorted(chunks.iterdir())
+    assert kept and sorted(p.name for p in kept) == sorted(p.name for p in (site / "build/pagefind/index").iterdir())
+    # Every kept chunk is replaced, under its own name, by another index's bytes (a word of no page).
+    forged = gzip.compress(b"pagefind_dcd" + cbor2.dumps([[["forgedchunkq", [[0, [1], []]], []]]]))
+    for path in kept:
+        path.write_bytes(forged)
+    (site / "content/rules.md").write_text(POLICY.replace("2024-03-01", "2024-03-05"), encoding="utf-8")
+    build_site(site)
+    found = decode_index(site / "build/pagefind")
+    assert "forgedchunkq" not in found["words"]
+    # Unchanged chunks are the last build's files (linked), the changed ones are written anew.
+    before = {p.name: p.stat().st_ino for p in (site / "build/pagefind/index").iterdir()}
+    (site / "content/rules.md").write_text(POLICY.replace("2024-03-01", "2024-03-06"), encoding="utf-8")
+    build_site(site)
+    after = {p.name: p.stat().st_ino for p in (site / "build/pagefind/index").iterdir()}
+    same = {name for name, inode in after.items() if before.get(name) == inode}
+    assert same and same != set(after)
+    found = decode_index(site / "build/pagefind")
+    shutil.rmtree(site / ".gongkai-cache")
+    assert decode_index(build_site(site, tmp_path / "cold").out_dir / "pagefind") == found

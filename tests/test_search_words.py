@@ -14,10 +14,12 @@ import pytest
 import generator.search.index as search_stage
 from generator import build_site
 from generator.search.ids import fnv1a
+from generator.search.merge import read_meta
 from generator.search.words import BUCKETS, WORDS_DIR, chunk_holding, read_chunks, selects
 
 from .browser import chromium, serve
 from .conftest import item
+from .pagefind_index import decode_index
 from .test_leak import _decoded
 from .test_search import DONE
 
@@ -44,6 +46,9 @@ def family_site(make_site: Callable[..., Path]) -> Path:
     for n, body in enumerate(BODIES):
         # Two years: two shards, whose lists the search page reads as one.
         front = f"title: 工作动态第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: {2023 + n % 2}-05-{n + 1:02d}"
+        if n == 2:
+            # A meta field in one shard only: the merge renumbers the other shard's meta positions.
+            front += "\ndoc_no: 测政发〔2023〕5号"
         files[f"content/news/n{n}.md"] = item(front, body)
     files["content/news/held.md"] = item("title: 内部事项\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "稽核专档涉密款项。")
     return make_site(files)
@@ -54,16 +59,14 @@ def built(site: Path, out: Path, chunk_size: int, monkeypatch: pytest.MonkeyPatc
     return build_site(site, out).out_dir
 
 
-def word_lists(build: Path) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[str]]]:
-    """The word lists as (shard name, chunk) places per word, and the probes by ``shard.chunk``."""
-    shards = json.loads((build / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    words: dict[str, list[tuple[str, int]]] = {}
-    probes: dict[str, list[str]] = {}
+def word_lists(build: Path) -> tuple[dict[str, int], dict[int, list[str]]]:
+    """The word lists: the chunk of each word, and the probes of each chunk."""
+    words: dict[str, int] = {}
+    probes: dict[int, list[str]] = {}
     for path in sorted((build / "pagefind" / WORDS_DIR).glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        for word, places in data["words"].items():
-            words[word] = [(shards[places[at]], places[at + 1]) for at in range(0, len(places), 2)]
-        probes.update({f"{shards[int(key.split('.')[0])]}.{key.split('.')[1]}": found for key, found in data["probes"].items()})
+        words.update(data["words"])
+        probes.update({int(key): found for key, found in data["probes"].items()})
     return words, probes
 
 
@@ -101,28 +104,26 @@ def small_chunks(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: py
 
 def test_the_lists_name_the_chunk_pagefind_stored_each_word_in(small_chunks: Path) -> None:
     words, probes = word_lists(small_chunks)
-    assert json.loads((small_chunks / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": ["2024", "2023"]}
     assert {"村民", "管理", "财务", "公开"} <= set(words)
-    for shard in ("2024", "2023"):
-        bundle = small_chunks / "pagefind" / shard
-        chunks = read_chunks(bundle)
-        meta = _decoded(next(bundle.glob("*.pf_meta")))
-        stored = {entry[0]: number for number, (_, _, hash_) in enumerate(meta[2]) for entry in _decoded(bundle / "index" / f"{hash_}.pf_index")[0]}
-        assert len(chunks) > 10, "the test needs many chunk boundaries"
-        held = {word: chunk for word, places in words.items() for name, chunk in places if name == shard}
-        # Every Chinese word this shard's index holds is listed for it, in the chunk that holds it.
-        assert {w for w in stored if w in words} == set(held)
-        for word, chunk in held.items():
-            assert stored[word] == chunk, word
-            assert probes[f"{shard}.{chunk}"], f"chunk {shard}.{chunk} has no probe"
-            for probe in probes[f"{shard}.{chunk}"]:
-                assert chunk in selects(probe, chunks), (probe, chunk)
-    # Families really are split: some word's family spans more than one chunk of a shard.
-    assert any(len({(name, c) for w, places in words.items() if w.startswith(prefix) for name, c in places}) > 2 for prefix in ("村", "管", "财", "公"))
+    bundle = small_chunks / "pagefind"
+    assert sorted(p.name for p in (bundle / "fragment").iterdir()) == ["2023", "2024"]  # two shards, one index
+    chunks = read_chunks(bundle)
+    meta = _decoded(next(bundle.glob("*.pf_meta")))
+    stored = {entry[0]: number for number, (_, _, hash_) in enumerate(meta[2]) for entry in _decoded(bundle / "index" / f"{hash_}.pf_index")[0]}
+    assert len(chunks) > 10, "the test needs many chunk boundaries"
+    # Every Chinese word the index holds is listed, in the chunk that holds it.
+    assert {w for w in stored if w in words} == set(words)
+    for word, chunk in words.items():
+        assert stored[word] == chunk, word
+        assert probes[chunk], f"chunk {chunk} has no probe"
+        for probe in probes[chunk]:
+            assert chunk in selects(probe, chunks), (probe, chunk)
+    # Families really are split: some word's family spans more than two chunks.
+    assert any(len({c for w, c in words.items() if w.startswith(prefix)}) > 2 for prefix in ("村", "管", "财", "公"))
 
 
 def test_the_lists_hold_only_words_of_public_pages_and_every_bucket_exists(small_chunks: Path) -> None:
-    fragments = [_decoded(p) for p in (small_chunks / "pagefind").glob("*/fragment/*.pf_fragment")]
+    fragments = [_decoded(p) for p in (small_chunks / "pagefind/fragment").glob("*/*.pf_fragment")]
     public_text = "".join(f["content"] + "\n" + f["meta"]["column"] for f in fragments)
     words, _ = word_lists(small_chunks)
     assert all(word in public_text for word in words)
@@ -160,7 +161,7 @@ def results(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
 def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     site = family_site(make_site)
     whole = built(site, tmp_path / "whole", 10**9, monkeypatch)
-    assert [len(list((whole / "pagefind" / shard / "index").iterdir())) for shard in ("2024", "2023")] == [1, 1]
+    assert len(list((whole / "pagefind" / "index").iterdir())) == 1
     small = built(site, tmp_path / "small", 12, monkeypatch)
     expected = results(browser, whole, QUERIES)
     assert all(status.startswith("找到") for status, _ in expected)
@@ -184,17 +185,25 @@ def test_a_word_on_most_pages_does_not_narrow_a_query_that_has_other_words(small
     assert len(alone) == 6, "a query of common words alone still searches them"
 
 
-def test_shards_find_what_one_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
-    # Each shard alone would leave out a word it does not hold (冰川 anywhere, 委员会 in one year)
-    # and cut an unknown compound by its own words: the page makes a query mean what it means on
-    # one index of the whole site.
+def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # The shards are merged into the index Pagefind writes for all the pages at once: the same
+    # words at the same pages and positions, chunked alike, the same filters and date order; so a
+    # query means what it means on one index (冰川 held nowhere, 委员会 in one year only).
     site = family_site(make_site)
-    sharded = built(site, tmp_path / "sharded", search_stage.CHUNK_SIZE, monkeypatch)
-    assert len(json.loads((sharded / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]) == 2
+    sharded = built(site, tmp_path / "sharded", 12, monkeypatch)
+    assert sorted(p.name for p in (sharded / "pagefind/fragment").iterdir()) == ["2023", "2024"]
+    # The two shards' meta fields differ (a 文号 in 2023 only), so the merge renumbers them.
+    fields = {tuple(read_meta(p / "bundle")[1][5]) for p in (site / ".gongkai-cache/search").iterdir() if (p / "record.bin").exists()}
+    assert len(fields) == 2 and len({len(f) for f in fields}) == 2
     monkeypatch.setattr(search_stage, "plan", lambda pages: {"all": tuple(sorted(pages))})
     shutil.rmtree(site / ".gongkai-cache")
-    one = built(site, tmp_path / "one", search_stage.CHUNK_SIZE, monkeypatch)
-    assert json.loads((one / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"] == ["all"]
+    one = built(site, tmp_path / "one", 12, monkeypatch)
+    # Pagefind's own bundle of the one run, as it was kept.
+    (kept,) = (p / "bundle" for p in (site / ".gongkai-cache/search").iterdir() if (p / "record.bin").exists())
+    merged, pagefind = decode_index(sharded / "pagefind"), decode_index(kept)
+    assert len(merged["chunks"]) > 10 and len(merged["pages"]) == len(BODIES)
+    assert any("field:doc_no" in meta for pages in merged["words"].values() for _, meta in pages.values())
+    assert merged["chunks"] == pagefind["chunks"] and merged == pagefind
     queries = [*QUERIES, *WITHIN, "村民 冰川", "冰川", "村民委员会 财务", "防汛演练 管理", "公益林 村民", "\u201c村务公开\u201d"]
     expected = results(browser, one, queries)
     assert results(browser, sharded, queries) == expected

@@ -248,13 +248,12 @@ def test_hardening(site: Path) -> None:
 
 
 def indexed_pages(out: Path) -> int:
-    """The pages the preview's search bundle holds, over its shards (0 while it is being swapped)."""
+    """The pages the preview's search index holds (0 while it is being swapped)."""
     try:
-        shards = json.loads((out / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
-        entries = [json.loads((out / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8")) for name in shards]
+        entry = json.loads((out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return 0
-    return sum(lang["page_count"] for entry in entries for lang in entry["languages"].values())
+    return sum(lang["page_count"] for lang in entry["languages"].values())
 
 
 def test_background_search_index(site: Path) -> None:

@@ -92,15 +92,15 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     0. new files nothing links to yet: assets, attachments, search chunks and fragments;
     1. new pages (only the new pages and lists below link to them);
     2. changed pages;
-    3. the search entry files (the shard list, each shard's entry), word lists and exports, which
-       switch searches to the new pages last.
+    3. the search index's top-level files (its entry names the metadata, which names everything
+       else), word lists and exports, which switch searches to the new pages last.
     Deletions come after all of these.
     """
     if path.endswith(".html"):
         return (1 if path not in published else 2, path)
     parts = path.split("/")
-    # pagefind/shards.json and each shard's pagefind-entry.json name the files a search loads.
-    search_entry = parts[0] == "pagefind" and (len(parts) == 2 or (len(parts) == 3 and parts[2] == "pagefind-entry.json"))
+    # pagefind/pagefind-entry.json names the metadata file, which names the files a search loads.
+    search_entry = parts[0] == "pagefind" and len(parts) == 2
     # The word lists name the new index's chunks, so they switch with its entry files.
     if path in _ENTRY_FILES or search_entry or path.startswith(f"pagefind/{WORDS_DIR}/"):
         return (3, path)

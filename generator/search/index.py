@@ -1,4 +1,4 @@
-"""Search stage: the Pagefind index of the public item pages, in shards, built into the staging folder.
+"""Search stage: the Pagefind index of the public item pages, built in shards into the staging folder.
 
 Pagefind is run with its *extended* binary (the only one that segments Chinese), once per shard
 (``shards``: a year, or a quarter of a large year) over a folder of links to that shard's pages
@@ -6,52 +6,53 @@ only, from an empty working directory and without the machine's ``PAGEFIND_*`` v
 that no configuration file or variable on the clerk's machine can change what is indexed (a
 playground, another output folder …); gongkai sets only the chunk size.  Shards run side by side
 on the machine's cores; a shard whose pages did not change since a run that kept it is reused.
-Each shard's bundle is ``pagefind/<shard>/`` of a staging folder that is new for every build, so
-no fragment of an earlier build — a withdrawn item's text — can survive.  The page count Pagefind
-reports for each shard must equal its number of public item pages, or the build fails.  Then
-``pagefind/shards.json`` lists the shards, newest first, for the search page, and ``words`` adds
-the word lists it needs to search whole prefix families across them.
+The page count Pagefind reports for each shard must equal its number of public item pages, or the
+build fails.  The shards are then joined (``merge``) into the one index the site publishes,
+``pagefind/`` of a staging folder that is new for every build, so no fragment of an earlier build
+— a withdrawn item's text — can survive; ``words`` adds the word lists the search page needs to
+search whole prefix families.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import os
 import re
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..workers import cpu_count
-from .shards import Shard, keep, link_files, plan, prune, reuse, shard_key
-from .words import read_chunks, shard_frequencies, shard_words, write_word_lists
+from ..workers import cpu_count, fork_map
+from .merge import Prepared, merge, prepare
+from .shards import MERGED, Shard, keep, keep_chunks, link_files, plan, prune, reuse, shard_key
+from .words import fragment_facts, index_words, write_word_lists
 
 BUNDLE = "pagefind"
-SHARDS_FILE = "shards.json"
 # The names of Pagefind's prebuilt search interfaces, which the search page does not use.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
-_FORMAT = "shard-format=1"
+_FORMAT = "shard-format=2"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before Pagefind starts another (its default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py); the word lists of
 # search_words.py keep prefix matching whole across the extra chunk boundaries.  Pagefind reads it
 # only from this variable, which it calls unstable: hence the pinned version.
 CHUNK_SIZE = 4000
-# CHUNK_SIZE suits one index of 10,000 pages.  A query loads a chunk of every shard that holds its
-# words, so a shard of fewer pages gets chunks as many times smaller (in powers of two, so that a
-# shard that grows by a few pages keeps its size, and so its kept index), but not below MIN_CHUNK.
+# CHUNK_SIZE suits an index of 10,000 pages; a smaller one gets chunks as many times smaller (in
+# powers of two, so that an index that grows by a few pages keeps its chunks), but not below
+# MIN_CHUNK.  The published index is chunked anew when the shards are merged; a shard is chunked
+# for its own pages only so that Pagefind's run over it stays small.
 REFERENCE_PAGES = 10_000
 MIN_CHUNK = 250
 
 
-def shard_chunk_size(pages: int) -> int:
-    """The chunk size of a shard of ``pages`` pages."""
+def chunk_size(pages: int) -> int:
+    """The chunk size of an index of ``pages`` pages."""
     shift = max(0, math.floor(math.log2(REFERENCE_PAGES / max(pages, 1))))
     return max(min(CHUNK_SIZE, MIN_CHUNK), CHUNK_SIZE >> shift)
 
@@ -124,7 +125,8 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
     """Index the public item pages ``pages`` (output path → publication day) of ``site_root`` into
     ``site_root/pagefind`` (or into ``output``, at low priority: the preview server's background
     re-index), shard by shard (``shards``), reusing the shards kept in ``cache`` whose pages did
-    not change; raises ``SearchError`` unless all went as required."""
+    not change, and merge the shards into one index; raises ``SearchError`` unless all went as
+    required."""
     bundle = output if output is not None else site_root / BUNDLE
     binary = extended_binary()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
@@ -132,13 +134,16 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         version = subprocess.run([str(binary), "--version"], cwd=empty, env=env, capture_output=True, text=True, check=False)
     if version.stdout.strip() != EXPECTED_VERSION:
         raise SearchError(f"Pagefind 版本不对：需要 {EXPECTED_VERSION}，实际是“{version.stdout.strip() or version.stderr.strip()}”。")
-    bundle.mkdir(parents=True, exist_ok=True)
+    if not pages:
+        raise SearchError("没有可收录的公开条目页面，无法建立搜索索引。")
+    bundle.parent.mkdir(parents=True, exist_ok=True)
     planned = plan(pages)
-    chunks = {name: shard_chunk_size(len(paths)) for name, paths in planned.items()}
+    chunks = {name: chunk_size(len(paths)) for name, paths in planned.items()}
     envs = {name: {**env, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunks[name])} for name in planned}
     low = output is not None
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
-        linked = {name: Path(temp) / name for name in planned}
+        linked = {name: Path(temp) / "pages" / name for name in planned}
+        built = {name: Path(temp) / "shards" / name for name in planned}
         for name, paths in planned.items():
             # Links, so that Pagefind reads one shard's pages alone at the site's URLs, and the
             # preview may rewrite a page meanwhile without changing what is indexed.
@@ -148,31 +153,44 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():
-                if (shard := reuse(cache, key, name, bundle / name)) is not None:
+                if (shard := reuse(cache, key, name, built[name])) is not None:
                     done[name] = shard
         todo = [name for name in planned if name not in done]
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
         # preview's background index: one, so the pages being edited stay quick).
         with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
-            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), bundle / name, envs[name], low), todo), strict=True))
-    try:
-        fresh = shard_frequencies([bundle / name for name in todo], jobs=1 if low else None)
-        for name, frequencies in zip(todo, fresh, strict=True):
-            found, words, language = counts[name]
-            done[name] = Shard(name, found, words, language, shard_words(frequencies, read_chunks(bundle / name), found))
+            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), built[name], envs[name], low), todo), strict=True))
+        try:
+            for name, (counted, prepared) in zip(todo, fork_map(_prepared, [built[name] for name in todo], 1 if low else None, min_items=2), strict=True):
+                found, words, language = counts[name]
+                done[name] = Shard(name, found, words, language, dict(counted), prepared)
+                if cache is not None:
+                    keep(cache, keys[name], built[name], done[name])
+            shards = [done[name] for name in planned]
+            total = sum(shard.pages for shard in shards)
+            if total != len(pages) or any(len(shard.prepared.pages) != shard.pages for shard in shards):
+                raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
+            # Oldest shard first: pages are numbered in the order of publication, as in the shards.
+            earlier = cache / MERGED if cache is not None else None
+            merged = merge([(name, built[name], done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), earlier, 1 if low else cpu_count())
             if cache is not None:
-                keep(cache, keys[name], bundle / name, done[name])
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
-        raise SearchError(f"读取 Pagefind 生成的索引失败，无法生成搜索词表（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
+                keep_chunks(bundle / "index", cache / MERGED)
+            frequencies: Counter[str] = Counter()
+            for shard in shards:
+                frequencies.update(shard.frequencies)
+            words = write_word_lists(bundle, index_words(frequencies, merged.chunks, merged.pages))
+        except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError) as error:
+            raise SearchError(f"读取 Pagefind 生成的索引失败，无法合并分片（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
     if cache is not None:
         prune(cache, set(keys.values()))
-    shards = [done[name] for name in planned]
-    total = sum(shard.pages for shard in shards)
-    if total != len(pages):
-        raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
-    (bundle / SHARDS_FILE).write_text(json.dumps({"shards": list(planned)}, ensure_ascii=False), encoding="utf-8")
-    words = write_word_lists(bundle, [shard.lists for shard in shards])
     return SearchReport(total, words, len(shards), len(todo), "zh-cn")
+
+
+def _prepared(folder: Path) -> tuple[Counter[str], Prepared]:
+    """A freshly indexed shard's word frequencies and its index prepared for merging (one pass
+    over its fragments)."""
+    frequencies, dates = fragment_facts(folder)
+    return frequencies, prepare(folder, {"date": dates})
 
 
 def _number(pattern: str, text: str) -> int:

@@ -3,14 +3,14 @@
 Pagefind has no incremental indexing, and its time and memory grow with the pages it indexes at
 once.  So the public item pages are indexed in shards, one per year of publication, or one per
 quarter for a year of more than ``SHARD_PAGES`` pages: an edit re-indexes only its shard, shards
-are indexed side by side on the machine's cores, and memory is a shard's, not the site's.  A
-shard holds only pages of one period, so the search page can list results newest first by asking
-the shards in order (``search.js``).
+are indexed side by side on the machine's cores, and memory is a shard's, not the site's.  The
+shards are then merged into the one index the site publishes (``merge``).
 
-A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` under a key of exactly what
-Pagefind reads of its pages (each page's path and indexed part) and of the Pagefind version and
-settings, with a record signed by this machine's key (``load_cache.signed``) that lists the size
-and modification time of every file.  A shard is reused only when its key is the key of the pages
+A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` (Pagefind's bundle, and the
+same prepared for merging, ``merge.Prepared``) under a key of exactly what Pagefind reads of its
+pages (each page's path and indexed part) and of the Pagefind version and settings, with a record
+signed by this machine's key (``load_cache.signed``) that lists the size and modification time of
+every file.  A shard is reused only when its key is the key of the pages
 now, its record verifies and every file is as recorded: a withdrawn or changed page changes the
 key, and a copy from elsewhere, a missing or extra file, or one written since is indexed afresh.
 """
@@ -30,11 +30,14 @@ from pathlib import Path
 
 from ..load_cache import signed, verified
 from ..output import link_or_copy
-from .words import ShardWords
+from .merge import Prepared
 
 SHARD_PAGES = 600
 CACHE = "search"
+# The last merged index's chunks, from which the next merge takes those it would write again.
+MERGED = "merged-chunks"
 _RECORD = "record.bin"
+_PREPARED = "prepared.bin"
 _KEPT = 8  # cached shards kept beyond the current ones (the preview and a build may differ)
 
 
@@ -81,19 +84,24 @@ def shard_key(root: Path, paths: tuple[str, ...], settings: str) -> str:
 
 @dataclass(frozen=True)
 class Shard:
-    """One shard's finished index: its Pagefind counts and its part of the word lists."""
+    """One shard's finished index: its Pagefind counts, how many of its pages hold each Chinese
+    word (for the word lists) and its index prepared for merging."""
 
     name: str
     pages: int
     words: int
     language: str
-    lists: ShardWords
+    frequencies: dict[str, int]
+    prepared: Prepared
 
 
-def _stamps(folder: Path) -> dict[str, list[int]]:
-    """Every file under ``folder`` with its size and modification time: a file written since it
-    was kept, in place or replaced, no longer matches (hashing every file of every kept shard
-    would cost more than indexing the edited one)."""
+def _stamps(folder: Path, only: str | None = None) -> dict[str, list[int]]:
+    """Every file under ``folder`` (or its one file ``only``) with its size and modification time:
+    a file written since it was kept, in place or replaced, no longer matches (hashing every file
+    of every kept shard would cost more than indexing the edited one)."""
+    if only is not None:
+        st = os.lstat(folder / only)
+        return {only: [st.st_size, st.st_mtime_ns]}
     found: dict[str, list[int]] = {}
     for dirpath, _dirnames, filenames in os.walk(folder):
         for name in filenames:
@@ -117,39 +125,34 @@ def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
         if body is None:
             return None
         record = json.loads(body)
-        if record["key"] != key or _stamps(folder / "bundle") != record["files"]:
+        if record["key"] != key or _stamps(folder / "bundle") != record["files"] or _stamps(folder, _PREPARED) != record["prepared"]:
             return None
-        lists = ShardWords(
-            {str(w): int(n) for w, n in record["frequencies"].items()},
-            {str(w): int(c) for w, c in record["holding"].items()},
-            {int(c): [str(w) for w in ws] for c, ws in record["probes"].items()},
-            int(record["pages"]),
-        )
+        prepared = Prepared.load(folder / _PREPARED)
+        frequencies = {str(w): int(n) for w, n in record["frequencies"].items()}
         link_files(folder / "bundle", target, sorted(record["files"]))
-        return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), lists)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), frequencies, prepared)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
         shutil.rmtree(target, ignore_errors=True)
         return None
 
 
 def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
     """Keep a freshly built shard for the next run; failing to is not an error."""
-    lists = shard.lists
     try:
         record: dict[str, object] = {
             "key": key,
             "pages": shard.pages,
             "words": shard.words,
             "language": shard.language,
-            "frequencies": lists.frequencies,
-            "holding": lists.holding,
-            "probes": {str(c): ws for c, ws in lists.probes.items()},
+            "frequencies": shard.frequencies,
         }
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
             link_files(bundle, Path(temp) / "bundle", _stamps(bundle))
             record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
+            shard.prepared.save(Path(temp) / _PREPARED)
+            record["prepared"] = _stamps(Path(temp), _PREPARED)
             data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             if data is None:
                 return
@@ -164,8 +167,21 @@ def prune(cache: Path, current: set[str]) -> None:
     """Remove kept shards that are not ``current``, but the ``_KEPT`` most recently made (another
     run's folder still being written is left alone)."""
     try:
-        old = sorted((p for p in cache.iterdir() if p.name not in current and not p.name.startswith(".new-")), key=lambda p: p.stat().st_mtime, reverse=True)
+        old = sorted((p for p in cache.iterdir() if p.name not in current and p.name != MERGED and not p.name.startswith(".new-")), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
     for path in old[_KEPT:]:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def keep_chunks(index: Path, cache: Path) -> None:
+    """Keep the chunks of the index just merged (links) in place of the last ones; failing to is
+    not an error.  Nothing about them is trusted: the next merge compares each byte for byte."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".new-") as temp:
+            link_files(index, Path(temp) / "chunks", sorted(p.name for p in index.iterdir()))
+            shutil.rmtree(cache, ignore_errors=True)
+            os.replace(Path(temp) / "chunks", cache)
+    except OSError:
+        pass

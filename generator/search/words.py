@@ -7,14 +7,14 @@ and which results a query finds then depends on the chunks earlier queries happe
 10,000-item site 15 % of the families span a boundary at Pagefind's default chunk size, and more
 at the smaller chunks that keep each query's download small.
 
-So after Pagefind has run, gongkai writes ``pagefind/gongkai-words/NNN.json``: for the Chinese
+So after the index is built, gongkai writes ``pagefind/gongkai-words/NNN.json``: for the Chinese
 words the index holds (read from Pagefind's own fragments, which keep its word boundaries), each
-word with the shards and chunks that hold it, most frequent first; and for each such chunk a few
-*probe* words — words whose own lookup makes Pagefind load exactly that chunk.  Before searching,
-the search page fetches the list for each query word's first character and preloads, through
-Pagefind's public ``preload`` (which every shard's instance runs), a probe for every chunk holding
-a word of the family.  Each shard's part is computed when that shard is indexed and kept with it
-(``shards``); the lists come only from the fragments of the indexed (public) pages.
+word with the chunk that holds it, most frequent first; and for each such chunk a few *probe*
+words — words whose own lookup makes Pagefind load exactly that chunk.  Before searching, the
+search page fetches the list for each query word's first character and preloads, through
+Pagefind's public ``preload``, a probe for every chunk holding a word of the family.  Each shard's
+word frequencies are counted when that shard is indexed and kept with it (``shards``); the lists
+come only from the fragments of the indexed (public) pages.
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cbor2
-
-from ..workers import fork_map
 from .ids import fnv1a
+from .merge import read_meta
 
 WORDS_DIR = "gongkai-words"
 BUCKETS = 256
@@ -41,7 +39,6 @@ PROBES_PER_CHUNK = 4
 # largest there is: the search page leaves it out of a query that has other words.
 COMMON_SHARE = 0.5
 _SIGNATURE = b"pagefind_dcd"
-_BATCH = 100
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 Chunk = tuple[str, str]
@@ -62,10 +59,9 @@ def read_fragment(path: Path) -> dict[str, Any]:
 
 def read_chunks(bundle: Path) -> list[Chunk]:
     """The index chunks' word ranges (``from``, ``to``), in Pagefind's order, from its metadata file."""
-    (meta,) = bundle.glob("pagefind.*.pf_meta")
-    fields = cbor2.loads(_decoded(meta))
+    _language, meta = read_meta(bundle)
     # MetaIndex: version, pages, index chunks [from, to, hash], filters, sorts, meta fields.
-    return [(str(first), str(last)) for first, last, _ in fields[2]]
+    return [(str(first), str(last)) for first, last, _ in meta[2]]
 
 
 def selects(term: str, chunks: list[Chunk], firsts: list[str] | None = None) -> list[int]:
@@ -89,10 +85,14 @@ def chunk_holding(word: str, firsts: list[str]) -> int:
     return max(bisect.bisect_right(firsts, word) - 1, 0)
 
 
-def _batch_frequencies(paths: list[Path]) -> Counter[str]:
+def fragment_facts(bundle: Path) -> tuple[Counter[str], list[str]]:
+    """For one Pagefind bundle: each Chinese word of its index with the number of its pages whose
+    text holds it, and each page's ``date`` meta (by page number; empty when it has none)."""
+    _language, meta = read_meta(bundle)
     counts: Counter[str] = Counter()
-    for path in paths:
-        fragment = read_fragment(path)
+    dates: list[str] = []
+    for page_hash, _count in meta[1]:
+        fragment = read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
         # Pagefind keeps Chinese words apart with zero-width spaces in a fragment's content.
         words = set(fragment["content"].replace("\u200b", " ").split())
         # Pagefind also indexes each meta value, unsegmented; of those only the column's name is
@@ -100,29 +100,19 @@ def _batch_frequencies(paths: list[Path]) -> Counter[str]:
         # make every family of its first characters thousands of words long).
         words.update(fragment["meta"].get("column", "").split())
         counts.update(words)
-    return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)})
-
-
-def shard_frequencies(shards: Sequence[Path], jobs: int | None = None) -> list[Counter[str]]:
-    """For each bundle of ``shards``, each Chinese word of its index with the number of its pages
-    whose text holds it, read on up to ``jobs`` processes (all cores by default)."""
-    # Batches, so that each worker sends back one small count rather than a set per page.
-    batches = [(n, paths[start : start + _BATCH]) for n, bundle in enumerate(shards) for paths in [fragment_files(bundle)] for start in range(0, len(paths), _BATCH)]
-    frequencies: list[Counter[str]] = [Counter() for _ in shards]
-    for n, counts in fork_map(lambda batch: (batch[0], _batch_frequencies(batch[1])), batches, jobs, min_items=4):
-        frequencies[n].update(counts)
-    return frequencies
+        dates.append(str(fragment["meta"].get("date", "")))
+    return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)}), dates
 
 
 def fragment_files(bundle: Path) -> list[Path]:
-    """The bundle's fragments, one per indexed page."""
-    return sorted((bundle / "fragment").glob("*.pf_fragment"))
+    """The bundle's fragments, one per indexed page (a merged index keeps them by shard)."""
+    return sorted((bundle / "fragment").rglob("*.pf_fragment"))
 
 
 @dataclass(frozen=True)
-class ShardWords:
-    """One shard's part of the word lists: each Chinese word with the number of the shard's pages
-    holding it and the index chunk holding it, and for each chunk its probe words."""
+class IndexWords:
+    """What the word lists are made of: each Chinese word with the number of pages holding it and
+    the index chunk holding it, and for each chunk its probe words."""
 
     frequencies: dict[str, int]
     holding: dict[str, int]
@@ -130,8 +120,9 @@ class ShardWords:
     pages: int
 
 
-def shard_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int) -> ShardWords:
-    """Where each word of one shard's index sits, and the probes that load each of its chunks."""
+def index_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int) -> IndexWords:
+    """Where each word of an index of ``pages`` pages and chunks ``chunks`` sits, and the probes
+    that load each of its chunks."""
     firsts = [first for first, _ in chunks]
     holding = {word: chunk_holding(word, firsts) for word in sorted(frequencies)}
     by_chunk: dict[int, list[str]] = {}
@@ -142,30 +133,20 @@ def shard_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int)
         candidates = sorted({*words, *chunks[chunk]}, key=lambda w: (len(w), w))
         # A lookup may stop at a trimmed bound, so each candidate is checked as Pagefind would.
         probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects(w, chunks, firsts)][:PROBES_PER_CHUNK]
-    return ShardWords(dict(sorted(frequencies.items())), holding, probes, pages)
+    return IndexWords(dict(sorted(frequencies.items())), holding, probes, pages)
 
 
-def word_lists(shards: Sequence[ShardWords]) -> dict[int, dict[str, Any]]:
-    """The lists by bucket of first character, over all ``shards`` (in the order the search page
-    numbers them): ``words`` (word → the shards and chunks holding it, as a flat list ``[shard,
-    chunk, shard, chunk …]``, most frequent word first), ``probes`` (``"shard.chunk"`` → words
-    that make Pagefind load that chunk, shortest first) and ``common`` (the words on more than
-    ``COMMON_SHARE`` of all pages)."""
-    frequencies: Counter[str] = Counter()
-    for shard in shards:
-        frequencies.update(shard.frequencies)
-    pages = sum(shard.pages for shard in shards)
+def word_lists(index: IndexWords) -> dict[int, dict[str, Any]]:
+    """The lists by bucket of first character: ``words`` (word → the chunk holding it, most
+    frequent word first), ``probes`` (chunk → words that make Pagefind load it, shortest first)
+    and ``common`` (the words on more than ``COMMON_SHARE`` of the pages)."""
     lists: dict[int, dict[str, Any]] = {}
-    for word in sorted(frequencies, key=lambda w: (-frequencies[w], w)):
+    for word in sorted(index.frequencies, key=lambda w: (-index.frequencies[w], w)):
         entry = lists.setdefault(fnv1a(word[0]) % BUCKETS, _empty())
-        places: list[int] = []
-        for n, shard in enumerate(shards):
-            if word in shard.holding:
-                chunk = shard.holding[word]
-                places += [n, chunk]
-                entry["probes"][f"{n}.{chunk}"] = shard.probes[chunk]
-        entry["words"][word] = places
-        if frequencies[word] > COMMON_SHARE * pages:
+        chunk = index.holding[word]
+        entry["words"][word] = chunk
+        entry["probes"][str(chunk)] = index.probes[chunk]
+        if index.frequencies[word] > COMMON_SHARE * index.pages:
             entry["common"].append(word)
     return lists
 
@@ -174,10 +155,10 @@ def _empty() -> dict[str, Any]:
     return {"words": {}, "probes": {}, "common": []}
 
 
-def write_word_lists(bundle: Path, shards: Sequence[ShardWords]) -> int:
+def write_word_lists(bundle: Path, index: IndexWords) -> int:
     """Write ``bundle/gongkai-words/NNN.json`` (every bucket, so the search page never meets a
     missing file); returns how many words they list."""
-    lists = word_lists(shards)
+    lists = word_lists(index)
     folder = bundle / WORDS_DIR
     folder.mkdir()
     for bucket in range(BUCKETS):

@@ -11,90 +11,6 @@ const PHRASE_CANDIDATES = 60;
 const MAX_ALTERNATIVES = 4;
 let pagefind = null, source = null, serial = 0, seen = new Set(), fullText = false;
 
-// The index is in shards (pagefind/shards.json: a year each, or a quarter of a large year, newest
-// first), each one Pagefind index merged into one search and marked with the filter 分片.
-// Pagefind joins the shards' results by score, and in a sorted search a score is the page's rank
-// within its own shard: so a search by date asks each shard alone and lists them newest first.
-const SHARD = "分片";
-let shards = [];
-async function searchShards(term, options) {
-  const { text, allowed } = await narrowed(term);
-  if (!allowed.length) return { results: [] };
-  const within = (names) => ({ ...options, filters: { ...options.filters, [SHARD]: { any: names } } });
-  if (!options.sort) return pagefind.search(text, allowed.length < shards.length ? within(allowed) : options);
-  const parts = await Promise.all(allowed.map((name) => pagefind.search(text, within([name]))));
-  return { results: parts.flatMap((part) => part.results) };
-}
-
-// The shards (by name) holding an indexed word that begins with ``prefix``, from a word list.
-function shardsStarting(held, prefix) {
-  const found = new Set();
-  for (const [indexed, places] of Object.entries(held)) {
-    if (indexed.startsWith(prefix)) for (let at = 0; at < places.length; at += 2) found.add(shards[places[at]]);
-  }
-  return found;
-}
-
-// How one index of the whole site would search a Chinese word: as itself when an indexed word
-// begins with it, else cut from the left into the longest pieces that do (人民政府 → 人民 政府);
-// null when a piece cannot be found (Pagefind then leaves the word out of the query). Each piece
-// comes with the shards holding it; undefined when a word list could not be loaded.
-async function pieces(word) {
-  const found = [];
-  for (let at = 0; at < word.length; ) {
-    const { words: held } = await wordList(word[at]);
-    if (!held) return undefined;
-    let taken = null;
-    for (let length = word.length - at; length >= 1 && !taken; length -= 1) {
-      const here = shardsStarting(held, word.slice(at, at + length));
-      if (here.size) taken = { piece: word.slice(at, at + length), here };
-    }
-    if (!taken) return null;
-    found.push(taken);
-    at += taken.piece.length;
-  }
-  return found;
-}
-
-// Each shard's index treats a query word by what that shard alone holds: it leaves out a word it
-// does not hold at all (so the other words alone would match there), and cuts an unknown Chinese
-// word into the pieces it holds. A query is made to mean what it means on one index of the whole
-// site: each word is searched as the whole site's word lists have it (left out only when no shard
-// holds it), and the search is kept to the shards that hold every word searched.
-async function narrowed(term) {
-  if (term === null) return { text: null, allowed: shards };
-  let allowed = shards;
-  const text = [];
-  for (const word of term.split(/\s+/).filter(Boolean)) {
-    for (const { piece, here } of await searched(word)) {
-      text.push(piece);
-      if (here) allowed = allowed.filter((name) => here.has(name));
-    }
-  }
-  // Every word left out: no results, as one index would find none.
-  return text.length ? { text: text.join(" "), allowed } : { text: "", allowed: [] };
-}
-
-// How a word is searched (``narrowed``): its pieces, each with the shards holding it (null: not
-// known, all shards). Kept for the visit: the index does not change under the page, and a query
-// asks again for each of its words when it falls back to them one by one.
-const searchedWords = new Map();
-function searched(word) {
-  if (!searchedWords.has(word)) searchedWords.set(word, placesOf(word));
-  return searchedWords.get(word);
-}
-
-async function placesOf(word) {
-  if (CHINESE.test(word)) {
-    const found = await pieces(word);
-    return found === undefined ? [{ piece: word, here: null }] : found || [];  // without its list, the word as typed
-  }
-  if (shards.length < 2) return [{ piece: word, here: null }];
-  const counts = (await pagefind.search(word, {})).filters?.[SHARD] || {};
-  const here = new Set(shards.filter((name) => counts[name] > 0));
-  return here.size ? [{ piece: word, here }] : [];  // no shard holds it: left out, as one index would
-}
-
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
 // Pagefind matches an unspaced Chinese query loosely: split it into words here, with where each
@@ -173,9 +89,9 @@ function checked(candidates, needles, limit) {
 
 // Pagefind matches a query word as a prefix of the indexed words (宅 finds 宅基地) but downloads
 // only the index chunk where the query word itself would sit. gongkai's word lists name, for each
-// indexed Chinese word, the shards and chunks that hold it, and probe words that make Pagefind load
-// each chunk (every shard's instance preloads them all); so the whole family of each query word is
-// searched, whichever chunks earlier queries loaded.
+// indexed Chinese word, the chunk that holds it, and probe words that make Pagefind load each
+// chunk; so the whole family of each query word is searched, whichever chunks earlier queries
+// loaded.
 const CHINESE = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
 const MAX_CHUNKS_PER_WORD = 8;
 const wordLists = new Map();
@@ -238,18 +154,14 @@ async function loadFamilies(found) {
     // words that lie within what was typed (宅基), not its whole family (宅院, 第一, 号召 …), which
     // for a common character is thousands of pages. Other words get their whole family.
     const within = term.length === 1 && run.length > 1;
-    const chunks = new Map();  // shard → chunks of this family taken from it
+    let taken = 0;
     // Most frequent words first, so that a cut family keeps the words most pages hold.
-    for (const [word, places] of Object.entries(held)) {
+    for (const [word, chunk] of Object.entries(held)) {
       const wanted = within ? rest.startsWith(word) : word.startsWith(term) || term.startsWith(word);
-      if (!wanted) continue;
-      for (let at = 0; at < places.length; at += 2) {
-        const shard = places[at], chunk = `${shard}.${places[at + 1]}`;
-        if (probes.has(chunk) || (chunks.get(shard) || 0) >= MAX_CHUNKS_PER_WORD) continue;
-        chunks.set(shard, (chunks.get(shard) || 0) + 1);
-        const candidates = byChunk[chunk] || [];
-        probes.set(chunk, candidates.find(whole) || candidates[0]);
-      }
+      if (!wanted || probes.has(chunk) || taken >= MAX_CHUNKS_PER_WORD) continue;
+      taken += 1;
+      const candidates = byChunk[chunk] || [];
+      probes.set(chunk, candidates.find(whole) || candidates[0]);
     }
   }
   const text = [...probes.values()].filter(Boolean).join(" ");
@@ -265,7 +177,7 @@ export async function find(query, options = {}, settings = {}) {
   const found = await align(parsed.found);
   const terms = await usable(parsed.terms, found);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
-  const direct = await searchShards(terms.length ? terms.join(" ") : null, options);
+  const direct = await pagefind.search(terms.length ? terms.join(" ") : null, options);
   if (direct.results.length && !phrases.length) return listed(direct.results);
   if (direct.results.length) {
     const exact = checked(direct.results, phrases, PHRASE_CANDIDATES);
@@ -275,7 +187,7 @@ export async function find(query, options = {}, settings = {}) {
   if (settings.fallback === false) return listed([]);
   const votes = new Map();
   for (const term of terms) {
-    const { results } = await searchShards(term, options);
+    const { results } = await pagefind.search(term, options);
     for (const result of results) {
       const entry = votes.get(result.id) || { result, count: 0, weight: 0 };
       entry.count += 1;
@@ -503,7 +415,7 @@ async function run() {
   const exact = query && !fullText ? await exactMatches(query) : [];
   const found = exact.length
     ? listed(exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })))
-    : query ? await (fullText ? find(`"${query}"`, options) : searchWithSynonyms(query, options)) : listed((await searchShards(null, options)).results);
+    : query ? await (fullText ? find(`"${query}"`, options) : searchWithSynonyms(query, options)) : listed((await pagefind.search(null, options)).results);
   fullText = false;
   if (mine !== serial) return;  // a newer search has started
   seen = new Set();
@@ -537,13 +449,9 @@ async function setupFilters() {
 
 async function start() {
   try {
-    shards = (await (await fetch(new URL("pagefind/shards.json", siteRoot))).json()).shards;
-    const base = (name) => new URL(`pagefind/${name}/`, siteRoot).pathname;
-    const merged = (name) => ({ baseUrl: siteRoot.pathname, mergeFilter: { [SHARD]: name } });
-    pagefind = await import(new URL(`pagefind/${shards[0]}/pagefind.js`, siteRoot).href);
-    await pagefind.options({ basePath: base(shards[0]), ...merged(shards[0]) });
+    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    await pagefind.options({ baseUrl: siteRoot.pathname });
     await pagefind.init();
-    await Promise.all(shards.slice(1).map((name) => pagefind.mergeIndex(base(name), merged(name))));
   } catch (error) {
     status.textContent = "搜索暂时无法使用（未找到搜索索引）。请通过信息公开目录查找。";
     return;
