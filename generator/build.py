@@ -1,12 +1,12 @@
-"""The pipeline: discover → load → assemble (publish gate) → render → write.
+"""The pipeline's runs: discover → load → assemble (publish gate) → check → render → write.
 
-``check_site`` runs the stages that find problems; ``build_site`` adds rendering and writing.
-Neither prints: progress goes to an optional callback, problems come back as values.
+``check_site`` drives the pipeline object (``pipeline.Pipeline``) through the stages that find
+problems; ``build_site`` adds rendering and writing.  Neither prints: progress goes to an optional
+callback, problems come back as values.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import time
@@ -14,27 +14,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import Assembly, Site
+from .assemble import Site
 from .cache import CACHE_DIR, LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
-from .checks import CheckInput, check_item, run_checks, warm_up
 from .checks.placeholders import example_items, placeholder_fields
-from .discover import SiteFiles, discover, discovery_problems
+from .discover import SiteFiles, discover
 from .exports import exports
 from .extensions import NO_EXTENSIONS, Extensions
-from .extract import Extracted, Table, extract
+from .extract import Extracted
 from .gitdates import commit_dates, head
-from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
-from .load_cache import context_key, read_store, write_store
-from .markdown import BodyDraft
+from .load import file_digest
+from .load_cache import context_key
 from .model import Item
 from .output import Staging, ensure_replaceable, remove_leftovers
+from .pipeline import Pipeline, attachment_tables, attachment_texts, index_pages, read_items
 from .problems import ContentError, Problem, UsageError, has_errors, site_path, sort_problems
 from .render import render_site
 from .render_cache import page_reuse, save_pages
-from .report_data import read_all_data
 from .stamp import site_identity, write_stamp
-from .theme import asset_problems, default_theme_dir, load_theme
-from .workers import fork_map
+from .theme import default_theme_dir, load_theme
 
 
 @dataclass(frozen=True)
@@ -106,79 +103,11 @@ def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
     return discover(content_dir)
 
 
-def site_settings(site_dir: Path, base_url: str | None, today: dt.date | None) -> tuple[SiteSettings | None, list[Problem]]:
-    """The settings as every run reads them (build, check and the preview alike): the settings
-    files, the theme's assets, the day the date rules are judged on, and ``--base-url`` (the
-    preview's own address) with its trailing slash."""
-    settings, problems = load_settings(site_dir / "content")
-    if settings is None:
-        return None, problems
-    settings = dataclasses.replace(settings, today=today or dt.date.today())
-    problems += asset_problems(site_dir, settings.config)
-    if base_url:
-        config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-        settings = dataclasses.replace(settings, config=config)
-    return settings, problems
-
-
-def load_checked(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:
-    """Load one item file and run the item rules on it when it is public."""
-    loaded = load_item(rel, data, settings, files)
-    if loaded.item is not None and loaded.item.is_public:
-        loaded = dataclasses.replace(loaded, problems=loaded.problems + tuple(check_item(loaded.item, settings.config)))
-    return loaded
-
-
-# Columns whose XLSX attachments are also shown as tables on the page (财政预决算).
-TABLE_COLUMNS = frozenset({"statutory/budget-accounts", "standard-catalogue/fiscal-budget"})
-
-
-def attachment_tables(site: Site, texts: tuple[Extracted, ...]) -> dict[str, tuple[Table, ...]]:
-    """The visible sheets of the XLSX files that 财政预决算 items publish, by output path."""
-    shown = {a.file for e in site.items if TABLE_COLUMNS & set(e.item.columns) for a in e.item.attachments if a.file.lower().endswith(".xlsx")}
-    sources = {copy.source: copy.target for copy in site.files}
-    return {sources[t.path]: tuple(s for s in t.tables if not s.hidden) for t in texts if t.path in shown and t.path in sources}
-
-
-def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]:
-    """The searchable text of each published attachment, by its output path: what a reader of the
-    file sees (no tracked deletions, comments or hidden sheets)."""
-    sources = {copy.source: copy.target for copy in site.files}
-    return {sources[t.path]: "\n".join(b.text for b in t.blocks if b.text.strip() and not b.hidden) for t in texts if t.path in sources}
-
-
 def unfinished(site: Site) -> tuple[str, ...]:
     """What of gongkai new's example the site still holds, as the build stamp records it for deploy."""
     fields = placeholder_fields(site.config)
     items = example_items(e.item for e in site.items)
     return tuple(([f"_site.yml 的 {'、'.join(fields)} 还是示例"] if fields else []) + ([f"{len(items)} 个示例条目（{'、'.join(site_path(i) for i in items)}）"] if items else []))
-
-
-def index_pages(site: Site) -> dict[str, dt.date | None]:
-    """The pages the search index holds: every public item's page, with its publication day."""
-    return {e.path: e.item.published for e in site.items}
-
-
-def read_items(site_dir: Path, files: SiteFiles) -> dict[str, bytes]:
-    """The bytes of every item file, read once per run (hashed for the store and the build record)."""
-    content_dir = site_dir / "content"
-    return {rel: (content_dir / rel).read_bytes() for rel in files.items}
-
-
-def _load(site_dir: Path, settings: SiteSettings, files: SiteFiles, base_url: str | None, datas: Mapping[str, bytes]) -> tuple[list[Loaded], int]:
-    """Load every item and run the item rules on the public ones, in the same worker; items whose
-    bytes and context did not change since the last run come from the signed store (``load_cache``)."""
-    digests = {rel: file_digest(data) for rel, data in datas.items()}
-    context = context_key(site_dir / "content", files, base_url, settings.today)
-    stored = read_store(site_dir, context)
-    missing = [rel for rel in files.items if (rel, digests[rel]) not in stored]
-    if missing:
-        warm_up()  # the traditional-character table, built once before the workers fork
-    fresh = dict(zip(missing, fork_map(lambda rel: load_checked(rel, datas[rel], settings, files), missing), strict=True))
-    loaded = [fresh[rel] if rel in fresh else stored[(rel, digests[rel])] for rel in files.items]
-    if fresh or len(stored) != len(loaded):
-        write_store(site_dir, context, {(rel, entry.digest): entry for rel, entry in zip(files.items, loaded, strict=True)})
-    return loaded, len(fresh)
 
 
 def check_site(
@@ -196,37 +125,24 @@ def check_site(
     ``extensions`` are the features' parts (``generator.features``).
     """
     timer = _Timer(progress)
-    content_dir = site_dir / "content"
     if files is None:
         files = _discover(site_dir, base_url)
         timer.done("扫描", len(files.items), "个条目文件")
-    settings, problems = site_settings(site_dir, base_url, today)
-    if settings is None:
-        return CheckResult(sort_problems(problems), None, (), tuple(timer.stages))
-    today = settings.today
-    items: list[Item] = []
-    drafts: dict[str, BodyDraft] = {}
-    loaded, parsed = _load(site_dir, settings, files, base_url, contents if contents is not None else read_items(site_dir, files))
-    for entry in loaded:
-        problems += entry.problems
-        if entry.item is not None:
-            items.append(entry.item)
-            if entry.draft is not None:
-                drafts[entry.item.path] = entry.draft
-    problems += discovery_problems(files)
+    pipeline = Pipeline(site_dir, base_url, extensions)
+    pipeline.files = files
+    if pipeline.read_settings(today) is None:
+        return CheckResult(sort_problems(pipeline.setting_problems), None, (), tuple(timer.stages))
+    parsed = pipeline.load(contents if contents is not None else read_items(site_dir, files))
+    items = pipeline.items()
     timer.done("读取", len(items), "个条目" if parsed == len(files.items) else f"个条目（{parsed} 个有变化，其余同上次）")
-    assembly = Assembly(settings, tuple(items), drafts, files, unloaded_claims(dict(zip(files.items, loaded, strict=True))), extensions)
-    site = assembly.site
-    problems += assembly.problems
-    texts = tuple(text for copy in site.files if (text := extract(content_dir, copy.source)) is not None)
-    annual, annual_problems = read_all_data(content_dir)
-    problems += annual_problems
-    last = load_last_build(site_dir)
-    check = CheckInput(site, texts, today, last.index_numbers if last else {}, annual)
-    problems += run_checks(check)
+    site = pipeline.assemble()
+    texts = pipeline.extracts(site)
+    pipeline.read_annual()
+    pipeline.check(texts)
+    problems = pipeline.collect()
     timer.done("检查", len(site.items), "个公开条目")
-    digests = tuple(zip(files.items, (entry.digest for entry in loaded), strict=True))
-    return CheckResult(sort_problems(problems), site, tuple(items), tuple(timer.stages), digests, texts)
+    digests = tuple((rel, entry.digest) for rel, entry in pipeline.loaded.items())
+    return CheckResult(problems, site, items, tuple(timer.stages), digests, texts)
 
 
 def build_site(

@@ -1,5 +1,5 @@
-"""The preview server's pipeline: every stage's result kept in memory, and an edit redoing only
-what it touches.
+"""The preview server's runs of the pipeline: one pipeline object (``pipeline.Pipeline``, the same
+that ``gongkai build`` and ``check`` drive) kept in memory, and an edit redoing only what it touches.
 
 Three paths, from cheapest to safest:
 
@@ -23,20 +23,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import SEE_ABOVE, Assembly, PublicItem, Site, without
-from ..build import attachment_tables, attachment_texts, index_pages, load_checked, site_settings
-from ..cache import CACHE_DIR, load_last_build
-from ..checks import CheckInput, run_checks, warm_up
-from ..discover import CONTROL_DIR, CONTROL_FILES, SiteFiles, discover, discovery_problems
+from ..assemble import SEE_ABOVE, PublicItem, Site, without
+from ..cache import CACHE_DIR
+from ..checks import warm_up
+from ..discover import CONTROL_DIR, CONTROL_FILES, discover, discovery_problems
 from ..exports import exports
-from ..extract import Extracted, extract
 from ..features import EXTENSIONS
 from ..gitdates import commit_dates
-from ..load import Loaded, SiteSettings, file_digest, unloaded_claims
+from ..load import Loaded, SiteSettings, file_digest
 from ..output import write_atomic
+from ..pipeline import Pipeline, attachment_tables, attachment_texts, index_pages
 from ..problems import Level, Problem, error, has_errors, site_path, sort_problems
 from ..render import PAGE_SIZE, Renderer, is_policy
-from ..report_data import AnnualData, read_all_data
 from ..theme import load_theme
 from ..workers import fork_map
 
@@ -77,21 +75,14 @@ class LiveSite:
         self.content = site_dir / "content"
         self.out = out_dir
         self.base_url = base_url
-        self.loaded: dict[str, Loaded] = {}
-        self.texts: dict[str, tuple[tuple[int, int], Extracted | None]] = {}
+        # The loaded items, the assembly, the problems: kept by the pipeline object (no store: the
+        # preview's address is its own base URL, so the build's store would not serve it).
+        self.pipeline = Pipeline(site_dir, base_url, EXTENSIONS, store=False)
         self.outputs: dict[Job, str] = {}
         self.copied: dict[str, tuple[str, int, int]] = {}
         self.static: dict[str, Path] = {}
         self.export_paths: set[str] = set()
-        self.problems: tuple[Problem, ...] = ()
-        self.assembly: Assembly | None = None
         self.renderer: Renderer | None = None
-        self.settings: SiteSettings | None = None
-        self.files: SiteFiles | None = None
-        self.annual: tuple[AnnualData, ...] = ()
-        self.setting_problems: list[Problem] = []
-        self.annual_problems: list[Problem] = []
-        self.site_problems: list[Problem] = []
         # The site as last written, and what changed since while errors kept it in place;
         # ``served`` is what the output folder shows now (``good`` is cleared to force a full render).
         self.good: Site | None = None
@@ -100,11 +91,24 @@ class LiveSite:
         self.pending_keys: set[str] = set()
         self.pending_paths: set[str] = set()
         self.pending_jobs: list[Job] = []
-        last = load_last_build(site_dir)
-        self.previous_index = last.index_numbers if last else {}
         self.lock = threading.Lock()  # held while output files change
         self.overlay = Overlay()
         warm_up()
+
+    @property
+    def settings(self) -> SiteSettings | None:
+        """The settings the site is built with now."""
+        return self.pipeline.settings
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of the site now, sorted."""
+        return self.pipeline.problems
+
+    @property
+    def loaded(self) -> dict[str, Loaded]:
+        """Every item file, loaded."""
+        return self.pipeline.loaded
 
     # ---- public entry points ----------------------------------------------------------------
 
@@ -122,21 +126,19 @@ class LiveSite:
         return update
 
     def _full(self) -> Update:
+        pipeline = self.pipeline
         files = discover(self.content) if self.content.is_dir() else None
-        settings, problems = site_settings(self.site_dir, self.base_url, None)
-        self.setting_problems = problems
+        settings = pipeline.read_settings(None)
         if files is None or settings is None:
             if files is None:
-                self.setting_problems.append(error("content", 0, "", "站点目录下没有 content 文件夹。"))
+                pipeline.setting_problems.append(error("content", 0, "", "站点目录下没有 content 文件夹。"))
             # Without settings no item can be judged: one whose file changed or went is taken down.
             written, deleted = self._take_down(self._changed_since_served(), set())
-            self.problems = sort_problems(self.setting_problems)  # what the overlay shows too
+            pipeline.problems = sort_problems(pipeline.setting_problems)  # what the overlay shows too
             return Update("full", self.problems, tuple(written), tuple(deleted))
-        if self.settings != settings:
-            self.loaded = {}  # every item is judged against the settings
-        self.settings, self.files = settings, files
-        self.loaded = self._load_all(files.items)
-        self._read_annual()
+        pipeline.files = files
+        pipeline.load()
+        pipeline.read_annual()
         return self._assemble_and_write(partial=False)
 
     def _update(self, paths: Iterable[Path]) -> Update:
@@ -149,9 +151,10 @@ class LiveSite:
             if rel in CONTROL_FILES or rel.startswith(CONTROL_DIR) or rel == "." or path.is_dir():
                 return self._full()
             rels.add(rel)
-        if self.settings is None or self.files is None or self.assembly is None or self.renderer is None:
+        files = self.pipeline.files
+        if self.settings is None or files is None or self.pipeline.assembly is None or self.renderer is None:
             return self._full()  # nothing was rendered yet (the first build failed): build it all
-        known = set(self.files.items)
+        known = set(files.items)
         modified = {r for r in rels if r in known and (self.content / r).is_file()}
         if modified == rels:
             fast = self._fast(modified)
@@ -169,10 +172,11 @@ class LiveSite:
         """
         public = {rel for rel, loaded in self.loaded.items() if loaded.item is not None and loaded.item.is_public}
         withheld = set(self.loaded) - public
-        if self.files is not None:
+        if self.pipeline.files is not None:
             # Item files the scan refused (behind a symbolic link …): what they hold is unknown.
-            withheld |= {p.path for p in discovery_problems(self.files)}
-        files = self.assembly.withheld_files if self.assembly is not None else frozenset()
+            withheld |= {p.path for p in discovery_problems(self.pipeline.files)}
+        assembly = self.pipeline.assembly
+        files = assembly.withheld_files if assembly is not None else frozenset()
         # Longest first, so that a path is never replaced inside a longer one; each as messages show
         # it (from the site folder), then as written inside the pipeline.
         forms = [(rel, site_path(rel), "（某个非公开条目）" if rel in withheld else "（某个非公开文件）") for rel in sorted(withheld | files, key=len, reverse=True)]
@@ -202,12 +206,13 @@ class LiveSite:
         """Rebuild the Pagefind bundle into a fresh folder, then swap it in; nothing while the content
         has errors: the pages served are then the last good ones (or none yet), and an index of
         them would be of another state."""
-        if self.assembly is None or self.renderer is None or has_errors(self.problems) or not self.assembly.site.items:
+        assembly = self.pipeline.assembly
+        if assembly is None or self.renderer is None or has_errors(self.problems) or not assembly.site.items:
             return
         staging = self.out / ".pagefind-next"
         shutil.rmtree(staging, ignore_errors=True)
         assert EXTENSIONS.index is not None
-        EXTENSIONS.index(self.out, index_pages(self.assembly.site), output=staging, cache=self.site_dir / CACHE_DIR / "search")
+        EXTENSIONS.index(self.out, index_pages(assembly.site), output=staging, cache=self.site_dir / CACHE_DIR / "search")
         with self.lock:
             old = self.out / ".pagefind-old"
             shutil.rmtree(old, ignore_errors=True)
@@ -217,83 +222,61 @@ class LiveSite:
             os.replace(staging, bundle)
             shutil.rmtree(old, ignore_errors=True)
 
-    # ---- loading ---------------------------------------------------------------------------
-
-    def _load_one(self, rel: str) -> Loaded:
-        assert self.settings is not None and self.files is not None
-        data = (self.content / rel).read_bytes()
-        previous = self.loaded.get(rel)
-        if previous is not None and previous.digest == file_digest(data):
-            return previous
-        return load_checked(rel, data, self.settings, self.files)
-
-    def _load_all(self, rels: tuple[str, ...], verify: bool = True) -> dict[str, Loaded]:
-        """Every item; ``verify`` reads each file to see whether it changed, otherwise only files
-        not loaded before are read."""
-        if not verify:
-            known = {rel: self.loaded[rel] for rel in rels if rel in self.loaded}
-            new = self._load_all(tuple(r for r in rels if r not in known)) if len(known) < len(rels) else {}
-            return {rel: known[rel] if rel in known else new[rel] for rel in rels}
-        stale = [r for r in rels if r not in self.loaded]
-        fresh = dict(zip(stale, fork_map(self._load_one, stale), strict=True)) if len(stale) > 50 else {}
-        return {rel: fresh[rel] if rel in fresh else self._load_one(rel) for rel in rels}
-
-    def _read_annual(self) -> None:
-        self.annual, self.annual_problems = read_all_data(self.content)
-
     # ---- the three paths -------------------------------------------------------------------
 
     def _fast(self, rels: set[str]) -> Update | None:
-        assert self.assembly is not None and self.renderer is not None
+        pipeline = self.pipeline
+        assembly = pipeline.assembly
+        assert assembly is not None and self.renderer is not None
         if self.pending_keys or self.pending_paths:
             return None  # an earlier change is still waiting for a full assembly
-        new = {rel: self._load_one(rel) for rel in rels}
-        if all(new[rel] is self.loaded[rel] for rel in rels):
+        new = {rel: pipeline.load_one(rel) for rel in rels}
+        if all(new[rel] is pipeline.loaded[rel] for rel in rels):
             return Update("fast", self.problems, (), ())  # the bytes did not change (an editor's touch)
         jobs: list[Job] = []
         for rel, loaded in new.items():
             # replace_item refuses an item whose key, path or place changed.
-            entry = self.assembly.replace_item(loaded.item, loaded.draft) if loaded.item is not None else None
+            entry = assembly.replace_item(loaded.item, loaded.draft) if loaded.item is not None else None
             if entry is None:
                 return None
-            self.loaded[rel] = loaded
+            pipeline.loaded[rel] = loaded
             jobs += self._showing(entry)
-        self.renderer = self.renderer.for_site(self.assembly.site)
+        self.renderer = self.renderer.for_site(assembly.site)
         self.pending_jobs += jobs
         # Whether anything blocks writing; the full, sorted list is made after the pages are out.
-        if self._any_errors():
-            self._collect_problems(run_site_rules=False)
+        if pipeline.any_errors():
+            pipeline.collect()
             return Update("fast", self.problems, (), ())
         with self.lock:
             written = self._render(self.pending_jobs)
         self.pending_jobs = []
-        self.good = self.served = self.assembly.site
+        self.good = self.served = assembly.site
         # Site-wide rules (columns, metadata …) come after the pages are written: they cannot change a page.
-        self._collect_problems(run_site_rules=True)
+        pipeline.check()
+        pipeline.collect()
         return Update("fast", self.problems, tuple(written), ())
 
     def _partial(self, rels: set[str]) -> Update:
         before = self.good
-        assert self.files is not None
-        known = set(self.files.items) | self.files.others
+        pipeline = self.pipeline
+        assert pipeline.files is not None
+        known = set(pipeline.files.items) | pipeline.files.others
         if not all(rel in known and (self.content / rel).is_file() for rel in rels):
-            self.files = discover(self.content)  # a file came or went
+            pipeline.files = discover(self.content)  # a file came or went
         for rel in rels:
-            self.loaded.pop(rel, None)  # a new, changed or removed file: read it again
-        self.loaded = self._load_all(self.files.items, verify=False)
+            pipeline.loaded.pop(rel, None)  # a new, changed or removed file: read it again
+        pipeline.load(verify=False)
         if before is not None:
             self.pending_keys |= {e.key for e in before.items if e.item.path in rels or any(a.file in rels for a in e.item.attachments)}
         self.pending_paths |= rels
         return self._assemble_and_write(partial=before is not None)
 
     def _assemble_and_write(self, partial: bool) -> Update:
-        assert self.settings is not None and self.files is not None
-        items = tuple(loaded.item for loaded in self.loaded.values() if loaded.item is not None)
-        drafts = {loaded.item.path: loaded.draft for loaded in self.loaded.values() if loaded.item is not None and loaded.draft is not None}
-        self.assembly = Assembly(self.settings, items, drafts, self.files, unloaded_claims(self.loaded), EXTENSIONS)
-        site = self.assembly.site
-        extracts = self._attachment_extracts(site)
-        self._collect_problems(run_site_rules=True, texts=extracts)
+        pipeline = self.pipeline
+        site = pipeline.assemble()
+        extracts = pipeline.extracts(site)
+        pipeline.check(extracts)
+        pipeline.collect()
         kind = "partial" if partial else "full"
         if has_errors(self.problems):
             if not partial:
@@ -328,12 +311,13 @@ class LiveSite:
         """While errors keep the last good build in place, take down every item of it that is not
         public now (withdrawn, unreadable, or of unreadable disclosure) and every file a withheld
         item now references."""
-        assert self.assembly is not None
+        assembly = self.pipeline.assembly
+        assert assembly is not None
         served = self.served
         if served is None:
             return [], []
         gone = {e.key for e in served.items} - set(now.by_key)
-        refused = {c.source for c in served.files if c.source in self.assembly.withheld_files or not (self.content / c.source).is_file()}
+        refused = {c.source for c in served.files if c.source in assembly.withheld_files or not (self.content / c.source).is_file()}
         return self._take_down(gone, refused)
 
     def _changed_since_served(self) -> set[str]:
@@ -357,7 +341,7 @@ class LiveSite:
         site = without(served, keys, sources)
         theme = load_theme(self.site_dir, site.config.theme)
         self.static = theme.static_files()
-        extracts = self._attachment_extracts(site)
+        extracts = self.pipeline.extracts(site)
         self.renderer = Renderer(site, theme, attachment_texts(site, extracts), commit_dates(self.site_dir), attachment_tables(site, extracts))
         all_jobs = self.renderer.jobs()
         written, deleted = self._write(site, all_jobs, all_jobs, exports=True, drop_search=True)
@@ -381,44 +365,6 @@ class LiveSite:
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def _site_wide_problems(self) -> list[Problem]:
-        """Every problem not of one item file: settings, annual data, assembly and site rules."""
-        assert self.assembly is not None
-        # What the scan refused (an item behind a symbolic link …) as build says it, for the files now.
-        scanned = discovery_problems(self.files) if self.files is not None else []
-        return self.setting_problems + scanned + self.annual_problems + self.assembly.problems + self.site_problems
-
-    def _any_errors(self) -> bool:
-        return has_errors(self._site_wide_problems()) or any(has_errors(loaded.problems) for loaded in self.loaded.values())
-
-    def _collect_problems(self, run_site_rules: bool, texts: tuple[Extracted, ...] | None = None) -> None:
-        """The site's problems, sorted; ``texts`` are the attachments' texts when already read."""
-        assert self.assembly is not None
-        if run_site_rules:
-            site = self.assembly.site
-            texts = self._attachment_extracts(site) if texts is None else texts
-            self.site_problems = run_checks(CheckInput(site, texts, site.today, self.previous_index, self.annual))
-        problems = self._site_wide_problems()
-        for loaded in self.loaded.values():
-            problems += loaded.problems
-        self.problems = sort_problems(problems)
-
-    def _attachment_extracts(self, site: Site) -> tuple[Extracted, ...]:
-        """The text of each published attachment that has any, read again only when its file changed."""
-        found: list[Extracted | None] = []
-        for copy in site.files:
-            try:
-                st = (self.content / copy.source).stat()
-            except OSError:
-                continue
-            stamp = (st.st_size, st.st_mtime_ns)
-            cached = self.texts.get(copy.source)
-            if cached is None or cached[0] != stamp:
-                cached = (stamp, extract(self.content, copy.source))
-                self.texts[copy.source] = cached
-            found.append(cached[1])
-        return tuple(t for t in found if t is not None)
-
     def _showing(self, entry: PublicItem) -> list[Job]:
         """The pages that show an item whose place did not change."""
         assert self.renderer is not None
@@ -434,8 +380,9 @@ class LiveSite:
 
     def _affected(self, all_jobs: list[Job], before: Site, keys: set[str], paths: set[str]) -> list[Job]:
         """The pages an edit of items ``keys`` (before) or files ``paths`` (now) may change."""
-        assert self.assembly is not None
-        site = self.assembly.site
+        assembly = self.pipeline.assembly
+        assert assembly is not None
+        site = assembly.site
         now = {e.key for e in site.items if e.item.path in paths or any(a.file in paths for a in e.item.attachments)}
         leaves: set[str] = set()
         related: set[str] = set()
