@@ -42,11 +42,26 @@ class LastBuild:
     index_numbers: dict[str, str]
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_stamp() -> str:
+    """gongkai's own code and data, by size and time: a changed module changes what a build makes
+    even when the version number did not (a development install, a patched release)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts:
+            st = path.stat()
+            h.update(f"{path.relative_to(_PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def fingerprint(site_dir: Path, item_digests: Iterable[tuple[str, str]], others: Iterable[str], theme_dirs: Iterable[Path], extra: str) -> str:
-    """A hash of everything a build reads: item bytes (by digest), attachment and theme file stats, settings."""
+    """A hash of everything a build reads: item bytes (by digest), attachment and theme file stats,
+    settings, and gongkai's own code."""
     content = site_dir / "content"
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{__version__}\n{dt.date.today().isoformat()}\n{extra}\n".encode())
+    h.update(f"{__version__}\n{code_stamp()}\n{dt.date.today().isoformat()}\n{extra}\n".encode())
     for rel, item_digest in item_digests:
         h.update(f"{rel}\n{item_digest}\n".encode())
     for rel in others:

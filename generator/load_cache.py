@@ -26,13 +26,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import __version__
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, code_stamp
 from .discover import CATALOGUE_FILE, SEARCH_FILE, SITE_FILE, SiteFiles
 from .load import Loaded
 from .output import write_atomic
 
 STORE = "items.bin"
-_PACKAGE = Path(__file__).resolve().parent
 Entries = dict[tuple[str, str], Loaded]
 
 
@@ -66,21 +65,10 @@ def _key(create: bool) -> bytes | None:
         return None  # another run created it meanwhile, or the folder is read-only: no cache now
 
 
-def _code_stamp() -> str:
-    """gongkai's own code and data, by size and time: a changed module changes what loading gives
-    even when the version number did not (a development install)."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts:
-            st = path.stat()
-            h.update(f"{path.relative_to(_PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
 def context_key(content_dir: Path, files: SiteFiles, base_url: str | None, today: dt.date) -> str:
     """What every item's load depends on besides its own bytes."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{__version__}\n{_code_stamp()}\n{today.isoformat()}\n{base_url}\n".encode())
+    h.update(f"{__version__}\n{code_stamp()}\n{today.isoformat()}\n{base_url}\n".encode())
     for name in (SITE_FILE, CATALOGUE_FILE, SEARCH_FILE):
         try:
             h.update(name.encode() + b"\0" + hashlib.blake2b((content_dir / name).read_bytes(), digest_size=16).digest())

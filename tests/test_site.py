@@ -248,3 +248,18 @@ def test_no_change_rebuild_keeps_output_and_any_change_rebuilds(make_site: Calla
     repaired = build_site(site)
     assert not repaired.up_to_date
     assert "defaced" not in read(index) and not (site / "build/extra.html").exists()
+
+
+def test_a_change_of_gongkai_itself_rebuilds_even_under_the_same_version(make_site: Callable[..., Path]) -> None:
+    # A development install, or a patched release that kept its version number: the output made
+    # by the old code is not "up to date".
+    site = make_site({"content/rules.md": POLICY})
+    build_site(site)
+    assert build_site(site).up_to_date
+    module = REPO / "generator" / "urls.py"
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert not build_site(site).up_to_date
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
