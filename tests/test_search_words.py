@@ -203,6 +203,8 @@ def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable
     merged, pagefind = decode_index(sharded / "pagefind"), decode_index(kept)
     assert len(merged["chunks"]) > 10 and len(merged["pages"]) == len(BODIES)
     assert any("field:doc_no" in meta for pages in merged["words"].values() for _, meta in pages.values())
+    # Pages are numbered in date order, so the date order is the page order (it compresses to nothing).
+    assert read_meta(sharded / "pagefind")[1][4] == [["date", list(range(len(BODIES)))]]
     assert merged["chunks"] == pagefind["chunks"] and merged == pagefind
     queries = [*QUERIES, *WITHIN, "村民 冰川", "冰川", "村民委员会 财务", "防汛演练 管理", "公益林 村民", "\u201c村务公开\u201d"]
     expected = results(browser, one, queries)
