@@ -199,9 +199,9 @@ def main() -> None:
         start = time.perf_counter()
         result = build_site(site, Path(tmp) / "corpus-build")
         index = next(s for s in result.stages if s.name == "索引")
-        chunks = len(list((result.out_dir / "pagefind").glob("*/index/*")))
+        chunks = len(list((result.out_dir / "pagefind/index").iterdir()))
         print(
-            f"N={count}: build with search {time.perf_counter() - start:.1f} s (Pagefind and word lists {index.seconds:.1f} s, {index.count} pages, {chunks} index chunks of ≤ {search_stage.CHUNK_SIZE} positions)"
+            f"N={count}: build with search {time.perf_counter() - start:.1f} s (search stage: shards, merge and word lists {index.seconds:.1f} s, {index.count} pages, {chunks} index chunks of ≤ {search_stage.CHUNK_SIZE} positions)"
         )
         rng = random.Random(3)
         picks = sorted(rng.sample([n for n in range(count) if n % 50 != 49], 20))

@@ -13,7 +13,8 @@ from generator import build_site
 
 from .browser import chromium, serve
 
-DONE = "() => /^(找到|没有找到|没有同时|搜索暂时)/.test(document.getElementById('search-status').textContent)"
+# Null-safe: while a form submit navigates, the page being left has no status line.
+DONE = "() => /^(找到|没有找到|没有同时|搜索暂时)/.test(document.getElementById('search-status')?.textContent || '')"
 
 # (query, words of a title expected among the first five results)
 QUERIES = [
@@ -134,6 +135,7 @@ def test_header_box_leads_to_results_with_the_keyboard(site: tuple[Any, str]) ->
     page.focus("#site-search")
     page.keyboard.type("寒潮")
     page.keyboard.press("Enter")
+    page.wait_for_url("**/search/index.html?q=*")
     page.wait_for_function(DONE)
     assert "q=%E5%AF%92%E6%BD%AE" in page.url or "q=寒潮" in page.url
     assert "寒潮" in page.inner_text("#search-results")

@@ -147,7 +147,9 @@ def test_a_kept_shard_with_a_file_added_is_indexed_afresh(make_site: Callable[..
     (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第三段"), encoding="utf-8")
     stages = build_site(site).stages
     assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片）"]
-    assert sorted(p.name for p in (site / "build/pagefind/fragment/2023").iterdir()) == [leftover.name.removeprefix("zh-cn_")]
+    # The one page left, under the start of its hash (the leftover is Pagefind's file of it).
+    (published,) = (site / "build/pagefind/fragment/2023").iterdir()
+    assert leftover.stem.removeprefix("zh-cn_").startswith(published.stem)
 
 
 def test_a_kept_chunk_is_used_only_when_its_bytes_are_the_ones_the_merge_would_write(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..workers import cpu_count, fork_map
-from .merge import Prepared, merge, prepare
+from .merge import PREPARED_FORMAT, Prepared, merge, prepare
 from .shards import MERGED, Shard, keep, keep_chunks, link_files, plan, prune, reuse, shard_key
 from .words import fragment_facts, index_words, write_word_lists
 
@@ -149,7 +149,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             # preview may rewrite a page meanwhile without changing what is indexed.
             link_files(site_root, linked[name], paths)
         # The key is of the linked pages, the very bytes indexed below.
-        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}") for name, paths in planned.items()}
+        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}\nprepared={PREPARED_FORMAT}") for name, paths in planned.items()}
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():

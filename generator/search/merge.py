@@ -51,7 +51,8 @@ ENTRY = "pagefind-entry.json"
 FIELDS = ("column", "date", "doc_no", "image", "image_alt", "index_no", "title")
 # The files of a bundle that are the same for every index of one Pagefind version.
 _RUNTIME = ("pagefind.js", "pagefind-worker.js")
-_FORMAT = 1
+# What ``prepare`` makes of a shard: changed whenever it changes (it is part of a kept shard's key).
+PREPARED_FORMAT = 2
 
 # One word of a prepared shard: the word, its first and last page (numbers in the shard), how many
 # pages hold it, its size as Pagefind counts it for chunking, the encoded positions of its first
@@ -142,13 +143,13 @@ class Prepared:
 
     def save(self, path: Path) -> None:
         """Write it to ``path`` (marshal: plain data, fast to read, nothing run on loading)."""
-        path.write_bytes(marshal.dumps((_FORMAT, self.language, self.version, self.fields, self.pages, self.words, self.filters, self.sorts)))
+        path.write_bytes(marshal.dumps((PREPARED_FORMAT, self.language, self.version, self.fields, self.pages, self.words, self.filters, self.sorts)))
 
     @staticmethod
     def load(path: Path) -> Prepared:
         """Read what ``save`` wrote; ``ValueError`` when it is of another shape."""
         data = marshal.loads(path.read_bytes())
-        if not isinstance(data, tuple) or len(data) != 8 or data[0] != _FORMAT:
+        if not isinstance(data, tuple) or len(data) != 8 or data[0] != PREPARED_FORMAT:
             raise ValueError("分片的合并数据格式不对")
         _, language, version, fields, pages, words, filters, sorts = data
         return Prepared(language, version, tuple(fields), list(pages), list(words), dict(filters), dict(sorts))
