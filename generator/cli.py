@@ -19,6 +19,7 @@ from .annual.draft import write_report
 from .build import Stage
 from .checks import FAMILIES
 from .cli_text import ChineseCommand, ChineseGroup
+from .county.platform import CountyResult
 from .features import build_site, check_site
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError, printable, site_path
@@ -151,6 +152,9 @@ def check(
             "errors": sum(p.level is Level.ERROR for p in problems),
             "warnings": sum(p.level is Level.WARNING for p in problems),
             "families": _family_counts(problems),
+            # gongkai's extension, which the county's inspection reads.
+            "public_items": len(result.site.items) if result.site else 0,
+            "latest_published": max((e.item.published.isoformat() for e in result.site.items if e.item.published), default="") if result.site else "",
             "problems": [
                 {
                     "file": p.file,
@@ -303,6 +307,86 @@ def report(
     if not outcome.report:
         raise typer.Exit(1)
     out.info(f"已起草 content/{outcome.report}：草稿标有 draft: true，在删除这一行之前不会发布，网站其余内容照常发布。请补写【待填写】处的内容，核对表格数字，删除 draft 行，再运行 gongkai check。")
+
+
+county_app = typer.Typer(
+    name="county",
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    help="县级平台（集约化）：把各乡镇、街道、部门的信息公开目录汇集成一个网站，统一搜索、统一检查。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(county_app, name="county")
+CountyArg = Annotated[Path, typer.Argument(metavar="平台目录", help="含 county.yml 的文件夹。", show_default=False)]
+CountyOut = Annotated[Optional[Path], typer.Option("--out", metavar="目录", help="输出目录，默认为 平台目录/build。")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", metavar="个数", help="同时处理的单位数，默认等于处理器核数。", min=1)]
+
+
+def _county_summary(result: CountyResult, out: _Out) -> None:
+    for member in result.members:
+        state = "已生成" if member.built else "保留上次生成的网站" if member.shown else "未能生成，未列入平台"
+        out.info(f"  {'✓' if member.built else '✗'} {member.member.name}（{member.member.id}）：{state}，{member.public_items} 条主动公开")
+        if not member.built and member.said:
+            for line in member.said.splitlines()[-5:]:
+                typer.echo(f"      {line}", err=True)
+    failed = sum(not m.built for m in result.members)
+    out.info(f"平台 {result.out_dir}：{sum(m.shown for m in result.members)} 个单位、搜索收录 {result.search_pages} 个页面" + (f"；{failed} 个单位有错误，见上。" if failed else "。"))
+
+
+@county_app.command("build", cls=ChineseCommand)
+def county_build(county: CountyArg, out_dir: CountyOut = None, jobs: Jobs = None, today: Today = None, quiet: Quiet = False, verbose: Verbose = False) -> None:
+    """生成平台：各成员单位按自己的规则和公开审查生成网站，再汇集平台首页、统一搜索和全部目录；某单位有错误时保留它上次的网站，不影响其他单位。"""
+    from .county.platform import build_county
+
+    out = _Out(quiet, verbose)
+    try:
+        result = build_county(county, out_dir, jobs, _today(today), progress=out.detail)
+    except ContentError as exc:
+        out.problems(exc.problems)
+        raise typer.Exit(1) from None
+    _county_summary(result, out)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@county_app.command("assemble", cls=ChineseCommand)
+def county_assemble(county: CountyArg, out_dir: CountyOut = None, quiet: Quiet = False, verbose: Verbose = False) -> None:
+    """只汇集：用已放在 输出目录/单位标识/ 下的各单位网站（如各单位 CI 任务的产物）组成平台，不重新生成。"""
+    from .county.platform import assemble_county
+
+    out = _Out(quiet, verbose)
+    try:
+        result = assemble_county(county, out_dir)
+    except ContentError as exc:
+        out.problems(exc.problems)
+        raise typer.Exit(1) from None
+    _county_summary(result, out)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@county_app.command("check", cls=ChineseCommand)
+def county_check(
+    county: CountyArg,
+    format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
+    jobs: Jobs = None,
+    today: Today = None,
+) -> None:
+    """按单位检查平台：各单位的问题按规则类别计数、单项否决情况、主动公开条数和最近发布日期（只有计数，不显示任何非公开信息）。"""
+    from .county.inspect import inspect_county
+
+    try:
+        report = inspect_county(county, jobs, _today(today))
+    except ContentError as exc:
+        _Out(False, False).problems(exc.problems)
+        raise typer.Exit(1) from None
+    if format is Format.json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for member in report["members"]:
+            veto = "；".join(member["veto"]) or "无"
+            typer.echo(f"{'✓' if member['ok'] else '✗'} {member['name']}（{member['id']}）：{member['errors']} 个错误、{member['warnings']} 个警告，{member['public_items']} 条主动公开，最近发布 {member['latest_published'] or '无'}；单项否决：{veto}")
+            if member.get("failure"):
+                typer.echo(f"    检查未能完成：{member['failure']}", err=True)
+    raise typer.Exit(0 if all(m["ok"] for m in report["members"]) else 1)
 
 
 def version_callback(value: bool) -> None:

@@ -99,13 +99,15 @@ def catalogue_json(site: Site, rows: list[dict[str, Any]]) -> Output:
     return Output("catalogue.json", text.encode("utf-8"))
 
 
-def catalogue_csv(rows: list[dict[str, Any]]) -> Output:
-    """``catalogue.csv``: the same, UTF-8 with BOM so that Excel opens it in Chinese."""
+def catalogue_csv(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...] | None = None) -> Output:
+    """``catalogue.csv``: the same, UTF-8 with BOM so that Excel opens it in Chinese (``columns``:
+    key and heading of each column, ``CSV_COLUMNS`` unless given)."""
+    columns = CSV_COLUMNS if columns is None else columns
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([label for _, label in CSV_COLUMNS])
+    writer.writerow([label for _, label in columns])
     for row in rows:
-        writer.writerow([_csv_cell(";".join(row[k]) if isinstance(row[k], list) else row[k]) for k, _ in CSV_COLUMNS])
+        writer.writerow([_csv_cell(";".join(row[k]) if isinstance(row[k], list) else row[k]) for k, _ in columns])
     return Output("catalogue.csv", b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 

@@ -139,6 +139,15 @@ def test_every_command_has_a_chinese_help_page(gongkai: Gongkai) -> None:
     assert "用法：gongkai report 年度 [站点目录] [选项]" in out and "  --today 日期" in out
     code, out = gongkai("check", "-h")
     assert "  --format text|json" in out and "  --strict  " in out
+    # The county platform's commands, a group of their own.
+    assert re.search(r"^  county  +\S", top, re.M), top
+    code, out = gongkai("county", "--help")
+    assert code == 0 and out.startswith("用法：gongkai county 命令") and not ENGLISH.search(out), out
+    for sub in ("build", "check", "assemble"):
+        assert re.search(rf"^  {sub}  +\S", out, re.M), (sub, out)
+        code, help_page = gongkai("county", sub, "--help")
+        assert code == 0 and help_page.startswith(f"用法：gongkai county {sub} 平台目录") and "显示本帮助并退出。" in help_page, help_page
+        assert not ENGLISH.search(help_page), (sub, help_page)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +223,11 @@ def test_help_never_goes_through_the_framework_formatter() -> None:
 
     group = typer.main.get_command(app)
     assert isinstance(group, ChineseGroup)
-    assert all(isinstance(command, ChineseCommand) for command in group.commands.values())  # type: ignore[attr-defined]
+    commands = list(group.commands.values())  # type: ignore[attr-defined]
+    # A group of commands (county) is itself Chinese, and so is each of its commands.
+    for sub in [c for c in commands if isinstance(c, ChineseGroup)]:
+        commands += list(sub.commands.values())
+    assert all(isinstance(command, (ChineseCommand, ChineseGroup)) for command in commands)
 
 
 def test_a_new_site_gets_the_content_format_document_of_this_version(tmp_path: Path) -> None:

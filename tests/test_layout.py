@@ -1,6 +1,6 @@
 """The package layout shows the architecture: the pipeline stages (``generator/*.py`` and the
 ``checks/`` rules they run) import no feature; features (``search/``, ``preview/``, ``publish/``,
-``annual/``) use the pipeline and receive nothing from the command line."""
+``annual/``, ``county/``) use the pipeline and receive nothing from the command line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import REPO
 
 PACKAGE = REPO / "generator"
-FEATURES = ("search", "preview", "publish", "annual")
+FEATURES = ("search", "preview", "publish", "annual", "county")
 # The command line and the one module that wires the features into the pipeline.
 COMPOSITION = ("__init__", "__main__", "cli", "cli_text", "features", "numbering", "scaffold")
 

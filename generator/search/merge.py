@@ -115,6 +115,15 @@ def short_names(hashes: Sequence[str], least: int) -> dict[str, str]:
     return names
 
 
+def _fragment_names(language: str, hashes: Sequence[str]) -> dict[str, str]:
+    """The published name of each page's fragment within its shard's folder."""
+    prefix = f"{language}_"
+    if all(h.startswith(prefix) and "/" not in h for h in hashes):
+        cut = short_names([h[len(prefix) :] for h in hashes], 6)
+        return {h: cut[h[len(prefix) :]] for h in hashes}
+    return {h: h for h in hashes}
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -278,8 +287,8 @@ def prepare(folder: Path, sort_values: Mapping[str, Sequence[str]]) -> Prepared:
         values = sort_values.get(str(key), ())
         orders[str(key)] = [(str(values[p]) if p < len(values) else "", numbers[int(p)]) for p in sort]
     renumbered = [(str(pages[old][0]), int(pages[old][1])) for old in order]
-    if not all(page_hash.startswith(f"{language}_") for page_hash, _ in renumbered):
-        raise ValueError("页面的片段名不以语言开头")
+    if any(".." in page_hash.split("/") or page_hash.startswith("/") for page_hash, _ in renumbered):
+        raise ValueError("页面的片段名不是索引文件夹中的文件")
     return Prepared(language, str(version), fields, renumbered, words, filters, orders)
 
 
@@ -408,11 +417,11 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
         orders = [[(value, offset + n) for value, n in prepared.sorts.get(key, [])] for (_, _, prepared), offset in zip(shards, offsets, strict=True)]
         sorts.append([key, [n for _, n in heapq.merge(*orders, key=lambda pair: pair[0])]])
 
-    # A page's hash names its fragment, here in its shard's folder, without the language (which
-    # every hash of one index shares) and cut to what tells it from the shard's other pages.
-    short = len(language) + 1
-    fragment_names = {name: short_names([page_hash[short:] for page_hash, _ in prepared.pages], 6) for name, _, prepared in shards}
-    pages = [[f"{name}/{fragment_names[name][page_hash[short:]]}", count] for name, _, prepared in shards for page_hash, count in prepared.pages]
+    # A page's hash names its fragment, here in its shard's folder: a Pagefind hash without the
+    # language (which every hash of one index shares), cut to what tells it from the shard's other
+    # pages; the hash of a merged index (a county's member: ``2026/3367af``) as it is.
+    fragment_names = {name: _fragment_names(language, [page_hash for page_hash, _ in prepared.pages]) for name, _, prepared in shards}
+    pages = [[f"{name}/{fragment_names[name][page_hash]}", count] for name, _, prepared in shards for page_hash, count in prepared.pages]
     meta = _compressed(cbor2.dumps([version, pages, chunk_files, filter_files, sorts, list(fields)]))
     meta_name = f"{language}_{hashlib.sha256(meta).hexdigest()[:12]}"
     (target / f"pagefind.{meta_name}.pf_meta").write_bytes(meta)
@@ -424,7 +433,7 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
         (target / "fragment" / name).mkdir(parents=True)
         for page_hash, _count in prepared.pages:
             source = folder / "fragment" / f"{page_hash}.pf_fragment"
-            linked = target / "fragment" / name / f"{fragment_names[name][page_hash[short:]]}.pf_fragment"
+            linked = target / "fragment" / name / f"{fragment_names[name][page_hash]}.pf_fragment"
             try:
                 os.link(source, linked)
             except OSError:

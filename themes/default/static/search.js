@@ -4,7 +4,7 @@ const siteRoot = new URL("../", import.meta.url);
 const $ = (id) => document.getElementById(id);
 const form = $("search-form"), input = $("q"), status = $("search-status"), list = $("search-results");
 const more = $("search-more"), sortSelect = $("sort"), filterBox = $("search-filters"), controls = $("filter-controls");
-const FILTERS = ["栏目", "年份", "发布机构", "有效性", "类型"];
+const FILTERS = ["单位", "栏目", "年份", "发布机构", "有效性", "类型"];
 const PAGE = 10;
 const FALLBACK_CANDIDATES = 30;
 const PHRASE_CANDIDATES = 60;
@@ -40,6 +40,15 @@ export function parse(query) {
   return { terms: [...new Set(found.map((f) => f.term))], found, needles: [...new Set([...words, ...phrases])].filter(Boolean), phrases: phrases.filter(Boolean), parts };
 }
 
+// On a county platform (its search form says data-units) a result's id begins with its member's
+// folder (pagefind/fragment/<member>/…), and its URL is the member site's own: put it there.
+const UNITS = form.dataset.units === "1";
+function placed(result, data) {
+  if (UNITS && data && data.raw_url !== undefined) data.url = new URL(`${result.id.split("/")[0]}${data.raw_url}`, siteRoot).href;
+  return data;
+}
+const open = (result) => (result.data ? result.data().then((data) => placed(result, data)) : result);
+
 const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
 
 // Results come from a source that opens each result (its Pagefind fragment) only when it is shown.
@@ -52,7 +61,7 @@ function listed(results) {
     done: () => next >= results.length,
     async take(count) {
       const batch = results.slice(next, (next += count));
-      return Promise.all(batch.map((r) => (r.data ? r.data() : r)));
+      return Promise.all(batch.map(open));
     },
   };
 }
@@ -71,7 +80,7 @@ function checked(candidates, needles, limit) {
     // Checks candidates until ``count`` results wait to be shown, or none are left; true if any wait.
     async fill(count) {
       while (ready.length < count && next < pool.length) {
-        const datas = await Promise.all(pool.slice(next, (next += PAGE)).map((r) => r.data()));
+        const datas = await Promise.all(pool.slice(next, (next += PAGE)).map(open));
         const hits = datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
         found += hits.length;
         ready.push(...hits);

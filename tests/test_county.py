@@ -1,0 +1,185 @@
+"""The county platform (contract §7): three member sites, one with a content error and one with
+withheld items and canaries, built and gathered into one platform with one search."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browser import chromium, serve
+from .conftest import REPO, item, write_site
+from .test_search import DONE
+
+TODAY = "2026-11-30"
+MEMBERS = {
+    "qingshan": "青山镇人民政府",
+    "donghu": "东湖镇人民政府",
+    "xihu": "西湖街道办事处",
+}
+CANARIES = ("WITHHELDCANARYQ1", "ONREQUESTCANARYQ2", "340102198001011234")
+
+
+def site_yml(name: str, code: str) -> str:
+    return f'name: {name}\nkind: township\norg_code: 11341200003219{code}W\nidentity:\n  site_code: "34120000{code[-2:]}"\n  sponsor: {name}\n'
+
+
+def notice(title: str, day: str, body: str, disclosure: str = "主动公开") -> str:
+    return item(f"title: {title}\ncatalogue: other/notices\ndisclosure: {disclosure}\npublished: {day}", body)
+
+
+def members(root: Path) -> dict[str, Path]:
+    sites = {
+        "qingshan": write_site(root / "qingshan", {
+            "content/a.md": notice("青山镇秋季防火通知", "2026-10-08", "青山镇全体村民注意秋季防火，山林巡护照常开展。"),
+            "content/b.md": notice("青山镇茶叶采摘技术培训", "2026-11-02", "茶叶采摘技术培训在青山镇文化站举办，山林茶园农户参加。"),
+        }, site_yml(MEMBERS["qingshan"], "540")),
+        "donghu": write_site(root / "donghu", {
+            "content/a.md": notice("东湖镇湖区禁渔公告", "2026-09-15", "东湖湖区禁渔期内禁止一切捕捞。"),
+        }, site_yml(MEMBERS["donghu"], "541")),
+        "xihu": write_site(root / "xihu", {
+            "content/a.md": notice("西湖街道山林巡护安排", "2026-11-10", "西湖街道组织山林巡护，防火期间每日两次。"),
+            "content/secret.md": item("title: 内部事项WITHHELDCANARYQ1\ncatalogue: statutory/plans\ndisclosure: 不予公开\nexempt_reason: internal-affairs", "WITHHELDCANARYQ1 涉密正文 340102198001011234"),
+            "content/asked.md": item("title: 依申请事项ONREQUESTCANARYQ2\ncatalogue: statutory/plans\ndisclosure: 依申请公开", "ONREQUESTCANARYQ2 正文"),
+        }, site_yml(MEMBERS["xihu"], "542")),
+    }
+    listed = "\n".join(f"  - {{id: {key}, name: {MEMBERS[key]}, path: ../{key}}}" for key in sites)
+    county = root / "county"
+    county.mkdir()
+    (county / "county.yml").write_text(f'name: 宜城市人民政府\nbase_url: https://www.example.gov.cn/xxgk/\nidentity: {{site_code: "3412000000", sponsor: 宜城市人民政府办公室}}\nmembers:\n{listed}\n', encoding="utf-8")
+    return sites
+
+
+def gongkai(*args: str) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=REPO, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Path]]]:
+    root = tmp_path_factory.mktemp("county")
+    sites = members(root)
+    code, said = gongkai("county", "build", str(root / "county"), "--today", TODAY, "--jobs", "2")
+    assert code == 0, said
+    # Then 东湖 gets a content error: it is reported, kept at its last build, and the others go on.
+    (sites["donghu"] / "content/a.md").write_text(notice("东湖镇湖区禁渔公告", "2026-13-15", "东湖湖区禁渔期内禁止一切捕捞。"), encoding="utf-8")
+    (sites["qingshan"] / "content/c.md").write_text(notice("青山镇冬季用电安全提示", "2026-11-20", "冬季用电注意安全，山林防火不松懈。"), encoding="utf-8")
+    code, said = gongkai("county", "build", str(root / "county"), "--today", TODAY)
+    assert code == 1 and "东湖镇人民政府（donghu）" in said and "content/a.md:5" in said, said
+    yield root / "county" / "build", sites
+
+
+def test_the_home_lists_every_member_with_its_latest_items(platform: tuple[Path, dict[str, Path]]) -> None:
+    out, _ = platform
+    home = (out / "index.html").read_text(encoding="utf-8")
+    for key, name in MEMBERS.items():
+        assert f'href="{key}/index.html"' in home and name in home
+    assert "青山镇冬季用电安全提示" in home and 'href="qingshan/items/c.html"' in home  # built again: the new item
+    assert "东湖镇湖区禁渔公告" in home and (out / "donghu/items/a.html").is_file()  # kept at its last good build
+    assert "宜城市人民政府" in home and "3412000000" in home
+
+
+def test_the_merged_catalogue_names_each_items_unit(platform: tuple[Path, dict[str, Path]]) -> None:
+    out, _ = platform
+    rows = json.loads((out / "catalogue.json").read_text(encoding="utf-8"))["items"]
+    assert sorted({r["unit"] for r in rows}) == sorted(MEMBERS)
+    assert all((out / r["url"]).is_file() and r["url"].startswith(f"{r['unit']}/") for r in rows)
+    assert len(rows) == 5 and [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
+    csv = (out / "catalogue.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert csv[0].startswith("单位,单位名称,标识,网址") and any(line.startswith("xihu,西湖街道办事处,") for line in csv)
+
+
+def test_no_byte_of_a_withheld_item_reaches_the_platform(platform: tuple[Path, dict[str, Path]]) -> None:
+    out, _ = platform
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            for canary in CANARIES:
+                assert canary.encode() not in data and canary.lower().encode() not in data, (path, canary)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as opened:
+        yield opened
+
+
+def search(browser: Any, out: Path, query: str, unit: str = "") -> tuple[str, list[str]]:
+    with serve(out) as url:
+        page = browser.new_page()
+        page.goto(f"{url}search/index.html?q={query}")
+        page.wait_for_function(DONE, timeout=20000)
+        if unit:
+            folder = next(k for k, v in MEMBERS.items() if v == unit)
+            page.click("#search-filters summary")
+            page.wait_for_selector('select[data-filter="单位"]')
+            options = page.eval_on_selector_all('select[data-filter="单位"] option', "os => os.map(o => o.value)")
+            assert sorted(o for o in options if o) == sorted(MEMBERS.values()), options
+            page.select_option('select[data-filter="单位"]', unit)
+            page.wait_for_function(f"() => document.getElementById('search-status').textContent.startsWith('找到') && [...document.querySelectorAll('#search-results > li > a')].every(a => a.href.includes('/{folder}/'))", timeout=20000)
+        links = sorted(a.get_attribute("href").split("/xxgk/", 1)[-1] for a in page.query_selector_all("#search-results > li > a"))
+        status = page.inner_text("#search-status")
+        page.close()
+    return status, links
+
+
+def test_one_search_finds_every_members_pages_under_their_folders(platform: tuple[Path, dict[str, Path]], browser: Any) -> None:
+    out, _ = platform
+    status, links = search(browser, out, "山林")
+    assert status.startswith("找到 4 条"), status
+    assert links == ["qingshan/items/a.html", "qingshan/items/b.html", "qingshan/items/c.html", "xihu/items/a.html"]
+    _, only = search(browser, out, "山林", unit="西湖街道办事处")
+    assert only == ["xihu/items/a.html"]
+    # Each link opens the member's own page.
+    with serve(out) as url:
+        page = browser.new_page()
+        page.goto(f"{url}{links[-1]}")
+        assert "西湖街道山林巡护安排" in page.inner_text("h1")
+        page.close()
+
+
+def test_the_county_check_is_each_members_own_check(platform: tuple[Path, dict[str, Path]]) -> None:
+    out, sites = platform
+    county = out.parent
+    code, said = gongkai("county", "check", str(county), "--format", "json", "--today", TODAY)
+    assert code == 1, said  # 东湖 has an error
+    report = json.loads(said)
+    assert report["schema"] == "gongkai-county/1" and [m["id"] for m in report["members"]] == list(MEMBERS)
+    for member in report["members"]:
+        _, own = gongkai("check", str(sites[member["id"]]), "--format", "json", "--today", TODAY)
+        mine = json.loads(own)
+        assert (member["ok"], member["errors"], member["warnings"], member["families"]) == (mine["ok"], mine["errors"], mine["warnings"], mine["families"])
+        assert member["public_items"] == mine["public_items"]
+    by_id = {m["id"]: m for m in report["members"]}
+    assert not by_id["donghu"]["ok"] and by_id["qingshan"]["ok"] and by_id["qingshan"]["public_items"] == 3
+    assert by_id["qingshan"]["latest_published"] == "2026-11-20"
+    assert not any(canary in said for canary in CANARIES)
+
+
+def test_assemble_gathers_builds_made_elsewhere_without_building(platform: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    out, _sites = platform
+    elsewhere = tmp_path / "artifacts"
+    for key in ("qingshan", "xihu"):
+        shutil.copytree(out / key, elsewhere / key)
+    code, said = gongkai("county", "assemble", str(out.parent), "--out", str(elsewhere))
+    assert code == 1 and "东湖镇人民政府（donghu）：未能生成，未列入平台" in said, said
+    rows = json.loads((elsewhere / "catalogue.json").read_text(encoding="utf-8"))["items"]
+    assert sorted({r["unit"] for r in rows}) == ["qingshan", "xihu"]
+    assert (elsewhere / "pagefind/pagefind-entry.json").is_file() and not (elsewhere / "donghu").exists()
+
+
+def test_a_bad_county_file_is_said_with_its_lines(tmp_path: Path) -> None:
+    county = tmp_path / "county"
+    county.mkdir()
+    (county / "county.yml").write_text("name: 宜城市\nmembers:\n  - {id: Qing Shan, name: 青山镇, path: ../nowhere}\n  - {id: assets, name: 资产, path: ../x}\nfrob: 1\n", encoding="utf-8")
+    code, said = gongkai("county", "build", str(county))
+    assert code == 1 and "Traceback" not in said, said
+    assert "county.yml:3" in said and "Qing Shan" in said and "county.yml:4" in said and "平台自己的文件夹名" in said and "county.yml:5" in said, said
