@@ -24,7 +24,7 @@ from .extract import Extracted
 from .gitdates import commit_dates, head
 from .load import file_digest
 from .load_cache import context_key
-from .model import Item
+from .model import Item, Platform
 from .output import Staging, ensure_replaceable, remove_leftovers
 from .pipeline import Pipeline, attachment_tables, attachment_texts, index_pages, read_items
 from .problems import ContentError, Problem, UsageError, has_errors, site_path, sort_problems
@@ -118,17 +118,19 @@ def check_site(
     today: dt.date | None = None,
     extensions: Extensions = NO_EXTENSIONS,
     contents: Mapping[str, bytes] | None = None,
+    platform: Platform | None = None,
 ) -> CheckResult:
     """Load, assemble and inspect a whole site, collecting every problem; writes nothing.
 
     ``today`` is the day the date rules (stale columns, future dates …) are judged on;
-    ``extensions`` are the features' parts (``generator.features``).
+    ``extensions`` are the features' parts (``generator.features``); ``platform`` the county
+    platform the site is built as a member of.
     """
     timer = _Timer(progress)
     if files is None:
         files = _discover(site_dir, base_url)
         timer.done("扫描", len(files.items), "个条目文件")
-    pipeline = Pipeline(site_dir, base_url, extensions)
+    pipeline = Pipeline(site_dir, base_url, extensions, platform=platform)
     pipeline.files = files
     if pipeline.read_settings(today) is None:
         return CheckResult(sort_problems(pipeline.setting_problems), None, (), tuple(timer.stages))
@@ -154,22 +156,24 @@ def build_site(
     search: bool = True,
     today: dt.date | None = None,
     extensions: Extensions = NO_EXTENSIONS,
+    platform: Platform | None = None,
 ) -> BuildResult:
     """Check, render and write a site as of ``today`` (scheduled items whose day has not come are
     withheld); raises ``ContentError`` (writing nothing) on content errors, or with ``strict`` on
     warnings too. The search bundle is ``extensions.index``'s: without it the stamp says the
-    build has no search (and ``deploy`` refuses it)."""
+    build has no search (and ``deploy`` refuses it). ``platform``: the county platform the site
+    is a member of (its name and identity on every page, its theme first)."""
     index = extensions.index if search else None
     out = out_dir if out_dir is not None else site_dir / "build"
     ensure_replaceable(out)
     remove_leftovers(out)  # staging folders of builds that were killed
     scan = _Timer(progress)
     files = _discover(site_dir, base_url)
-    theme_dirs = [default_theme_dir(), site_dir / "themes"]
+    theme_dirs = [default_theme_dir(), site_dir / "themes", *([platform.theme_dir] if platform is not None and platform.theme_dir is not None else [])]
     # A new commit may change a 最后更新 date even when no file changed.
     day = today or dt.date.today()
     # The day counts: scheduled items, ended periods and expired documents change with it.
-    extra = f"{base_url}\n{out.resolve()}\nsearch={index is not None}\ncommit={head(site_dir)}\ntoday={day.isoformat()}"
+    extra = f"{base_url}\n{out.resolve()}\nsearch={index is not None}\ncommit={head(site_dir)}\ntoday={day.isoformat()}\nplatform={platform!r}"
     last = load_last_build(site_dir)
     read = sorted(files.others | files.control)
     contents = read_items(site_dir, files)  # read once: for the record here, for loading below
@@ -183,12 +187,12 @@ def build_site(
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
-    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents)
+    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents, platform=platform)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site
     timer = _Timer(progress)
-    theme = load_theme(site_dir, site.config.theme)
+    theme = load_theme(site_dir, site.config.theme, platform.theme_dir if platform is not None else None)
     # What the pages depend on beyond the site: gongkai's code, the settings files, the theme,
     # the attachments' files, the commit, the day and the output folder.
     outside = context_key(site_dir / "content", files, base_url, day) + fingerprint(site_dir, [], read, theme_dirs, extra)

@@ -186,15 +186,19 @@ def build(
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="网址", help="网站发布后的完整网址（用于网站地图和订阅）。")] = None,
     strict: Strict = False,
     no_search: Annotated[bool, typer.Option("--no-search", help="不建立搜索索引（仅用于快速预览）。")] = False,
+    platform: Annotated[Optional[Path], typer.Option("--platform", metavar="平台目录", help="作为县级平台的成员生成：页面带平台的名称、页脚标识和主题（平台目录含 county.yml）。")] = None,
     today: Today = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """检查并生成网站（含全文搜索索引）；有错误时不改动原有输出。"""
+    from .county.config import load_county, platform_of
+
     out = _Out(quiet, verbose)
     start = time.perf_counter()
     try:
-        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search, today=_today(today))
+        frame = platform_of(load_county(platform)) if platform is not None else None
+        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search, today=_today(today), platform=frame)
     except UsageError as exc:
         raise _usage(exc) from None
     except SearchError as exc:
@@ -369,15 +373,23 @@ def county_check(
     format: Annotated[Format, typer.Option("--format", help="输出格式：text 或 json。")] = Format.text,
     jobs: Jobs = None,
     today: Today = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="目录", help="另把检查仪表板（网页、图表、CSV 和 JSON）写进这个目录；不能是公开网站的目录。")] = None,
 ) -> None:
     """按单位检查平台：各单位的问题按规则类别计数、单项否决情况、主动公开条数和最近发布日期（只有计数，不显示任何非公开信息）。"""
+    from .county.dashboard import refusal, write_dashboard
     from .county.inspect import inspect_county
 
+    if out_dir is not None and (why := refusal(out_dir)):
+        raise _usage(UsageError(why))
     try:
         report = inspect_county(county, jobs, _today(today))
     except ContentError as exc:
         _Out(False, False).problems(exc.problems)
         raise typer.Exit(1) from None
+    if out_dir is not None:
+        write_dashboard(report, out_dir)
+        if format is not Format.json:
+            typer.echo(f"已写出检查仪表板 {out_dir / 'index.html'}（另有 county-check.csv 和 county-check.json）。")
     if format is Format.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:

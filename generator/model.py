@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class Disclosure(enum.Enum):
@@ -92,8 +93,19 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Platform:
+    """The county platform (集约化) a site is built as a member of: its pages wear the platform's
+    name (linking to the platform's home, one folder up) and footer identity, and the platform's
+    theme folder (``theme_dir``), when it has one, comes before the site's own."""
+
+    name: str
+    identity: Identity
+    theme_dir: Path | None = None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
-    """``content/_site.yml``."""
+    """``content/_site.yml`` (``platform``: not from it, but from ``gongkai build --platform``)."""
 
     name: str
     kind: str
@@ -103,6 +115,7 @@ class SiteConfig:
     theme: str
     identity: Identity
     contact: Contact
+    platform: Platform | None = None
 
 
 @dataclass(frozen=True)

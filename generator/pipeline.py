@@ -25,7 +25,7 @@ from .extract import Extracted, Table, extract
 from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
 from .load_cache import context_key, read_store, write_store
 from .markdown import BodyDraft
-from .model import Item
+from .model import Item, Platform
 from .problems import Problem, has_errors, sort_problems
 from .report_data import AnnualData, read_all_data
 from .theme import asset_problems
@@ -37,14 +37,16 @@ TABLE_COLUMNS = frozenset({"statutory/budget-accounts", "standard-catalogue/fisc
 _PARALLEL_LOADS = 50
 
 
-def site_settings(site_dir: Path, base_url: str | None, today: dt.date | None) -> tuple[SiteSettings | None, list[Problem]]:
+def site_settings(site_dir: Path, base_url: str | None, today: dt.date | None, platform: Platform | None = None) -> tuple[SiteSettings | None, list[Problem]]:
     """The settings as every run reads them (build, check and the preview alike): the settings
-    files, the theme's assets, the day the date rules are judged on, and ``--base-url`` (the
-    preview's own address) with its trailing slash."""
+    files, the theme's assets, the day the date rules are judged on, ``--base-url`` (the
+    preview's own address) with its trailing slash, and the platform the site is a member of."""
     settings, problems = load_settings(site_dir / "content")
     if settings is None:
         return None, problems
     settings = dataclasses.replace(settings, today=today or dt.date.today())
+    if platform is not None:
+        settings = dataclasses.replace(settings, config=dataclasses.replace(settings.config, platform=platform))
     problems += asset_problems(site_dir, settings.config)
     if base_url:
         config = dataclasses.replace(settings.config, base_url=base_url if base_url.endswith("/") else base_url + "/")
@@ -90,8 +92,9 @@ class Pipeline:
     signed store of the last run, as a build and a check do; the preview keeps them in memory.
     Not thread-safe: one thread drives it."""
 
-    def __init__(self, site_dir: Path, base_url: str | None = None, extensions: Extensions = NO_EXTENSIONS, store: bool = True) -> None:
+    def __init__(self, site_dir: Path, base_url: str | None = None, extensions: Extensions = NO_EXTENSIONS, store: bool = True, platform: Platform | None = None) -> None:
         self.site_dir = site_dir
+        self.platform = platform
         self.content = site_dir / "content"
         self.base_url = base_url
         self.extensions = extensions
@@ -114,7 +117,7 @@ class Pipeline:
     def read_settings(self, today: dt.date | None) -> SiteSettings | None:
         """Read the settings again (None when they cannot be read: the last ones are kept, with
         what was loaded under them); items loaded under other settings are loaded again."""
-        settings, self.setting_problems = site_settings(self.site_dir, self.base_url, today)
+        settings, self.setting_problems = site_settings(self.site_dir, self.base_url, today, self.platform)
         if settings is not None:
             if settings != self.settings:
                 self.loaded = {}  # every item is judged against the settings

@@ -52,11 +52,14 @@ class Theme:
         return dict(sorted(found.items()))
 
 
-def load_theme(site_dir: Path, name: str) -> Theme:
-    """The site's theme folder (if any) in front of the default theme."""
+def load_theme(site_dir: Path, name: str, first: Path | None = None) -> Theme:
+    """The site's theme folder (if any) in front of the default theme, and ``first`` (a county
+    platform's theme folder) in front of both."""
     default = default_theme_dir()
     own = site_dir / "themes" / name
     dirs = (own, default) if own.is_dir() and own.resolve() != default.resolve() else (default,)
+    if first is not None and first.is_dir() and first.resolve() not in {d.resolve() for d in dirs}:
+        dirs = (first, *dirs)
     return Theme(dirs)
 
 

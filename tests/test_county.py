@@ -183,3 +183,63 @@ def test_a_bad_county_file_is_said_with_its_lines(tmp_path: Path) -> None:
     code, said = gongkai("county", "build", str(county))
     assert code == 1 and "Traceback" not in said, said
     assert "county.yml:3" in said and "Qing Shan" in said and "county.yml:4" in said and "平台自己的文件夹名" in said and "county.yml:5" in said, said
+
+
+def test_the_dashboard_shows_the_county_check_and_stays_out_of_the_public_build(platform: tuple[Path, dict[str, Path]], browser: Any, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_accessibility import AXE_TAGS
+
+    out, _ = platform
+    county = out.parent
+    code, said = gongkai("county", "check", str(county), "--out", str(out / "dashboard"))
+    assert code == 2 and "检查仪表板不能写进公开网站的目录" in said and not (out / "dashboard").exists(), said
+    dashboard = tmp_path / "dashboard"
+    code, said = gongkai("county", "check", str(county), "--today", TODAY, "--out", str(dashboard), "--format", "json")
+    report = json.loads(said)
+    assert json.loads((dashboard / "county-check.json").read_text(encoding="utf-8")) == report
+    table = (dashboard / "county-check.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert table[0].startswith("单位标识,单位名称,通过,错误,警告,单项否决,主动公开条数,最近发布日期,距最近发布天数")
+    by_id = {line.split(",")[0]: line.split(",") for line in table[1:]}
+    for member in report["members"]:
+        assert by_id[member["id"]][3:5] == [str(member["errors"]), str(member["warnings"])]
+    assert by_id["qingshan"][8] == "10"  # 2026-11-20 to 2026-11-30
+    text = (dashboard / "index.html").read_text(encoding="utf-8")
+    assert "http" not in text.replace("http-equiv", "")  # nothing loaded from elsewhere
+    assert not any(canary in text for canary in CANARIES)
+    with serve(dashboard) as url:
+        page = browser.new_page()
+        page.goto(f"{url}index.html")
+        charts = page.query_selector_all("svg.chart[role=img]")
+        assert len(charts) == 2 and all(c.query_selector("title") for c in charts)
+        assert "东湖镇人民政府" in charts[0].inner_html() and charts[0].query_selector_all("rect")
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]] == []
+        # Sorting by errors, with the keyboard: fewest first, then most first.
+        page.focus("th button[data-column='2']")
+        page.keyboard.press("Enter")
+        first = [r.inner_text() for r in page.query_selector_all("table:first-of-type tbody th")]
+        assert first[-1].startswith("东湖镇人民政府") and page.get_attribute("th:has(button[data-column='2'])", "aria-sort") == "ascending"
+        page.keyboard.press("Enter")
+        assert page.query_selector("table:first-of-type tbody th").inner_text().startswith("东湖镇人民政府")
+        page.close()
+
+
+def test_member_pages_wear_the_platforms_name_and_identity(platform: tuple[Path, dict[str, Path]], browser: Any) -> None:
+    out, sites = platform
+    page_html = (out / "qingshan/items/a.html").read_text(encoding="utf-8")
+    assert '<p class="platform-name"><a href="../../index.html">宜城市人民政府</a></p>' in page_html
+    assert '<meta name="SiteIDCode" content="3412000000">' in page_html and "宜城市人民政府办公室" in page_html
+    assert "<dt>信息发布单位</dt><dd>青山镇人民政府</dd>" in page_html
+    # The member built on its own wears its own.
+    alone = subprocess.run([sys.executable, "-m", "generator", "build", str(sites["xihu"]), "--out", str(out.parent / "alone"), "--quiet"], capture_output=True, text=True, cwd=REPO, check=False)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    own = (out.parent / "alone/items/a.html").read_text(encoding="utf-8")
+    assert "宜城市人民政府" not in own and '<meta name="SiteIDCode" content="3412000042">' in own
+    with serve(out) as url:
+        page = browser.new_page()
+        page.goto(f"{url}xihu/items/a.html")
+        page.click(".platform-name a")
+        page.wait_for_url(f"{url}index.html")
+        assert "各单位信息公开目录" in page.inner_text("main")
+        page.close()

@@ -5,12 +5,14 @@ Every problem is collected with its line, in Chinese, before anything is built.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..fields import Reader
 from ..load import read_yaml_file
+from ..model import Identity, Platform
 from ..problems import ContentError, error
 from ..yamltree import Map, Node, Seq
 
@@ -79,8 +81,12 @@ def _read(reader: Reader, root: Node, folder: Path) -> County | None:
         base_url += "/"
     identity: dict[str, str] = {}
     identity_node = values.get("identity")
+    known = [f.name for f in dataclasses.fields(Identity)]
     if isinstance(identity_node, Map):
         for key, value in identity_node.entries:
+            if key.text not in known:
+                reader.fail(key.line, f"identity.{key.text}", f"identity 中的“{key.text}”不认识。可用的键：{'、'.join(known)}。")
+                continue
             text = reader.text(value, f"identity.{key.text}")
             if text:
                 identity[key.text] = text
@@ -123,3 +129,10 @@ def _members(reader: Reader, node: Node | None, line: int, folder: Path) -> tupl
             continue
         found.append(Member(member_id, name, site))
     return tuple(found) if len(found) == len(node.items) else None
+
+
+def platform_of(county: County) -> Platform:
+    """What a member's pages wear of the county: its name, its footer identity and its theme
+    folder (``themes/default/`` of the county folder, when there is one)."""
+    theme = county.folder / "themes" / "default"
+    return Platform(county.name, Identity(**county.identity), theme.resolve() if theme.is_dir() else None)

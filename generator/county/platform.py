@@ -70,7 +70,7 @@ class CountyResult:
 
 def build_member(member: Member, county: County, out: Path, today: dt.date | None) -> tuple[bool, str]:
     """Build one member with ``gongkai build`` in its own process; (succeeded, what it said)."""
-    command = [sys.executable, "-m", "generator", "build", str(member.path), "--out", str(out / member.id), "--quiet"]
+    command = [sys.executable, "-m", "generator", "build", str(member.path), "--out", str(out / member.id), "--platform", str(county.folder), "--quiet"]
     if county.base_url:
         command += ["--base-url", f"{county.base_url}{member.id}/"]
     if today is not None:
