@@ -3,6 +3,7 @@ OpenSSH's sshd (SFTP).  The host is listed and downloaded through the protocol i
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -427,3 +429,84 @@ def test_a_same_size_edit_of_the_build_is_refused(make_site: Callable[..., Path]
     share.mkdir()
     code, output = gongkai("deploy", str(site), "--to", str(share))
     assert code == 2 and "items/fire.html" in output and list(share.iterdir()) == []
+
+
+@pytest.fixture
+def s3_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
+    """An S3-compatible server (moto's server mode) on a local port with one bucket; yields the
+    --to URL and a client for looking at the bucket."""
+    boto3 = pytest.importorskip("boto3")
+    from moto.server import ThreadedMotoServer
+
+    from generator.publish.object_storage import ACCESS_VAR, SECRET_VAR
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    monkeypatch.setenv(ACCESS_VAR, "gongkai-test-key")
+    monkeypatch.setenv(SECRET_VAR, "gongkai-test-secret")
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="cn-north-1", aws_access_key_id="gongkai-test-key", aws_secret_access_key="gongkai-test-secret")
+    client.create_bucket(Bucket="county-site", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
+    try:
+        yield f"s3://county-site/xxgk/qingshan?endpoint={endpoint}&region=cn-north-1", client
+    finally:
+        server.stop()
+
+
+def test_object_storage_mirrors_withdraws_and_leaves_others_alone(s3_host: tuple[str, Any], make_site: Callable[..., Path]) -> None:
+    to, client = s3_host
+    # What others keep in the bucket: the county's portal, and another township's folder.
+    others = {"xxgk/index.html": b"<p>county portal</p>", "xxgk/donghu/index.html": b"<p>donghu</p>", "xxgk/qingshan-old.txt": b"not ours"}
+    for key, data in others.items():
+        client.put_object(Bucket="county-site", Key=key, Body=data)
+    site = _site(make_site)
+    build_site(site)
+    first = deploy(site / "build", to)
+    built = {p.relative_to(site / "build").as_posix() for p in (site / "build").rglob("*") if p.is_file()}
+    assert set(first.plan.uploads) == built - {STAMP}
+    head = client.head_object(Bucket="county-site", Key="xxgk/qingshan/items/fire.html")
+    assert head["ContentType"] == "text/html; charset=utf-8"
+    assert client.head_object(Bucket="county-site", Key="xxgk/qingshan/catalogue.json")["ContentType"] == "application/json; charset=utf-8"
+    (site / "content/notices/road.md").write_text(WITHDRAWN.replace("disclosure: 主动公开", "disclosure: 不予公开\nexempt_reason: internal-affairs"), encoding="utf-8")
+    (site / "content/notices/water.md").write_text(CHANGING.replace("十月三日停水", "十月五日停水"), encoding="utf-8")
+    build_site(site)
+    second = deploy(site / "build", to)
+    assert "items/road.html" in second.plan.deletions and "items/fire.html" not in second.plan.uploads and "items/water.html" in second.plan.uploads
+    keys = {obj["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket="county-site") for obj in page.get("Contents", [])}
+    ours = {k.removeprefix("xxgk/qingshan/") for k in keys if k.startswith("xxgk/qingshan/")}
+    new = {p.relative_to(site / "build").as_posix() for p in (site / "build").rglob("*") if p.is_file() and p.name != STAMP}
+    assert ours == new | {MANIFEST}
+    for key, data in others.items():
+        assert client.get_object(Bucket="county-site", Key=key)["Body"].read() == data, key
+    assert "十月五日停水" in client.get_object(Bucket="county-site", Key="xxgk/qingshan/items/water.html")["Body"].read().decode("utf-8")
+    for key in keys:
+        if key.startswith("xxgk/qingshan/"):
+            data = client.get_object(Bucket="county-site", Key=key)["Body"].read()
+            data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            assert b"WDCANARY" not in data and "道路施工".encode() not in data, key
+    assert not deploy(site / "build", to).plan.uploads
+
+
+def test_object_storage_addresses_and_refusals(monkeypatch: pytest.MonkeyPatch, gongkai: Callable[..., tuple[int, str]], make_site: Callable[..., Path]) -> None:
+    pytest.importorskip("boto3")
+    from generator.publish.object_storage import ACCESS_VAR, SECRET_VAR, ObjectStorageTarget
+
+    monkeypatch.setenv(ACCESS_VAR, "k")
+    monkeypatch.setenv(SECRET_VAR, "s")
+    oss = ObjectStorageTarget("oss://yicheng-xxgk/qingshan?region=cn-hangzhou")
+    assert oss.client.meta.endpoint_url == "https://oss-cn-hangzhou.aliyuncs.com" and oss.root == "qingshan"
+    cos = ObjectStorageTarget("cos://yicheng-1250000000/xxgk?region=ap-guangzhou")
+    assert cos.client.meta.endpoint_url == "https://cos.ap-guangzhou.myqcloud.com"
+    site = _site(make_site)
+    build_site(site)
+    for to, said in (
+        ("oss://yicheng-xxgk/qingshan", "缺少地域"),
+        ("s3://bucket/xxgk", "缺少服务地址"),
+        ("oss://key:secret@yicheng-xxgk/x?region=cn-hangzhou", "不要把密钥写在 --to 里"),
+    ):
+        code, output = gongkai("deploy", str(site), "--to", to)
+        assert code == 2 and said in output and "Traceback" not in output, (to, output)
+    monkeypatch.delenv(SECRET_VAR)
+    code, output = gongkai("deploy", str(site), "--to", "cos://b-1250000000/x?region=ap-guangzhou")
+    assert code == 2 and SECRET_VAR in output

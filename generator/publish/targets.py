@@ -1,4 +1,5 @@
-"""Where ``gongkai deploy`` publishes: a folder, an FTP/FTPS account, an SFTP account or rsync over SSH.
+"""Where ``gongkai deploy`` publishes: a folder, an FTP/FTPS account, an SFTP account, rsync over
+SSH, or object storage (``object_storage``: Aliyun OSS, Tencent COS, S3-compatible).
 
 Every target does the same five things with site-relative POSIX paths; ``put`` replaces a file
 whole (upload under a temporary name, then rename), so that a visitor never gets half a page.
@@ -391,10 +392,15 @@ class RsyncTarget:
 
 
 def open_target(spec: str) -> Target:
-    """A target from ``--to``: a folder path, ``file://``, ``ftp://``, ``ftps://``, ``sftp://`` or ``rsync+ssh://``."""
+    """A target from ``--to``: a folder path, ``file://``, ``ftp://``, ``ftps://``, ``sftp://``,
+    ``rsync+ssh://``, or object storage (``oss://``, ``cos://``, ``s3://``: ``object_storage``)."""
     parts = urlsplit(spec)
     if parts.scheme in ("", "file"):
         return FolderTarget(Path(unquote(parts.path) if parts.scheme else spec).expanduser())
+    if parts.scheme in ("s3", "oss", "cos"):
+        from .object_storage import ObjectStorageTarget  # boto3 loads only for these
+
+        return ObjectStorageTarget(spec)
     if parts.password:
         raise UsageError(f"请不要把密码写在 --to 里（会留在命令历史和 CI 日志中）。把密码放进环境变量 {PASSWORD_VAR}，--to 只写 {parts.scheme}://用户名@主机/目录。")
     if not parts.hostname or not parts.username:
@@ -411,4 +417,4 @@ def open_target(spec: str) -> Target:
         return SFTPTarget(parts.hostname, parts.port or 22, unquote(parts.username), root)
     if parts.scheme == "rsync+ssh":
         return RsyncTarget(parts.hostname, parts.port or 22, unquote(parts.username), root)
-    raise UsageError(f"不认识的发布目标“{parts.scheme}://”。可用：文件夹路径、ftp://、ftps://、sftp://、rsync+ssh://。")
+    raise UsageError(f"不认识的发布目标“{parts.scheme}://”。可用：文件夹路径、ftp://、ftps://、sftp://、rsync+ssh://、oss://（阿里云）、cos://（腾讯云）、s3://。")
