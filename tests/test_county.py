@@ -243,3 +243,15 @@ def test_member_pages_wear_the_platforms_name_and_identity(platform: tuple[Path,
         page.wait_for_url(f"{url}index.html")
         assert "各单位信息公开目录" in page.inner_text("main")
         page.close()
+
+
+def test_the_platform_is_published_by_the_same_rules_as_a_site(platform: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    out, _ = platform
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "portal.html").write_text("the county portal's own page", encoding="utf-8")
+    code, said = gongkai("deploy", "--build", str(out), "--to", str(host))
+    assert code == 0, said
+    assert (host / "qingshan/items/a.html").is_file() and (host / "pagefind/pagefind-entry.json").is_file() and (host / "index.html").is_file()
+    assert (host / "portal.html").read_text(encoding="utf-8") == "the county portal's own page"
+    assert not any(canary.encode() in p.read_bytes() for p in host.rglob("*") if p.is_file() for canary in CANARIES)

@@ -42,6 +42,7 @@ class County:
     base_url: str
     identity: dict[str, str]
     members: tuple[Member, ...]
+    org_code: str = ""
 
 
 def _line(node: Map, key: str) -> int:
@@ -93,7 +94,8 @@ def _read(reader: Reader, root: Node, folder: Path) -> County | None:
     members = _members(reader, values.get("members"), _line(root, "members"), folder)
     if name is None or members is None:
         return None
-    return County(folder, name, base_url, identity, members)
+    org_code = reader.text(values.get("org_code"), "org_code") or ""
+    return County(folder, name, base_url, identity, members, org_code)
 
 
 def _members(reader: Reader, node: Node | None, line: int, folder: Path) -> tuple[Member, ...] | None:

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..cache import scan_output
 from ..exports import CSV_COLUMNS, catalogue_csv
 from ..output import write_atomic
-from ..stamp import STAMP
+from ..stamp import STAMP, read_stamp, site_identity, write_stamp
 from ..theme import load_theme
 from ..workers import cpu_count
 from .config import County, Member, load_county
@@ -169,7 +170,27 @@ def assemble(county: County, out: Path, built: dict[Member, bool], said: dict[Me
         searchable = [(m, f) for m, f, _ in shown if (f / "pagefind" / "pagefind-entry.json").is_file()]
         pages = county_index(searchable, staging / "pagefind") if searchable else 0
         _swap_in(staging, out)
+    _stamp(county, out, [m for m, _, _ in shown], len(catalogue), pages > 0 or not searchable)
     return CountyResult(out, tuple(results), pages)
+
+
+def _stamp(county: County, out: Path, shown: list[Member], public_items: int, search: bool) -> None:
+    """Stamp the whole platform as one build, so that ``gongkai deploy`` publishes it by the same
+    rules as a site.  A folder of a member no longer listed is removed first (it would be
+    published); a member that is still gongkai new's example makes the platform unpublishable."""
+    listed = {m.id for m in county.members}
+    for folder in out.iterdir():
+        if folder.is_dir() and folder.name not in listed and folder.name not in _OWN and (folder / STAMP).is_file():
+            shutil.rmtree(folder)
+    unfinished: list[str] = []
+    for member in shown:
+        stamp = read_stamp(out / member.id)
+        if stamp is None:
+            unfinished.append(f"{member.name}的网站没有完整的生成记录")
+        else:
+            unfinished += [f"{member.name}：{what}" for what in stamp.unfinished]
+            search = search and stamp.search
+    write_stamp(out, scan_output(out), search, 0, public_items, site_identity(county.org_code, county.name), tuple(unfinished))
 
 
 def _merge_lookups(members: list[tuple[Member, Path]], target: Path) -> None:
