@@ -24,7 +24,7 @@ from .features import build_site, check_site
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError, printable, site_path
 from .publish.deploy import deploy as publish
-from .scaffold import scaffold
+from .scaffold import scaffold, scaffold_county
 from .search.index import SearchError
 
 app = typer.Typer(
@@ -90,16 +90,21 @@ def _usage(exc: UsageError) -> typer.Exit:
 @app.command(cls=ChineseCommand)
 def new(
     directory: Annotated[Path, typer.Argument(help="要创建的站点目录。", metavar="目录")],
+    county: Annotated[bool, typer.Option("--county", help="创建县级平台的文件夹（county.yml、说明和每个单位一个任务的 CI 配置），而不是一个站点。")] = False,
     quiet: Quiet = False,
 ) -> None:
-    """创建一个可以直接生成的示例站点（含给工作人员的说明）。"""
+    """创建一个可以直接生成的示例站点（含给工作人员的说明）；加 --county 创建县级平台的文件夹。"""
     try:
-        created = scaffold(directory)
+        created = scaffold_county(directory) if county else scaffold(directory)
     except UsageError as exc:
         raise _usage(exc) from None
     if not quiet:
-        typer.echo(f"已创建站点 {directory}（{len(created)} 个文件）。")
-        typer.echo(f"下一步：cd {directory} && gongkai build")
+        if county:
+            typer.echo(f"已创建县级平台 {directory}（{len(created)} 个文件）。")
+            typer.echo(f"下一步：改写 {directory}/county.yml 的成员名单，把各成员的网站放到其中写明的位置，再运行 gongkai county build {directory}")
+        else:
+            typer.echo(f"已创建站点 {directory}（{len(created)} 个文件）。")
+            typer.echo(f"下一步：cd {directory} && gongkai build")
 
 
 def _today(value: Optional[str]) -> dt.date | None:
@@ -338,16 +343,33 @@ def _county_summary(result: CountyResult, out: _Out) -> None:
 
 
 @county_app.command("build", cls=ChineseCommand)
-def county_build(county: CountyArg, out_dir: CountyOut = None, jobs: Jobs = None, today: Today = None, quiet: Quiet = False, verbose: Verbose = False) -> None:
+def county_build(
+    county: CountyArg,
+    out_dir: CountyOut = None,
+    jobs: Jobs = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", metavar="单位标识", help="只生成这个成员（可写多次），不汇集平台：用于每个单位一个 CI 任务，最后用 county assemble 汇集。")] = None,
+    today: Today = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
     """生成平台：各成员单位按自己的规则和公开审查生成网站，再汇集平台首页、统一搜索和全部目录；某单位有错误时保留它上次的网站，不影响其他单位。"""
     from .county.platform import build_county
 
     out = _Out(quiet, verbose)
     try:
-        result = build_county(county, out_dir, jobs, _today(today), progress=out.detail)
+        result = build_county(county, out_dir, jobs, _today(today), progress=out.detail, only=tuple(only or ()))
+    except UsageError as exc:
+        raise _usage(exc) from None
     except ContentError as exc:
         out.problems(exc.problems)
         raise typer.Exit(1) from None
+    if only:
+        for member in result.members:
+            out.info(f"  {'✓' if member.built else '✗'} {member.member.name}（{member.member.id}）：{'已生成' if member.built else '有错误，保留上次生成的网站'}")
+            if not member.built and member.said:
+                for line in member.said.splitlines()[-5:]:
+                    typer.echo(f"      {line}", err=True)
+        raise typer.Exit(0 if result.ok else 1)
     _county_summary(result, out)
     raise typer.Exit(0 if result.ok else 1)
 

@@ -38,13 +38,9 @@ def content_format_doc() -> bytes:
     return (Path(__file__).resolve().parent.parent / DOCS).read_bytes()
 
 
-def scaffold(directory: Path, today: dt.date | None = None) -> list[Path]:
-    """Create a small site that builds as it is, its content dated as of ``today``; refuses a
-    non-empty folder."""
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UsageError(f"{directory} 已存在且不是空文件夹。为免覆盖已有文件，请换一个新目录名。")
-    days = ((today or dt.date.today()) - WRITTEN_FOR).days
-    source = resources.files("generator").joinpath("data/scaffold")
+def _copy(name: str, directory: Path, days: int) -> list[Path]:
+    """Copy the package's ``data/<name>/`` into ``directory``."""
+    source = resources.files("generator").joinpath(f"data/{name}")
     created: list[Path] = []
     with resources.as_file(source) as root:
         for path in sorted(root.rglob("*")):
@@ -61,6 +57,28 @@ def scaffold(directory: Path, today: dt.date | None = None) -> list[Path]:
                     data = data.replace(b"{{gongkai_version}}", __version__.encode())
                 target.write_bytes(data)
                 created.append(target)
+    return created
+
+
+def _refuse_existing(directory: Path) -> None:
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise UsageError(f"{directory} 已存在且不是空文件夹。为免覆盖已有文件，请换一个新目录名。")
+
+
+def scaffold_county(directory: Path) -> list[Path]:
+    """Create a county platform folder: ``county.yml`` with two example members, a README for
+    the county office, and CI workflows that build each member in a job of its own and assemble
+    the platform from their builds."""
+    _refuse_existing(directory)
+    return _copy("county_scaffold", directory, 0)
+
+
+def scaffold(directory: Path, today: dt.date | None = None) -> list[Path]:
+    """Create a small site that builds as it is, its content dated as of ``today``; refuses a
+    non-empty folder."""
+    _refuse_existing(directory)
+    days = ((today or dt.date.today()) - WRITTEN_FOR).days
+    created = _copy("scaffold", directory, days)
     # The clerks' reference, where every message that names it points: docs/内容格式说明.md.
     doc = directory / DOCS
     doc.parent.mkdir(parents=True, exist_ok=True)

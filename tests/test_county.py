@@ -255,3 +255,42 @@ def test_the_platform_is_published_by_the_same_rules_as_a_site(platform: tuple[P
     assert (host / "qingshan/items/a.html").is_file() and (host / "pagefind/pagefind-entry.json").is_file() and (host / "index.html").is_file()
     assert (host / "portal.html").read_text(encoding="utf-8") == "the county portal's own page"
     assert not any(canary.encode() in p.read_bytes() for p in host.rglob("*") if p.is_file() for canary in CANARIES)
+
+
+def test_new_county_writes_workflows_that_build_each_member_in_its_own_job_then_assemble(tmp_path: Path) -> None:
+    import yaml
+
+    county = tmp_path / "平台"
+    code, said = gongkai("new", "--county", str(county))
+    assert code == 0 and "county.yml" in said, said
+    config = yaml.safe_load((county / "county.yml").read_text(encoding="utf-8"))
+    ids = [m["id"] for m in config["members"]]
+    github = yaml.safe_load((county / ".github/workflows/county.yml").read_text(encoding="utf-8"))
+    member, platform_job = github["jobs"]["member"], github["jobs"]["platform"]
+    assert [entry["id"] for entry in member["strategy"]["matrix"]["include"]] == ids and member["strategy"]["fail-fast"] is False
+    runs = [s.get("run", "") for s in member["steps"]]
+    assert "gongkai county build . --only ${{ matrix.id }}" in runs
+    upload = next(s for s in member["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["include-hidden-files"] is True and upload["with"]["path"] == "build/${{ matrix.id }}"
+    assert platform_job["needs"] == "member" and platform_job["if"] == "always()"
+    runs = [s.get("run", "") for s in platform_job["steps"]]
+    assert any(r.startswith("gongkai county assemble .") for r in runs) and not any("county build" in r for r in runs)
+    deploy_step = next(s for s in platform_job["steps"] if s.get("run", "").startswith("gongkai deploy"))
+    assert "refs/heads/main" in deploy_step["if"] and "--build build" in deploy_step["run"]
+    gitlab = yaml.safe_load((county / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert [m["MEMBER"] for m in gitlab["member"]["parallel"]["matrix"]] == ids
+    assert 'gongkai county build . --only "$MEMBER"' in gitlab["member"]["script"] and gitlab["platform"]["needs"] == ["member"]
+    assert any(line.startswith("gongkai county assemble .") for line in gitlab["platform"]["script"])
+    # The same steps, run here: each member in a "job" of its own, then the assembly.
+    for key in ids:
+        assert gongkai("new", str(county / "members" / key))[0] == 0
+    for key in ids:
+        code, said = gongkai("county", "build", str(county), "--only", key, "--today", TODAY)
+        assert code == 0, said
+        assert (county / "build" / key / "index.html").is_file() and not (county / "build/index.html").exists()
+    code, said = gongkai("county", "assemble", str(county))
+    assert code == 0, said
+    home = (county / "build/index.html").read_text(encoding="utf-8")
+    assert all(f'href="{key}/index.html"' in home for key in ids)
+    code, said = gongkai("county", "build", str(county), "--only", "nobody")
+    assert code == 2 and "county.yml 中没有成员“nobody”" in said, said

@@ -25,6 +25,8 @@ VETO_RULE = "columns/veto"
 
 def check_member(member: Member, today: dt.date | None) -> dict[str, Any]:
     """One member's line of the county report, from its own ``gongkai check --format json``."""
+    if not (member.path / "content").is_dir():
+        return _failed(member, f"站点文件夹 {member.path} 不存在或其中没有 content 文件夹")
     command = [sys.executable, "-m", "generator", "check", str(member.path), "--format", "json"]
     if today is not None:
         command += ["--today", today.isoformat()]
@@ -35,7 +37,7 @@ def check_member(member: Member, today: dt.date | None) -> dict[str, Any]:
             raise ValueError(report)
     except ValueError:
         last = (done.stderr or done.stdout).strip().splitlines()
-        return {"id": member.id, "name": member.name, "ok": False, "errors": 1, "warnings": 0, "families": {}, "veto": [], "public_items": 0, "latest_published": "", "failure": last[-1] if last else "检查未能完成"}
+        return _failed(member, last[-1] if last else "检查未能完成")
     problems = report.get("problems", [])
     return {
         "id": member.id,
@@ -49,6 +51,11 @@ def check_member(member: Member, today: dt.date | None) -> dict[str, Any]:
         "public_items": int(report.get("public_items", 0)),
         "latest_published": str(report.get("latest_published", "")),
     }
+
+
+def _failed(member: Member, why: str) -> dict[str, Any]:
+    """The line of a member whose check could not run: one error, and why."""
+    return {"id": member.id, "name": member.name, "ok": False, "errors": 1, "warnings": 0, "families": {}, "veto": [], "public_items": 0, "latest_published": "", "failure": why}
 
 
 def inspect_county(folder: Path, jobs: int | None = None, today: dt.date | None = None) -> dict[str, Any]:

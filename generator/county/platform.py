@@ -29,6 +29,7 @@ from typing import Any
 from ..cache import scan_output
 from ..exports import CSV_COLUMNS, catalogue_csv
 from ..output import write_atomic
+from ..problems import UsageError
 from ..stamp import STAMP, read_stamp, site_identity, write_stamp
 from ..theme import load_theme
 from ..workers import cpu_count
@@ -71,6 +72,8 @@ class CountyResult:
 
 def build_member(member: Member, county: County, out: Path, today: dt.date | None) -> tuple[bool, str]:
     """Build one member with ``gongkai build`` in its own process; (succeeded, what it said)."""
+    if not (member.path / "content").is_dir():
+        return False, f"站点文件夹 {member.path} 不存在或其中没有 content 文件夹（county.yml 中成员 {member.id} 的 path，相对于 county.yml 所在的文件夹）。"
     command = [sys.executable, "-m", "generator", "build", str(member.path), "--out", str(out / member.id), "--platform", str(county.folder), "--quiet"]
     if county.base_url:
         command += ["--base-url", f"{county.base_url}{member.id}/"]
@@ -80,16 +83,26 @@ def build_member(member: Member, county: County, out: Path, today: dt.date | Non
     return done.returncode == 0, (done.stdout + done.stderr).strip()
 
 
-def build_county(folder: Path, out_dir: Path | None = None, jobs: int | None = None, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> CountyResult:
-    """Build every member of the county in ``folder`` (``jobs`` at once), then assemble the platform."""
+def build_county(
+    folder: Path, out_dir: Path | None = None, jobs: int | None = None, today: dt.date | None = None, progress: Callable[[str], None] | None = None, only: tuple[str, ...] = ()
+) -> CountyResult:
+    """Build every member of the county in ``folder`` (``jobs`` at once), then assemble the
+    platform; with ``only`` (member ids), build those members alone and assemble nothing (a CI job
+    per member: ``assemble_county`` gathers their builds)."""
     county = load_county(folder)
+    unknown = [m for m in only if m not in {member.id for member in county.members}]
+    if unknown:
+        raise UsageError(f"county.yml 中没有成员“{'、'.join(unknown)}”。可选：{'、'.join(m.id for m in county.members)}。")
     out = out_dir if out_dir is not None else folder / "build"
     out.mkdir(parents=True, exist_ok=True)
+    chosen = [m for m in county.members if not only or m.id in only]
     with ThreadPoolExecutor(max_workers=max(1, jobs or cpu_count())) as pool:
-        outcomes = dict(zip(county.members, pool.map(lambda m: build_member(m, county, out, today), county.members), strict=True))
+        outcomes = dict(zip(chosen, pool.map(lambda m: build_member(m, county, out, today), chosen), strict=True))
     for member, (ok, said) in outcomes.items():
         if progress is not None:
             progress(f"{'✓' if ok else '✗'} {member.name}（{member.id}）" + ("" if ok else f"：{said.splitlines()[-1] if said else '生成失败'}"))
+    if only:
+        return CountyResult(out, tuple(MemberResult(m, ok, ok, 0, "", said) for m, (ok, said) in outcomes.items()), 0)
     return assemble(county, out, {m: ok for m, (ok, _) in outcomes.items()}, {m: said for m, (_, said) in outcomes.items()})
 
 
