@@ -13,16 +13,18 @@ pages in one run, in Pagefind 1.5.2's format (CBOR behind the ``pagefind_dcd`` s
   those after it) and its positions in meta fields (a negative number names the field).
 - ``filter/*.pf_filter``: each filter's values, each with its pages' numbers.
 
-Pages are numbered shard after shard and the words re-chunked exactly as Pagefind chunks them.
-Decoding every shard's index on every build would cost more than indexing the edited shard, so each
-shard is *prepared* once, when it is indexed (``prepare``, kept with the shard): each word with its
-first and last page, its size, and its pages already encoded, all but the first page's number,
-which is the only part the merge changes.  Meta positions are renumbered to ``FIELDS`` order when
-prepared, so shards with different meta fields join without decoding.  A page's fragment is not
-rewritten: it stays its shard's file under ``fragment/<shard>/`` (the page's hash in the metadata
-names the folder; the language every hash begins with is left out), so no folder holds more than
-one shard's pages and two shards' short hashes never collide.  Anything of an unexpected shape raises ``ValueError`` rather than publish an index
-that answers wrongly.
+Pages are numbered shard after shard (in date order within a shard) and the words re-chunked
+exactly as Pagefind chunks them.  Decoding every shard's index on every build would cost more than
+indexing the edited shard, so each shard is *prepared* once, when it is indexed (``prepare``, kept
+with the shard): each word with its first and last page, its size, and its pages already encoded,
+all but the first page's number, which is the only part the merge changes.  Meta positions are
+renumbered to ``FIELDS`` order when prepared, so shards with different meta fields join without
+decoding.  A page's fragment is not rewritten: it stays its shard's file under
+``fragment/<shard>/`` (the page's hash in the metadata names the folder; the language every hash
+begins with is left out), so no folder holds more than one shard's pages and two shards' short
+hashes never collide.  A county platform merges its members' published indexes the same way
+(``county.search``).  Anything of an unexpected shape raises ``ValueError`` rather than publish an
+index that answers wrongly.
 """
 
 from __future__ import annotations
