@@ -18,6 +18,7 @@ from . import __version__
 from .annual.draft import write_report
 from .build import Stage
 from .checks import FAMILIES
+from .checks.summary import inspection_summary
 from .cli_text import ChineseCommand, ChineseGroup
 from .county.platform import CountyResult
 from .features import build_site, check_site
@@ -160,6 +161,7 @@ def check(
             # gongkai's extension, which the county's inspection reads.
             "public_items": len(result.site.items) if result.site else 0,
             "latest_published": max((e.item.published.isoformat() for e in result.site.items if e.item.published), default="") if result.site else "",
+            "inspection": inspection_summary(result.site, problems, day or dt.date.today()) if result.site else None,
             "problems": [
                 {
                     "file": p.file,

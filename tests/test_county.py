@@ -157,10 +157,14 @@ def test_the_county_check_is_each_members_own_check(platform: tuple[Path, dict[s
         _, own = gongkai("check", str(sites[member["id"]]), "--format", "json", "--today", TODAY)
         mine = json.loads(own)
         assert (member["ok"], member["errors"], member["warnings"], member["families"]) == (mine["ok"], mine["errors"], mine["warnings"], mine["families"])
+        assert member["inspection"] == mine["inspection"]
         assert member["public_items"] == mine["public_items"]
     by_id = {m["id"]: m for m in report["members"]}
     assert not by_id["donghu"]["ok"] and by_id["qingshan"]["ok"] and by_id["qingshan"]["public_items"] == 3
     assert by_id["qingshan"]["latest_published"] == "2026-11-20"
+    facts = by_id["xihu"]["inspection"]
+    assert facts["home_days"] == 20 and facts["annual_report"] == {"year": 2025, "published": "", "on_time": False}
+    assert facts["columns"]["empty"] > 10 and facts["privacy_findings"] == 0
     assert not any(canary in said for canary in CANARIES)
 
 
@@ -204,6 +208,7 @@ def test_the_dashboard_shows_the_county_check_and_stays_out_of_the_public_build(
     for member in report["members"]:
         assert by_id[member["id"]][3:5] == [str(member["errors"]), str(member["warnings"])]
     assert by_id["qingshan"][8] == "10"  # 2026-11-20 to 2026-11-30
+    assert by_id["xihu"][11:13] == ["", "否"]  # no 2025 annual report
     text = (dashboard / "index.html").read_text(encoding="utf-8")
     assert "http" not in text.replace("http-equiv", "")  # nothing loaded from elsewhere
     assert not any(canary in text for canary in CANARIES)
@@ -213,6 +218,7 @@ def test_the_dashboard_shows_the_county_check_and_stays_out_of_the_public_build(
         charts = page.query_selector_all("svg.chart[role=img]")
         assert len(charts) == 2 and all(c.query_selector("title") for c in charts)
         assert "东湖镇人民政府" in charts[0].inner_html() and charts[0].query_selector_all("rect")
+        assert "2025年：未发布" in page.inner_text("table:first-of-type")
         result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]] == []
         # Sorting by errors, with the keyboard: fewest first, then most first.

@@ -162,3 +162,18 @@ def test_a_year_the_calendar_does_not_know_is_said_once(make_site: Callable[...,
     files = {f"content/{n}.md": item(f"title: 通知{n}\ncatalogue: other/notices\ndisclosure: 主动公开\nwritten: 2026-12-01\npublished: 2027-03-0{n}") for n in (1, 2)}
     found = [p.format() for p in check_site(make_site(files), today=dt.date(2027, 3, 10)).problems if p.rule == "metadata/timeliness"]
     assert len(found) == 1 and found[0].startswith("content/_site.yml:1: 警告 [工作日] 2 条信息") and "chinese-calendar 只到 2026 年" in found[0]
+
+
+def test_the_inspection_figures_in_check_json_are_known_answers(make_site: Callable[..., Path], gongkai: Callable[..., tuple[int, str]]) -> None:
+    import json
+
+    doc = "title: 关于印发某办法的通知\nid: rules\ncatalogue: statutory/policy-docs\ndisclosure: 主动公开\npublished: 2026-03-01\ndoc_no: 测政发〔2026〕1号\ndoc_class: 行政规范性文件"
+    other = doc.replace("id: rules", "id: rules2").replace("1号", "2号").replace("某办法", "另一办法")
+    reading = "title: 《某办法》解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2026-03-01\ninterprets: [rules]\ninterpretation_form: 文字"
+    report = "title: 测试镇2025年政府信息公开工作年度报告\ncatalogue: annual-report\ndisclosure: 主动公开\npublished: 2026-02-03\nreport_year: 2025"
+    site = make_site({"content/a.md": item(doc), "content/b.md": item(other), "content/c.md": item(reading), "content/d.md": item(report)})
+    _code, said = gongkai("check", str(site), "--format", "json", "--today", "2026-03-11")
+    facts = json.loads(said)["inspection"]
+    assert facts["normative_documents"] == {"published": 2, "interpreted": 1}
+    assert facts["annual_report"] == {"year": 2025, "published": "2026-02-03", "on_time": False}  # after 31 January
+    assert facts["home_days"] == 10 and facts["privacy_findings"] == 0 and facts["columns"]["empty"] > 0

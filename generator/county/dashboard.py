@@ -50,6 +50,19 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "latest_published": member["latest_published"],
             "days_since_latest": _days(member, today),
         }
+        facts = member.get("inspection") or {}
+        annual = facts.get("annual_report") or {}
+        normative = facts.get("normative_documents") or {}
+        row.update({
+            "empty_columns": (facts.get("columns") or {}).get("empty"),
+            "stale_columns": (facts.get("columns") or {}).get("stale"),
+            "annual_year": annual.get("year", today.year - 1),
+            "annual_published": annual.get("published", ""),
+            "annual_on_time": annual.get("on_time", False),
+            "normative": normative.get("published"),
+            "interpreted": normative.get("interpreted"),
+            "privacy_findings": facts.get("privacy_findings"),
+        })
         for family in FAMILIES:
             counts = member["families"].get(family, {})
             row[f"{family}_errors"] = counts.get("errors", 0)
@@ -58,14 +71,31 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _annual(row: dict[str, Any]) -> str:
+    if not row["annual_published"]:
+        return f"{row['annual_year']}年：未发布"
+    return f"{row['annual_year']}年：{row['annual_published']}（{'按时' if row['annual_on_time'] else '晚于1月31日'}）"
+
+
+def _coverage(row: dict[str, Any]) -> str:
+    if not row["normative"]:
+        return "无"
+    return f"{row['interpreted']}/{row['normative']}"
+
+
 def _csv(found: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    headings = ["单位标识", "单位名称", "通过", "错误", "警告", "单项否决", "主动公开条数", "最近发布日期", "距最近发布天数"]
+    headings = ["单位标识", "单位名称", "通过", "错误", "警告", "单项否决", "主动公开条数", "最近发布日期", "距最近发布天数", "空白栏目", "超期未更新栏目", "年度报告发布日期", "年度报告按时", "行政规范性文件", "其中已解读", "个人信息问题"]
     headings += [f"{label}{kind}" for label in FAMILIES.values() for kind in ("错误", "警告")]
     writer.writerow(headings)
     for row in found:
         cells = [row["id"], row["name"], "是" if row["ok"] else "否", row["errors"], row["warnings"], row["veto"], row["public_items"], row["latest_published"], "" if row["days_since_latest"] is None else row["days_since_latest"]]
+        cells += [_blank(row["empty_columns"]), _blank(row["stale_columns"]), row["annual_published"], "是" if row["annual_on_time"] else "否", _blank(row["normative"]), _blank(row["interpreted"]), _blank(row["privacy_findings"])]
         cells += [row[f"{family}_{kind}"] for family in FAMILIES for kind in ("errors", "warnings")]
         writer.writerow(cells)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
@@ -138,7 +168,10 @@ def page(report: dict[str, Any]) -> str:
     total_errors = sum(r["errors"] for r in found)
     failing = [r["name"] for r in found if not r["ok"]]
     vetoed = [r["name"] for r in found if r["veto"]]
-    columns = [("单位", False), ("通过", False), ("错误", True), ("警告", True), ("单项否决", True), ("主动公开", True), ("最近发布", False), ("距今天数", True)]
+    columns = [
+        ("单位", False), ("通过", False), ("错误", True), ("警告", True), ("单项否决", True), ("空白栏目", True), ("超期未更新栏目", True),
+        ("首页未更新天数", True), ("主动公开", True), ("最近发布", False), ("年度报告", False), ("规范性文件解读", False), ("个人信息问题", True),
+    ]
     head = "".join(f'<th scope="col"><button type="button" data-column="{n}" data-numeric="{1 if numeric else 0}">{esc(label)}</button></th>' for n, (label, numeric) in enumerate(columns))
     body = []
     for r in found:
@@ -148,7 +181,9 @@ def page(report: dict[str, Any]) -> str:
             f'<th scope="row">{esc(r["name"])}（{esc(r["id"])}）</th>'
             f'<td class="{"good" if r["ok"] else "bad"}">{"是" if r["ok"] else "否"}</td>'
             f'<td class="n">{r["errors"]}</td><td class="n">{r["warnings"]}</td><td class="n">{r["veto"]}</td>'
-            f'<td class="n">{r["public_items"]}</td><td>{esc(r["latest_published"] or "无")}</td><td class="n" data-value="{days}">{days or "无"}</td>'
+            f'<td class="n">{_blank(r["empty_columns"])}</td><td class="n">{_blank(r["stale_columns"])}</td><td class="n" data-value="{days}">{days or "无"}</td>'
+            f'<td class="n">{r["public_items"]}</td><td>{esc(r["latest_published"] or "无")}</td>'
+            f'<td class="{"good" if r["annual_on_time"] else "bad"}">{esc(_annual(r))}</td><td>{esc(_coverage(r))}</td><td class="n">{_blank(r["privacy_findings"])}</td>'
             "</tr>"
         )
     families = "".join(

@@ -2,7 +2,8 @@
 
 Each member is checked by ``gongkai check --format json`` in a process of its own, so that its
 numbers are exactly the ones the member sees; the county's report is made of those reports alone
-(counts per rule family, the single-veto findings, public items and the latest publication day),
+(counts per rule family, the single-veto findings, the inspection figures of ``checks.summary``,
+public items and the latest publication day),
 never of a member's items, so no withheld title or personal data can reach it.
 """
 
@@ -50,12 +51,13 @@ def check_member(member: Member, today: dt.date | None) -> dict[str, Any]:
         "veto": [p["message"] for p in problems if p.get("rule") == VETO_RULE],
         "public_items": int(report.get("public_items", 0)),
         "latest_published": str(report.get("latest_published", "")),
+        "inspection": report.get("inspection"),
     }
 
 
 def _failed(member: Member, why: str) -> dict[str, Any]:
     """The line of a member whose check could not run: one error, and why."""
-    return {"id": member.id, "name": member.name, "ok": False, "errors": 1, "warnings": 0, "families": {}, "veto": [], "public_items": 0, "latest_published": "", "failure": why}
+    return {"id": member.id, "name": member.name, "ok": False, "errors": 1, "warnings": 0, "families": {}, "veto": [], "public_items": 0, "latest_published": "", "inspection": None, "failure": why}
 
 
 def inspect_county(folder: Path, jobs: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
