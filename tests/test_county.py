@@ -300,3 +300,28 @@ def test_new_county_writes_workflows_that_build_each_member_in_its_own_job_then_
     assert all(f'href="{key}/index.html"' in home for key in ids)
     code, said = gongkai("county", "build", str(county), "--only", "nobody")
     assert code == 2 and "county.yml 中没有成员“nobody”" in said, said
+
+
+def test_kept_member_indexes_are_used_only_when_they_verify(platform: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    from .pagefind_index import decode_index
+
+    out, _ = platform
+    county = out.parent
+    cache = county / ".gongkai-cache/county-search"
+    kept = sorted(p for p in cache.iterdir() if p.is_file())
+    # One per member of the last assembly (an earlier test assembled two members elsewhere).
+    assert 2 <= len(kept) <= 3
+    expected = decode_index(out / "pagefind")
+    elsewhere = tmp_path / "again"
+    for key in MEMBERS:
+        shutil.copytree(out / key, elsewhere / key)  # the members' builds only, not the platform's files
+    # Two members' kept indexes swapped (each signed, but under the other's name), and a third
+    # re-signed by another machine's key: none is used.
+    first, second = kept[0].read_bytes(), kept[1].read_bytes()
+    kept[0].write_bytes(second)
+    kept[1].write_bytes(first)
+    if len(kept) > 2:
+        kept[2].write_bytes(b"\0" * 32 + kept[2].read_bytes()[32:])
+    code, said = gongkai("county", "assemble", str(county), "--out", str(elsewhere))
+    assert code == 0, said
+    assert decode_index(elsewhere / "pagefind") == expected

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cache import scan_output
+from ..cache import CACHE_DIR, scan_output
 from ..exports import CSV_COLUMNS, catalogue_csv
 from ..output import write_atomic
 from ..problems import UsageError
@@ -34,6 +34,7 @@ from ..stamp import STAMP, read_stamp, site_identity, write_stamp
 from ..theme import load_theme
 from ..workers import cpu_count
 from .config import County, Member, load_county
+from .search import CACHE as SEARCH_CACHE
 from .search import UNIT_FILTER, county_index
 
 LATEST = 5
@@ -181,7 +182,7 @@ def assemble(county: County, out: Path, built: dict[Member, bool], said: dict[Me
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         searchable = [(m, f) for m, f, _ in shown if (f / "pagefind" / "pagefind-entry.json").is_file()]
-        pages = county_index(searchable, staging / "pagefind") if searchable else 0
+        pages = county_index(searchable, staging / "pagefind", county.folder / CACHE_DIR / SEARCH_CACHE) if searchable else 0
         _swap_in(staging, out)
     _stamp(county, out, [m for m, _, _ in shown], len(catalogue), pages > 0 or not searchable)
     return CountyResult(out, tuple(results), pages)

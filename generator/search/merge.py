@@ -152,18 +152,27 @@ class Prepared:
     filters: dict[str, dict[str, list[int]]]
     sorts: dict[str, list[tuple[str, int]]]
 
+    def to_bytes(self) -> bytes:
+        """Its bytes (marshal: plain data, fast to read, nothing run on loading)."""
+        return marshal.dumps((PREPARED_FORMAT, self.language, self.version, self.fields, self.pages, self.words, self.filters, self.sorts))
+
+    @staticmethod
+    def from_bytes(data: bytes) -> Prepared:
+        """Read what ``to_bytes`` wrote; ``ValueError`` when it is of another shape."""
+        value = marshal.loads(data)
+        if not isinstance(value, tuple) or len(value) != 8 or value[0] != PREPARED_FORMAT:
+            raise ValueError("分片的合并数据格式不对")
+        _, language, version, fields, pages, words, filters, sorts = value
+        return Prepared(language, version, tuple(fields), list(pages), list(words), dict(filters), dict(sorts))
+
     def save(self, path: Path) -> None:
-        """Write it to ``path`` (marshal: plain data, fast to read, nothing run on loading)."""
-        path.write_bytes(marshal.dumps((PREPARED_FORMAT, self.language, self.version, self.fields, self.pages, self.words, self.filters, self.sorts)))
+        """Write it to ``path``."""
+        path.write_bytes(self.to_bytes())
 
     @staticmethod
     def load(path: Path) -> Prepared:
-        """Read what ``save`` wrote; ``ValueError`` when it is of another shape."""
-        data = marshal.loads(path.read_bytes())
-        if not isinstance(data, tuple) or len(data) != 8 or data[0] != PREPARED_FORMAT:
-            raise ValueError("分片的合并数据格式不对")
-        _, language, version, fields, pages, words, filters, sorts = data
-        return Prepared(language, version, tuple(fields), list(pages), list(words), dict(filters), dict(sorts))
+        """Read what ``save`` wrote."""
+        return Prepared.from_bytes(path.read_bytes())
 
 
 # The length in bytes of a CBOR integer by its first byte (major types 0 and 1); 0: not an integer.
