@@ -10,7 +10,7 @@ Prints, measured in one run on this machine:
   platform's cold build to MEMBERS such builds one after another;
 - ``gongkai county assemble`` alone (what the CI's last job does);
 - the search: the first query's bytes and later queries' bytes (targets 400 KB and 60 KB with 20
-  members), with the result count of each query.
+  members), weighed as ``bench_search`` weighs them.
 """
 
 from __future__ import annotations
@@ -23,16 +23,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_search import run_query  # noqa: E402
+from bench_search import weigh  # noqa: E402
 from corpus import generate  # noqa: E402
 
 from tests.browser import chromium, serve  # noqa: E402
-from tests.test_search import DONE  # noqa: E402
 
 QUERIES = ["宅基地审批", "村级财务管理", "防汛 应急", "低保 资金", "第1200号", "高标准农田 工作要点"]
 
@@ -49,31 +47,6 @@ def gongkai(*args: str) -> tuple[float, int]:
 def peak_mib() -> float:
     """The peak resident memory of the largest child process so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def weigh(out: Path) -> tuple[int, list[tuple[str, int, str]]]:
-    """Bytes of a first query in a fresh browser, then of each later query, with its status."""
-    with chromium() as browser, serve(out) as url:
-        context = browser.new_context()  # type: ignore[attr-defined]
-        page = context.new_page()
-        received = [0]
-
-        def count(request: object) -> None:
-            sizes = request.sizes()  # type: ignore[attr-defined]
-            received[0] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-
-        page.on("requestfinished", count)
-        page.goto(f"{url}search/index.html?q={quote('防汛抗旱')}")
-        page.wait_for_function(DONE, timeout=120000)
-        page.wait_for_timeout(500)
-        first, later = received[0], []
-        for query in QUERIES:
-            received[0] = 0
-            run_query(page, query)
-            page.wait_for_timeout(300)
-            later.append((query, received[0], page.inner_text("#search-status")))
-        context.close()
-    return first, later
 
 
 def main() -> None:
@@ -113,9 +86,10 @@ def main() -> None:
         out = county / "build"
         pages = sum(1 for _ in (out / "pagefind/fragment").rglob("*.pf_fragment"))
         print(f"search: {pages} pages in one index; {sum(1 for _ in (out / 'pagefind/index').iterdir())} chunks", flush=True)
-        first, later = weigh(out)
-        print(f"search, {members} members: first query {first / 1024:.0f} KB (target 400 KB); later " + ", ".join(f"{q} {b / 1024:.0f} KB [{s.split('。')[0]}]" for q, b, s in later) + " (target 60 KB)", flush=True)
-        print(f"later queries: median {statistics.median(b for _, b, _ in later) / 1024:.0f} KB, max {max(b for _, b, _ in later) / 1024:.0f} KB", flush=True)
+        with chromium() as browser, serve(out) as url:
+            first, later = weigh(browser, url, "防汛抗旱", QUERIES)
+        print(f"search, {members} members: first query {first / 1024:.0f} KB (target 400 KB); later " + ", ".join(f"{q} {b / 1024:.0f} KB" for q, b in zip(QUERIES, later, strict=True)) + " (target 60 KB)", flush=True)
+        print(f"later queries: median {statistics.median(later) / 1024:.0f} KB, max {max(later) / 1024:.0f} KB", flush=True)
         shutil.rmtree(out, ignore_errors=True)
 
 

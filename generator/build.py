@@ -119,18 +119,20 @@ def check_site(
     extensions: Extensions = NO_EXTENSIONS,
     contents: Mapping[str, bytes] | None = None,
     platform: Platform | None = None,
+    previous_index: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Load, assemble and inspect a whole site, collecting every problem; writes nothing.
 
     ``today`` is the day the date rules (stale columns, future dates …) are judged on;
     ``extensions`` are the features' parts (``generator.features``); ``platform`` the county
-    platform the site is built as a member of.
+    platform the site is built as a member of; ``previous_index`` the last build's 索引号 when the
+    caller has read it.
     """
     timer = _Timer(progress)
     if files is None:
         files = _discover(site_dir, base_url)
         timer.done("扫描", len(files.items), "个条目文件")
-    pipeline = Pipeline(site_dir, base_url, extensions, platform=platform)
+    pipeline = Pipeline(site_dir, base_url, extensions, platform=platform, previous_index=previous_index)
     pipeline.files = files
     if pipeline.read_settings(today) is None:
         return CheckResult(sort_problems(pipeline.setting_problems), None, (), tuple(timer.stages))
@@ -187,7 +189,8 @@ def build_site(
         page_count = sum(path.endswith(".html") for path in last.manifest)
         return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
     scan.done("扫描", len(files.items), "个条目文件")
-    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents, platform=platform)
+    previous = last.index_numbers if last else {}
+    result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents, platform=platform, previous_index=previous)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site

@@ -20,7 +20,7 @@ from .build import Stage
 from .checks import FAMILIES
 from .checks.summary import inspection_summary
 from .cli_text import ChineseCommand, ChineseGroup
-from .county.platform import CountyResult
+from .county.platform import CountyResult, MemberResult
 from .features import build_site, check_site
 from .numbering import assign_numbers
 from .problems import ContentError, Level, Problem, UsageError, printable, site_path
@@ -333,13 +333,18 @@ CountyOut = Annotated[Optional[Path], typer.Option("--out", metavar="目录", he
 Jobs = Annotated[Optional[int], typer.Option("--jobs", metavar="个数", help="同时处理的单位数，默认等于处理器核数。", min=1)]
 
 
+def _county_member(member: MemberResult, state: str, out: _Out) -> None:
+    """One member's line, and for a member that failed the last lines its own build said."""
+    out.info(f"  {'✓' if member.built else '✗'} {member.member.name}（{member.member.id}）：{state}")
+    if not member.built and member.said:
+        for line in member.said.splitlines()[-5:]:
+            typer.echo(f"      {line}", err=True)
+
+
 def _county_summary(result: CountyResult, out: _Out) -> None:
     for member in result.members:
         state = "已生成" if member.built else "保留上次生成的网站" if member.shown else "未能生成，未列入平台"
-        out.info(f"  {'✓' if member.built else '✗'} {member.member.name}（{member.member.id}）：{state}，{member.public_items} 条主动公开")
-        if not member.built and member.said:
-            for line in member.said.splitlines()[-5:]:
-                typer.echo(f"      {line}", err=True)
+        _county_member(member, f"{state}，{member.public_items} 条主动公开", out)
     failed = sum(not m.built for m in result.members)
     out.info(f"平台 {result.out_dir}：{sum(m.shown for m in result.members)} 个单位、搜索收录 {result.search_pages} 个页面" + (f"；{failed} 个单位有错误，见上。" if failed else "。"))
 
@@ -367,10 +372,7 @@ def county_build(
         raise typer.Exit(1) from None
     if only:
         for member in result.members:
-            out.info(f"  {'✓' if member.built else '✗'} {member.member.name}（{member.member.id}）：{'已生成' if member.built else '有错误，保留上次生成的网站'}")
-            if not member.built and member.said:
-                for line in member.said.splitlines()[-5:]:
-                    typer.echo(f"      {line}", err=True)
+            _county_member(member, "已生成" if member.built else "有错误，保留上次生成的网站", out)
         raise typer.Exit(0 if result.ok else 1)
     _county_summary(result, out)
     raise typer.Exit(0 if result.ok else 1)

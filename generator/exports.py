@@ -89,14 +89,19 @@ def records(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
-def catalogue_json(site: Site, rows: list[dict[str, Any]]) -> Output:
-    """``catalogue.json``: the site and its public items."""
+def catalogue_text(name: str, rows: list[dict[str, Any]]) -> bytes:
+    """The bytes of a ``catalogue.json`` of ``name`` (a site, or a county platform) and ``rows``."""
     # One item per line: readable, diff-friendly, and written by json's C encoder (indent= would
     # fall back to the pure-Python one, 10x slower at 10,000 items).
-    head = json.dumps({"site": site.config.name, "count": len(rows)}, ensure_ascii=False)[:-1]
+    head = json.dumps({"site": name, "count": len(rows)}, ensure_ascii=False)[:-1]
     lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
     text = f'{head}, "items": [\n{lines}\n]}}\n' if rows else f'{head}, "items": []}}\n'
-    return Output("catalogue.json", text.encode("utf-8"))
+    return text.encode("utf-8")
+
+
+def catalogue_json(site: Site, rows: list[dict[str, Any]]) -> Output:
+    """``catalogue.json``: the site and its public items."""
+    return Output("catalogue.json", catalogue_text(site.config.name, rows))
 
 
 def catalogue_csv(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...] | None = None) -> Output:

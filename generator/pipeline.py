@@ -92,7 +92,15 @@ class Pipeline:
     signed store of the last run, as a build and a check do; the preview keeps them in memory.
     Not thread-safe: one thread drives it."""
 
-    def __init__(self, site_dir: Path, base_url: str | None = None, extensions: Extensions = NO_EXTENSIONS, store: bool = True, platform: Platform | None = None) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        base_url: str | None = None,
+        extensions: Extensions = NO_EXTENSIONS,
+        store: bool = True,
+        platform: Platform | None = None,
+        previous_index: Mapping[str, str] | None = None,
+    ) -> None:
         self.site_dir = site_dir
         self.platform = platform
         self.content = site_dir / "content"
@@ -109,8 +117,12 @@ class Pipeline:
         self.site_problems: list[Problem] = []
         self.problems: tuple[Problem, ...] = ()
         self._texts: dict[str, tuple[tuple[int, int], Extracted | None]] = {}
-        last = load_last_build(site_dir)
-        self.previous_index = last.index_numbers if last else {}
+        # The 索引号 of the last build (the numbering rule compares with them); given by a caller
+        # that has read the last build already.
+        if previous_index is None:
+            last = load_last_build(site_dir)
+            previous_index = last.index_numbers if last else {}
+        self.previous_index = dict(previous_index)
 
     # ---- settings and files ----------------------------------------------------------------
 

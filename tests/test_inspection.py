@@ -171,9 +171,12 @@ def test_the_inspection_figures_in_check_json_are_known_answers(make_site: Calla
     other = doc.replace("id: rules", "id: rules2").replace("1号", "2号").replace("某办法", "另一办法")
     reading = "title: 《某办法》解读\ncatalogue: statutory/interpretations\ndisclosure: 主动公开\npublished: 2026-03-01\ninterprets: [rules]\ninterpretation_form: 文字"
     report = "title: 测试镇2025年政府信息公开工作年度报告\ncatalogue: annual-report\ndisclosure: 主动公开\npublished: 2026-02-03\nreport_year: 2025"
-    site = make_site({"content/a.md": item(doc), "content/b.md": item(other), "content/c.md": item(reading), "content/d.md": item(report)})
+    # A phone number of a person in a public notice: one privacy finding, counted, never quoted.
+    phone = "title: 停水通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-03-02"
+    site = make_site({"content/a.md": item(doc), "content/b.md": item(other), "content/c.md": item(reading), "content/d.md": item(report), "content/e.md": item(phone, "联系人张三，手机13912345678。")})
     _code, said = gongkai("check", str(site), "--format", "json", "--today", "2026-03-11")
     facts = json.loads(said)["inspection"]
     assert facts["normative_documents"] == {"published": 2, "interpreted": 1}
     assert facts["annual_report"] == {"year": 2025, "published": "2026-02-03", "on_time": False}  # after 31 January
-    assert facts["home_days"] == 10 and facts["privacy_findings"] == 0 and facts["columns"]["empty"] > 0
+    assert facts["home_days"] == 9 and facts["privacy_findings"] == 1 and facts["columns"]["empty"] > 0
+    assert "13912345678" not in json.dumps(facts)

@@ -178,3 +178,14 @@ def test_a_kept_chunk_is_used_only_when_its_bytes_are_the_ones_the_merge_would_w
     found = decode_index(site / "build/pagefind")
     shutil.rmtree(site / ".gongkai-cache")
     assert decode_index(build_site(site, tmp_path / "cold").out_dir / "pagefind") == found
+
+
+def test_a_kept_shard_made_by_other_search_code_is_indexed_afresh(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A kept shard holds what gongkai's own code made of Pagefind's output (its prepared index,
+    # its word counts): code that reads it otherwise must not reuse it, even under one version.
+    site = _shard_site(make_site)
+    build_site(site)
+    monkeypatch.setattr(search_stage, "DERIVED", "another-search-code")
+    (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第四段"), encoding="utf-8")
+    stages = build_site(site).stages
+    assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片）"]

@@ -27,16 +27,9 @@ _WIDTH = 640
 _ERROR, _WARNING, _DAYS = "#b3261e", "#8a5a00", "#1d4f91"
 
 
-def _days(member: dict[str, Any], today: dt.date) -> int | None:
-    try:
-        return (today - dt.date.fromisoformat(member["latest_published"])).days
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """One flat row per member: what the table, the CSV and the charts show."""
-    today = dt.date.fromisoformat(report["today"])
+    last_year = dt.date.fromisoformat(report["today"]).year - 1
     found = []
     for member in report["members"]:
         row: dict[str, Any] = {
@@ -48,15 +41,16 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "veto": len(member["veto"]),
             "public_items": member["public_items"],
             "latest_published": member["latest_published"],
-            "days_since_latest": _days(member, today),
         }
         facts = member.get("inspection") or {}
         annual = facts.get("annual_report") or {}
         normative = facts.get("normative_documents") or {}
         row.update({
+            # The member's own check counted them (home_days: since its newest item, which its home page lists).
+            "days_since_latest": facts.get("home_days"),
             "empty_columns": (facts.get("columns") or {}).get("empty"),
             "stale_columns": (facts.get("columns") or {}).get("stale"),
-            "annual_year": annual.get("year", today.year - 1),
+            "annual_year": annual.get("year", last_year),
             "annual_published": annual.get("published", ""),
             "annual_on_time": annual.get("on_time", False),
             "normative": normative.get("published"),

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import CACHE_DIR, scan_output
-from ..exports import CSV_COLUMNS, catalogue_csv
+from ..exports import CSV_COLUMNS, catalogue_csv, catalogue_text
 from ..output import write_atomic
 from ..problems import UsageError
 from ..stamp import STAMP, read_stamp, site_identity, write_stamp
@@ -155,9 +155,7 @@ def assemble(county: County, out: Path, built: dict[Member, bool], said: dict[Me
             for row in rows:
                 catalogue.append({**row, "unit": member.id, "unit_name": member.name, "url": f"{member.id}/{row.get('url', '')}"})
         catalogue.sort(key=lambda r: (str(r.get("published", "")), r["unit"], str(r.get("id", ""))), reverse=True)
-        head = json.dumps({"site": county.name, "count": len(catalogue)}, ensure_ascii=False)[:-1]
-        lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in catalogue)
-        (staging / "catalogue.json").write_text(f'{head}, "items": [\n{lines}\n]}}\n' if catalogue else f'{head}, "items": []}}\n', encoding="utf-8")
+        (staging / "catalogue.json").write_bytes(catalogue_text(county.name, catalogue))
         (staging / "catalogue.csv").write_bytes(catalogue_csv(catalogue, _CSV).data)
         listing = []
         for result in results:

@@ -16,15 +16,17 @@ one member's edit only that member is read again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import marshal
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..load_cache import signed, verified
+from ..output import write_atomic
+from ..search import index
 from ..search.index import chunk_size
 from ..search.merge import ENTRY, PREPARED_FORMAT, Prepared, merge, prepare
 from ..search.shards import keep_chunks
@@ -40,7 +42,7 @@ _CHUNKS = "merged-chunks"
 def _key(member: Member, bundle: Path) -> str:
     entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
     ((_language, about),) = entry["languages"].items()
-    return hashlib.sha256(f"{member.id}\n{about['hash']}\n{PREPARED_FORMAT}".encode()).hexdigest()
+    return hashlib.sha256(f"{member.id}\n{about['hash']}\n{PREPARED_FORMAT}\n{index.DERIVED}".encode()).hexdigest()
 
 
 def _kept(cache: Path, key: str) -> tuple[Counter[str], Prepared] | None:
@@ -62,8 +64,7 @@ def _keep(cache: Path, key: str, frequencies: Counter[str], prepared: Prepared) 
         return
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        (cache / f".{key}.new").write_bytes(data)
-        os.replace(cache / f".{key}.new", cache / key)
+        write_atomic(cache / key, data)
     except OSError:
         pass  # failing to keep it is not an error
 
@@ -87,7 +88,7 @@ def county_index(members: list[tuple[Member, Path]], target: Path, cache: Path |
         counts, prepared = kept
         frequencies.update(counts)
         unit: dict[str, Any] = {UNIT_FILTER: {member.name: list(range(len(prepared.pages)))}}
-        parts.append((member.id, bundle, Prepared(prepared.language, prepared.version, prepared.fields, prepared.pages, prepared.words, {**prepared.filters, **unit}, prepared.sorts)))
+        parts.append((member.id, bundle, dataclasses.replace(prepared, filters={**prepared.filters, **unit})))
     earlier = cache / _CHUNKS if cache is not None else None
     merged = merge(parts, target, chunk_size(sum(len(p.pages) for _, _, p in parts)), earlier, cpu_count())
     write_word_lists(target, index_words(frequencies, merged.chunks, merged.pages))

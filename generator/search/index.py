@@ -16,6 +16,7 @@ search whole prefix families.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 import re
@@ -47,6 +48,9 @@ CHUNK_SIZE = 4000
 # powers of two, so that an index that grows by a few pages keeps its chunks), but not below
 # MIN_CHUNK.  The published index is chunked anew when the shards are merged; a shard is chunked
 # for its own pages only so that Pagefind's run over it stays small.
+# What gongkai's own code makes of Pagefind's output and keeps with a shard (the prepared index, the
+# word counts): kept data made by other code is not reused, whatever the version number says.
+DERIVED = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("merge.py", "words.py"))).hexdigest()[:16]
 REFERENCE_PAGES = 10_000
 MIN_CHUNK = 250
 
@@ -149,7 +153,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             # preview may rewrite a page meanwhile without changing what is indexed.
             link_files(site_root, linked[name], paths)
         # The key is of the linked pages, the very bytes indexed below.
-        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}\nprepared={PREPARED_FORMAT}") for name, paths in planned.items()}
+        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}") for name, paths in planned.items()}
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():

@@ -34,7 +34,6 @@ import hashlib
 import heapq
 import json
 import marshal
-import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -92,12 +91,17 @@ def _text(value: str) -> bytes:
     return _head(3, len(data)) + data
 
 
-def decoded(path: Path) -> Any:
-    """A Pagefind index file's CBOR content."""
+def unpacked(path: Path) -> bytes:
+    """A Pagefind file's content: gunzipped, without the signature (``ValueError`` without one)."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise ValueError(f"{path.name} 不是 Pagefind 文件")
-    return cbor2.loads(data[len(SIGNATURE) :])
+    return data[len(SIGNATURE) :]
+
+
+def decoded(path: Path) -> Any:
+    """A Pagefind index file's CBOR content."""
+    return cbor2.loads(unpacked(path))
 
 
 def _compressed(data: bytes) -> bytes:
@@ -283,10 +287,7 @@ def prepare(folder: Path, sort_values: Mapping[str, Sequence[str]]) -> Prepared:
         numbers[old] = new
     words: list[Segment] = []
     for _first, _last, name in chunks:
-        data = gzip.decompress((folder / "index" / f"{name}.pf_index").read_bytes())
-        if not data.startswith(SIGNATURE):
-            raise ValueError(f"{name} 不是 Pagefind 文件")
-        words += _segments(data[len(SIGNATURE) :], None if same else renumber, numbers)
+        words += _segments(unpacked(folder / "index" / f"{name}.pf_index"), None if same else renumber, numbers)
     filters: dict[str, dict[str, list[int]]] = {}
     for filter_name, name in filter_files:
         found, values = decoded(folder / "filter" / f"{name}.pf_filter")
@@ -441,14 +442,8 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     for file_name in (*_RUNTIME, *(p.name for p in first_folder.glob("wasm.*.pagefind"))):
         link_or_copy(first_folder / file_name, target / file_name)
     for name, folder, prepared in shards:
-        (target / "fragment" / name).mkdir(parents=True)
         for page_hash, _count in prepared.pages:
-            source = folder / "fragment" / f"{page_hash}.pf_fragment"
-            linked = target / "fragment" / name / f"{fragment_names[name][page_hash]}.pf_fragment"
-            try:
-                os.link(source, linked)
-            except OSError:
-                link_or_copy(source, linked)
+            link_or_copy(folder / "fragment" / f"{page_hash}.pf_fragment", target / "fragment" / name / f"{fragment_names[name][page_hash]}.pf_fragment")
     entry = json.loads((first_folder / ENTRY).read_text(encoding="utf-8"))
     entry["languages"] = {language: {**entry["languages"][language], "hash": meta_name, "page_count": total}}
     (target / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -20,7 +20,6 @@ come only from the fragments of the indexed (public) pages.
 from __future__ import annotations
 
 import bisect
-import gzip
 import json
 import re
 from collections import Counter
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .ids import fnv1a
-from .merge import read_meta
+from .merge import read_meta, unpacked
 
 WORDS_DIR = "gongkai-words"
 BUCKETS = 256
@@ -38,22 +37,14 @@ PROBES_PER_CHUNK = 4
 # A word on more than this share of the pages hardly narrows a search, yet its index entry is the
 # largest there is: the search page leaves it out of a query that has other words.
 COMMON_SHARE = 0.5
-_SIGNATURE = b"pagefind_dcd"
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 Chunk = tuple[str, str]
 
 
-def _decoded(path: Path) -> bytes:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_SIGNATURE):
-        raise ValueError(f"{path.name} is not a Pagefind file")
-    return data[len(_SIGNATURE) :]
-
-
 def read_fragment(path: Path) -> dict[str, Any]:
     """A Pagefind fragment (one page's URL, text, meta and filters) as the search page receives it."""
-    fragment: dict[str, Any] = json.loads(_decoded(path))
+    fragment: dict[str, Any] = json.loads(unpacked(path))
     return fragment
 
 
