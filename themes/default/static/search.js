@@ -163,14 +163,21 @@ async function loadFamilies(found) {
     // words that lie within what was typed (宅基), not its whole family (宅院, 第一, 号召 …), which
     // for a common character is thousands of pages. Other words get their whole family.
     const within = term.length === 1 && run.length > 1;
+    // Pagefind falls back to the longest indexed word a term starts with (地 for 地块) only when no
+    // loaded word starts with the term: while one will be loaded, the shorter words' chunks would
+    // go unused.
+    const loadable = (chunk) => (byChunk[chunk] || []).some(whole);
+    const extended = Object.entries(held).some(([word, chunk]) => word.startsWith(term) && loadable(chunk));
     let taken = 0;
     // Most frequent words first, so that a cut family keeps the words most pages hold.
     for (const [word, chunk] of Object.entries(held)) {
-      const wanted = within ? rest.startsWith(word) : word.startsWith(term) || term.startsWith(word);
+      const wanted = within ? rest.startsWith(word) : word.startsWith(term) || (!extended && term.startsWith(word));
       if (!wanted || probes.has(chunk) || taken >= MAX_CHUNKS_PER_WORD) continue;
-      taken += 1;
-      const candidates = byChunk[chunk] || [];
-      probes.set(chunk, candidates.find(whole) || candidates[0]);
+      // A probe the browser would cut (我市 → 我 市) loads its parts' chunks, not this one: a
+      // chunk without a whole probe is left to Pagefind's own lookup.
+      const probe = (byChunk[chunk] || []).find(whole);
+      probes.set(chunk, probe);
+      if (probe) taken += 1;
     }
   }
   const text = [...probes.values()].filter(Boolean).join(" ");
