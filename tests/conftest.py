@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -92,3 +94,33 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "build"
     build_site(REPO, out)
     return out
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def s3_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
+    """An S3-compatible server (moto's server mode) on a local port with one bucket; yields the
+    --to URL and a client for looking at the bucket."""
+    boto3 = pytest.importorskip("boto3")
+    from moto.server import ThreadedMotoServer
+
+    from generator.publish.object_storage import ACCESS_VAR, SECRET_VAR
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    monkeypatch.setenv(ACCESS_VAR, "gongkai-test-key")
+    monkeypatch.setenv(SECRET_VAR, "gongkai-test-secret")
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="cn-north-1", aws_access_key_id="gongkai-test-key", aws_secret_access_key="gongkai-test-secret")
+    client.create_bucket(Bucket="county-site", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
+    try:
+        yield f"s3://county-site/xxgk/qingshan?endpoint={endpoint}&region=cn-north-1", client
+    finally:
+        server.stop()

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from generator.stamp import STAMP
+
 from .browser import chromium, serve
 from .conftest import REPO, item, write_site
 from .test_search import DONE
@@ -325,3 +327,27 @@ def test_kept_member_indexes_are_used_only_when_they_verify(platform: tuple[Path
     code, said = gongkai("county", "assemble", str(county), "--out", str(elsewhere))
     assert code == 0, said
     assert decode_index(elsewhere / "pagefind") == expected
+
+
+def test_the_platform_goes_to_object_storage_by_the_same_rules(platform: tuple[Path, dict[str, Path]], s3_host: tuple[str, Any]) -> None:
+    """The county's platform in a bucket (Aliyun OSS and Tencent COS speak S3): every member under
+    its folder, the county's own objects left alone, no withheld byte, and nothing sent twice."""
+    out, _ = platform
+    to, client = s3_host
+    to = to.replace("/xxgk/qingshan?", "/xxgk?")
+    client.put_object(Bucket="county-site", Key="xxgk-portal/index.html", Body=b"<p>portal</p>")
+    client.put_object(Bucket="county-site", Key="xxgk/notes.txt", Body=b"the county's own")
+    code, said = gongkai("deploy", "--build", str(out), "--to", to)
+    assert code == 0, said
+    keys = {obj["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket="county-site") for obj in page.get("Contents", [])}
+    published = {f"xxgk/{p.relative_to(out).as_posix()}" for p in out.rglob("*") if p.is_file() and p.name != STAMP}
+    assert published <= keys and "xxgk/qingshan/items/a.html" in keys and "xxgk/xihu/items/a.html" in keys and "xxgk/pagefind/pagefind-entry.json" in keys
+    assert client.get_object(Bucket="county-site", Key="xxgk/notes.txt")["Body"].read() == b"the county's own"
+    assert client.get_object(Bucket="county-site", Key="xxgk-portal/index.html")["Body"].read() == b"<p>portal</p>"
+    assert client.head_object(Bucket="county-site", Key="xxgk/index.html")["ContentType"] == "text/html; charset=utf-8"
+    for key in keys:
+        data = client.get_object(Bucket="county-site", Key=key)["Body"].read()
+        data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+        assert not any(canary.encode() in data for canary in CANARIES), key
+    code, said = gongkai("deploy", "--build", str(out), "--to", to)
+    assert code == 0 and "已上传 0 个文件" in said, said

@@ -25,7 +25,7 @@ from generator import UsageError, build_site
 from generator.publish.deploy import MANIFEST, deploy
 from generator.publish.targets import KEY_VAR, KNOWN_HOSTS_VAR, PASSWORD_VAR, RsyncTarget, Target, open_target
 from generator.stamp import STAMP
-from tests.conftest import REPO, item
+from tests.conftest import REPO, free_port, item
 from tests.test_leak import _decoded, _strings, output_texts
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -65,12 +65,6 @@ def download(target: Target, folder: str = "") -> dict[str, bytes]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def ftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
     """pyftpdlib on 127.0.0.1 with one account; yields the --to URL and the folder it serves."""
@@ -108,7 +102,7 @@ def sftp_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
     (keys / "authorized_keys").write_bytes((keys / "client.pub").read_bytes())
     os.chmod(keys / "authorized_keys", 0o600)
-    port = _free_port()
+    port = free_port()
     (keys / "known_hosts").write_text(f"[127.0.0.1]:{port} {(keys / 'host.pub').read_text().split(' ', 2)[0]} {(keys / 'host.pub').read_text().split(' ', 2)[1]}\n")
     config = keys / "sshd_config"
     config.write_text(
@@ -429,29 +423,6 @@ def test_a_same_size_edit_of_the_build_is_refused(make_site: Callable[..., Path]
     share.mkdir()
     code, output = gongkai("deploy", str(site), "--to", str(share))
     assert code == 2 and "items/fire.html" in output and list(share.iterdir()) == []
-
-
-@pytest.fixture
-def s3_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
-    """An S3-compatible server (moto's server mode) on a local port with one bucket; yields the
-    --to URL and a client for looking at the bucket."""
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
-
-    from generator.publish.object_storage import ACCESS_VAR, SECRET_VAR
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    monkeypatch.setenv(ACCESS_VAR, "gongkai-test-key")
-    monkeypatch.setenv(SECRET_VAR, "gongkai-test-secret")
-    endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="cn-north-1", aws_access_key_id="gongkai-test-key", aws_secret_access_key="gongkai-test-secret")
-    client.create_bucket(Bucket="county-site", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
-    try:
-        yield f"s3://county-site/xxgk/qingshan?endpoint={endpoint}&region=cn-north-1", client
-    finally:
-        server.stop()
 
 
 def test_object_storage_mirrors_withdraws_and_leaves_others_alone(s3_host: tuple[str, Any], make_site: Callable[..., Path]) -> None:
