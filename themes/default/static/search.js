@@ -113,8 +113,6 @@ function wordList(first) {
   return wordLists.get(first);
 }
 
-// A probe works only if the browser keeps it whole: Pagefind segments preloaded text as it does a query.
-const whole = (word) => { const parts = segments(word); return parts.length === 1 && parts[0].segment === word; };
 
 // Where the index's words begin in a run of typed text: the longest indexed word at each start
 // (from the word lists), as Pagefind's segmenter most likely cut the same text.
@@ -166,16 +164,13 @@ async function loadFamilies(found) {
     // Pagefind falls back to the longest indexed word a term starts with (地 for 地块) only when no
     // loaded word starts with the term: while one will be loaded, the shorter words' chunks would
     // go unused.
-    const loadable = (chunk) => (byChunk[chunk] || []).some(whole);
-    const extended = Object.entries(held).some(([word, chunk]) => word.startsWith(term) && loadable(chunk));
+    const extended = Object.entries(held).some(([word, chunk]) => word.startsWith(term) && byChunk[chunk]?.length);
     let taken = 0;
     // Most frequent words first, so that a cut family keeps the words most pages hold.
     for (const [word, chunk] of Object.entries(held)) {
       const wanted = within ? rest.startsWith(word) : word.startsWith(term) || (!extended && term.startsWith(word));
       if (!wanted || probes.has(chunk) || taken >= MAX_CHUNKS_PER_WORD) continue;
-      // A probe the browser would cut (我市 → 我 市) loads its parts' chunks, not this one: a
-      // chunk without a whole probe is left to Pagefind's own lookup.
-      const probe = (byChunk[chunk] || []).find(whole);
+      const probe = (byChunk[chunk] || [])[0];
       probes.set(chunk, probe);
       if (probe) taken += 1;
     }
@@ -467,7 +462,15 @@ async function start() {
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
-    await pagefind.init();
+    // Pagefind cuts Chinese queries with the browser's dictionary (Intl.Segmenter), which is not the
+    // index's: a word the browser cuts (专项 → 专 项) could not be asked for, nor its index chunk
+    // loaded. This page cuts queries itself, so Pagefind starts under a language tag it leaves
+    // whole (it reads the page's lang once, as it starts) and opens the one index there is.
+    const root = document.documentElement, lang = root.getAttribute("lang");
+    root.setAttribute("lang", "zxx");
+    const started = pagefind.init();
+    root.setAttribute("lang", lang);
+    await started;
   } catch (error) {
     status.textContent = "搜索暂时无法使用（未找到搜索索引）。请通过信息公开目录查找。";
     return;
