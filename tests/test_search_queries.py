@@ -27,6 +27,7 @@ FILES: dict[str, str | bytes] = {
     "content/p3.md": _page("p3", "农村公路养护安排", "全镇农村公路养护资金八十万元。"),
     "content/p4.md": _page("p4", "城乡居民基本医疗保险缴费通知", "2027年度城乡居民基本医疗保险开始缴费。"),
     "content/p5.md": _page("p5", "新农合报销指南", "新农合住院费用报销比例说明。", "validity: 废止\nvalidity_date: 2020-01-01"),
+    "content/p6.md": _page("p6", "危房改造补助发放公示", "本年度危房改造补助已发放到户。"),
     "content/_search.yml": "synonyms:\n  - [农村公路, 村道]\n",
 }
 for n in range(15):
@@ -87,6 +88,15 @@ def test_everyday_word_finds_the_formal_term(browser: Any, url: str) -> None:
     status, results = search(browser, url, "农村 低保 资金")
     assert status.startswith("找到"), status
     assert titles(results)[0] == "关于下达2026年农村最低生活保障资金的通知"
+
+
+def test_a_term_holding_its_synonym_is_also_searched_as_the_synonym(browser: Any, url: str) -> None:
+    # 农村危房改造 holds 危房改造, the other word of its group: the page that says only 危房改造 is
+    # still found by the synonym, not left to the some-of-the-words fallback.
+    status, results = search(browser, url, "农村危房改造 补助")
+    assert status.startswith("找到"), status
+    assert titles(results)[0] == "危房改造补助发放公示"
+    assert "按同义词查到（农村危房改造 → 危房改造）" in results[0]
 
 
 def test_formal_term_finds_the_everyday_word(browser: Any, url: str) -> None:

@@ -253,7 +253,8 @@ async function alternatives(query) {
   const keys = Object.keys(table).filter((k) => plain.includes(k)).sort((a, b) => b.length - a.length);
   const used = keys.filter((k, n) => !keys.slice(0, n).some((longer) => longer.includes(k)));
   const found = [];
-  for (const key of used) for (const other of table[key]) if (!plain.includes(other)) found.push({ query: query.replace(key, other), word: other, typed: key });
+  // An other word already typed is not asked again; one within the key (危房改造 of 农村危房改造) is.
+  for (const key of used) for (const other of table[key]) if (!plain.replace(key, " ").includes(other)) found.push({ query: query.replace(key, other), word: other, typed: key });
   return found.slice(0, MAX_ALTERNATIVES);
 }
 
