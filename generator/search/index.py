@@ -37,7 +37,7 @@ BUNDLE = "pagefind"
 # The names of Pagefind's prebuilt search interfaces, which the search page does not use.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
-_FORMAT = "shard-format=2"
+_FORMAT = "shard-format=3"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before Pagefind starts another (its default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py); the word lists of
@@ -157,7 +157,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():
-                if (shard := reuse(cache, key, name, built[name])) is not None:
+                if (shard := reuse(cache, key, name)) is not None:
                     done[name] = shard
         todo = [name for name in planned if name not in done]
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
@@ -167,7 +167,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         try:
             for name, (counted, prepared) in zip(todo, fork_map(_prepared, [built[name] for name in todo], 1 if low else None, min_items=2), strict=True):
                 found, words, language = counts[name]
-                done[name] = Shard(name, found, words, language, dict(counted), prepared)
+                done[name] = Shard(name, found, words, language, dict(counted), prepared, built[name])
                 if cache is not None:
                     keep(cache, keys[name], built[name], done[name])
             shards = [done[name] for name in planned]
@@ -176,7 +176,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
                 raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
             # Oldest shard first: pages are numbered in the order of publication, as in the shards.
             earlier = cache / MERGED if cache is not None else None
-            merged = merge([(name, built[name], done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), earlier, 1 if low else cpu_count())
+            merged = merge([(name, done[name].bundle, done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), earlier, 1 if low else cpu_count())
             if cache is not None:
                 keep_chunks(bundle / "index", cache / MERGED)
             frequencies: Counter[str] = Counter()

@@ -6,8 +6,8 @@ quarter for a year of more than ``SHARD_PAGES`` pages: an edit re-indexes only i
 are indexed side by side on the machine's cores, and memory is a shard's, not the site's.  The
 shards are then merged into the one index the site publishes (``merge``).
 
-A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` (Pagefind's bundle, and the
-same prepared for merging, ``merge.Prepared``) under a key of exactly what Pagefind reads of its
+A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` (its index prepared for merging,
+``merge.Prepared``, and of Pagefind's bundle what a merge still reads: the fragments and the runtime) under a key of exactly what Pagefind reads of its
 pages (each page's path and indexed part) and of the Pagefind version and settings, with a record
 signed by this machine's key (``load_cache.signed``) that lists the size and modification time of
 every file.  A shard is reused only when its key is the key of the pages
@@ -93,6 +93,9 @@ class Shard:
     language: str
     frequencies: dict[str, int]
     prepared: Prepared
+    # The folder holding its pages' fragments and Pagefind's runtime, which the merge links from:
+    # the fresh bundle, or the kept one in the cache, used where it is.
+    bundle: Path
 
 
 def _stamps(folder: Path, only: str | None = None) -> dict[str, list[int]]:
@@ -116,9 +119,9 @@ def link_files(source: Path, target: Path, files: Iterable[str]) -> None:
         link_or_copy(source / rel, target / rel)
 
 
-def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
-    """Put the kept index of key ``key`` at ``target`` and return it, or None (nothing written)
-    when there is none, or its record or any file does not verify."""
+def reuse(cache: Path, key: str, name: str) -> Shard | None:
+    """The kept index of key ``key``, its bundle where it is kept, or None when there is none, or
+    its record or any file does not verify."""
     folder = cache / key
     try:
         body = verified((folder / _RECORD).read_bytes())
@@ -129,11 +132,15 @@ def reuse(cache: Path, key: str, name: str, target: Path) -> Shard | None:
             return None
         prepared = Prepared.load(folder / _PREPARED)
         frequencies = {str(w): int(n) for w, n in record["frequencies"].items()}
-        link_files(folder / "bundle", target, sorted(record["files"]))
-        return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), frequencies, prepared)
+        return Shard(name, int(record["pages"]), int(record["words"]), str(record["language"]), frequencies, prepared, folder / "bundle")
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
-        shutil.rmtree(target, ignore_errors=True)
         return None
+
+
+def _merge_inputs(bundle: Path) -> list[str]:
+    """The files of a shard's bundle that a merge reads once the shard is prepared: its pages'
+    fragments and Pagefind's runtime (its index and filter files live on in the prepared index)."""
+    return [rel for rel in _stamps(bundle) if rel.startswith("fragment/") or ("/" not in rel and not rel.endswith(".pf_meta"))]
 
 
 def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
@@ -149,7 +156,7 @@ def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
-            link_files(bundle, Path(temp) / "bundle", _stamps(bundle))
+            link_files(bundle, Path(temp) / "bundle", _merge_inputs(bundle))
             record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
             shard.prepared.save(Path(temp) / _PREPARED)
             record["prepared"] = _stamps(Path(temp), _PREPARED)
