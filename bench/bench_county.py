@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +34,39 @@ from corpus import generate  # noqa: E402
 from tests.browser import chromium, serve  # noqa: E402
 
 QUERIES = ["宅基地审批", "村级财务管理", "防汛 应急", "低保 资金", "第1200号", "高标准农田 工作要点"]
+# Pagefind's own flow, for the two designs alike: its index(es), one query, the first ten results'
+# fragments.  ``bases[0]`` is the primary index; the others are merged in the browser (mergeIndex).
+RAW = """async ([bases, query]) => {
+  window.pf ??= await (async () => {
+    const pf = await import(bases[0] + "pagefind.js");
+    await pf.options({ basePath: bases[0] });
+    for (const base of bases.slice(1)) await pf.mergeIndex(base);
+    await pf.init();
+    return pf;
+  })();
+  const { results } = await window.pf.search(query);
+  await Promise.all(results.slice(0, 10).map((r) => r.data()));
+  return results.length;
+}"""
+
+
+def raw_weigh(browser: Any, url: str, bases: list[str], first: str, later: list[str]) -> tuple[int, list[int]]:
+    """Bytes received by Pagefind's own flow (``RAW``) for a first query and each later one."""
+    context = browser.new_context()
+    page = context.new_page()
+    received = [0]
+    page.on("requestfinished", lambda r: received.__setitem__(0, received[0] + r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+    page.goto(f"{url}index.html")
+    page.wait_for_load_state("networkidle")
+    received[0] = 0
+    sizes = []
+    for query in [first, *later]:
+        page.evaluate(RAW, [bases, query])
+        page.wait_for_timeout(300)
+        sizes.append(received[0])
+        received[0] = 0
+    context.close()
+    return sizes[0], sizes[1:]
 
 
 def gongkai(*args: str) -> tuple[float, int]:
@@ -90,6 +124,13 @@ def main() -> None:
             first, later = weigh(browser, url, "防汛抗旱", QUERIES)
         print(f"search, {members} members: first query {first / 1024:.0f} KB (target 400 KB); later " + ", ".join(f"{q} {b / 1024:.0f} KB" for q, b in zip(QUERIES, later, strict=True)) + " (target 60 KB)", flush=True)
         print(f"later queries: median {statistics.median(later) / 1024:.0f} KB, max {max(later) / 1024:.0f} KB", flush=True)
+        # The measured choice: the one index over the platform, against each member's own index
+        # merged in the browser, both through Pagefind's own flow.
+        ids = [f"m{n:02d}" for n in range(members)]
+        with chromium() as browser, serve(out) as url:
+            for label, bases in (("one index over the platform", [f"{url}pagefind/"]), (f"{members} member indexes merged in the browser", [f"{url}{i}/pagefind/" for i in ids])):
+                first, later = raw_weigh(browser, url, bases, "防汛抗旱", QUERIES)
+                print(f"Pagefind's own flow, {label}: first query {first / 1024:.0f} KB; later median {statistics.median(later) / 1024:.0f} KB, max {max(later) / 1024:.0f} KB", flush=True)
         shutil.rmtree(out, ignore_errors=True)
 
 
