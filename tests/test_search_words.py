@@ -190,17 +190,25 @@ def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable
     # words at the same pages and positions, chunked alike, the same filters and date order; so a
     # query means what it means on one index (冰川 held nowhere, 委员会 in one year only).
     site = family_site(make_site)
+    # Each Pagefind run's own bundle, copied as Pagefind wrote it.
+    runs = tmp_path / "runs"
+    index_shard = search_stage._index_shard
+
+    def recorded(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low: bool) -> tuple[int, int, str]:
+        counts = index_shard(binary, pages, expected, bundle, env, low)
+        shutil.copytree(bundle, runs / bundle.name)
+        return counts
+
+    monkeypatch.setattr(search_stage, "_index_shard", recorded)
     sharded = built(site, tmp_path / "sharded", 12, monkeypatch)
     assert sorted(p.name for p in (sharded / "pagefind/fragment").iterdir()) == ["2023", "2024"]
     # The two shards' meta fields differ (a 文号 in 2023 only), so the merge renumbers them.
-    fields = {tuple(read_meta(p / "bundle")[1][5]) for p in (site / ".gongkai-cache/search").iterdir() if (p / "record.bin").exists()}
+    fields = {tuple(read_meta(runs / name)[1][5]) for name in ("2023", "2024")}
     assert len(fields) == 2 and len({len(f) for f in fields}) == 2
     monkeypatch.setattr(search_stage, "plan", lambda pages: {"all": tuple(sorted(pages))})
     shutil.rmtree(site / ".gongkai-cache")
     one = built(site, tmp_path / "one", 12, monkeypatch)
-    # Pagefind's own bundle of the one run, as it was kept.
-    (kept,) = (p / "bundle" for p in (site / ".gongkai-cache/search").iterdir() if (p / "record.bin").exists())
-    merged, pagefind = decode_index(sharded / "pagefind"), decode_index(kept)
+    merged, pagefind = decode_index(sharded / "pagefind"), decode_index(runs / "all")
     assert len(merged["chunks"]) > 10 and len(merged["pages"]) == len(BODIES)
     assert any("field:doc_no" in meta for pages in merged["words"].values() for _, meta in pages.values())
     # Pages are numbered in date order, so the date order is the page order (it compresses to nothing).
