@@ -146,6 +146,12 @@ async function align(found) {
 async function usable(terms, found) {
   const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
   for (const c of found) if (c.aligned) lost.delete(c.term);
+  // So is a Chinese word that no indexed word begins with (田 of 高标田, held only inside 农田): it
+  // can match nothing, and its lookup would only load a chunk.
+  for (const term of terms.filter((t) => CHINESE.test(t))) {
+    const { words: held = {} } = await wordList(term[0]);
+    if (!Object.keys(held).some((word) => word.startsWith(term) || term.startsWith(word))) lost.add(term);
+  }
   const kept = terms.filter((t) => !lost.has(t));
   const common = new Set();
   for (const term of kept.filter((t) => CHINESE.test(t))) if (((await wordList(term[0])).common || []).includes(term)) common.add(term);
