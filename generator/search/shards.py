@@ -7,12 +7,13 @@ are indexed side by side on the machine's cores, and memory is a shard's, not th
 shards are then merged into the one index the site publishes (``merge``).
 
 A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` (its index prepared for merging,
-``merge.Prepared``, and of Pagefind's bundle what a merge still reads: the fragments and the runtime) under a key of exactly what Pagefind reads of its
-pages (each page's path and indexed part) and of the Pagefind version and settings, with a record
-signed by this machine's key (``load_cache.signed``) that lists the size and modification time of
-every file.  A shard is reused only when its key is the key of the pages
-now, its record verifies and every file is as recorded: a withdrawn or changed page changes the
-key, and a copy from elsewhere, a missing or extra file, or one written since is indexed afresh.
+``merge.Prepared``, and of Pagefind's bundle what a merge still reads: the fragments and the
+runtime) under a key of exactly what Pagefind reads of its pages (each page's path and indexed
+part) and of the Pagefind version and settings, with a record signed by this machine's key
+(``load_cache.signed``) that lists the size and modification time of every file.  A shard is
+reused, read where it is kept, only when its key is the key of the pages now, its record verifies
+and every file is as recorded: a withdrawn or changed page changes the key, and a copy from
+elsewhere, a missing or extra file, or one written since is indexed afresh.
 """
 
 from __future__ import annotations

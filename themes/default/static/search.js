@@ -113,7 +113,6 @@ function wordList(first) {
   return wordLists.get(first);
 }
 
-
 // Where the index's words begin in a run of typed text: the longest indexed word at each start
 // (from the word lists), as Pagefind's segmenter most likely cut the same text.
 async function indexStarts(run) {
@@ -476,7 +475,8 @@ async function start() {
     const root = document.documentElement, lang = root.getAttribute("lang");
     root.setAttribute("lang", "zxx");
     const started = pagefind.init();
-    root.setAttribute("lang", lang);
+    if (lang === null) root.removeAttribute("lang");
+    else root.setAttribute("lang", lang);
     await started;
   } catch (error) {
     status.textContent = "搜索暂时无法使用（未找到搜索索引）。请通过信息公开目录查找。";
