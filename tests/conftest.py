@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,8 @@ def s3_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
     monkeypatch.setenv(ACCESS_VAR, "gongkai-test-key")
     monkeypatch.setenv(SECRET_VAR, "gongkai-test-secret")
     endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its buckets in the process, across servers: each test starts from none.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
     client = boto3.client("s3", endpoint_url=endpoint, region_name="cn-north-1", aws_access_key_id="gongkai-test-key", aws_secret_access_key="gongkai-test-secret")
     client.create_bucket(Bucket="county-site", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
     try:
