@@ -39,11 +39,13 @@ _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pa
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
 _FORMAT = "shard-format=3"
 EXPECTED_VERSION = "pagefind 1.5.2"
-# How many word positions an index chunk holds before Pagefind starts another (its default is
-# 20,000).  Smaller chunks make a query download less (bench/bench_search.py); the word lists of
-# search_words.py keep prefix matching whole across the extra chunk boundaries.  Pagefind reads it
-# only from this variable, which it calls unstable: hence the pinned version.
-CHUNK_SIZE = 4000
+# How many word positions an index chunk holds before another starts (Pagefind's default is
+# 20,000).  Smaller chunks make a query download less (bench/bench_search.py: at 10,000 items,
+# 1,000 against 4,000 took the later queries' median from 14–17 KB to 7–11 KB, for 9 KB more
+# metadata on the first query); the word lists of words.py keep prefix matching whole across the
+# extra chunk boundaries.  Pagefind reads it only from this variable, which it calls unstable:
+# hence the pinned version.
+CHUNK_SIZE = 1000
 # CHUNK_SIZE suits an index of 10,000 pages; a smaller one gets chunks as many times smaller (in
 # powers of two, so that an index that grows by a few pages keeps its chunks), but not below
 # MIN_CHUNK.  The published index is chunked anew when the shards are merged; a shard is chunked

@@ -13,8 +13,9 @@ pages in one run, in Pagefind 1.5.2's format (CBOR behind the ``pagefind_dcd`` s
   those after it) and its positions in meta fields (a negative number names the field).
 - ``filter/*.pf_filter``: each filter's values, each with its pages' numbers.
 
-Pages are numbered shard after shard (in date order within a shard) and the words re-chunked
-exactly as Pagefind chunks them.  Decoding every shard's index on every build would cost more than
+Pages are numbered shard after shard (in date order within a shard) and the words re-chunked as
+Pagefind chunks them, but that a word of at least a chunk's positions gets a chunk of its own
+(``_chunked``).  Decoding every shard's index on every build would cost more than
 indexing the edited shard, so each shard is *prepared* once, when it is indexed (``prepare``, kept
 with the shard): each word with its first and last page, its size, and its pages already encoded,
 all but the first page's number, which is the only part the merge changes.  Meta positions are
@@ -314,12 +315,19 @@ class Merged:
 
 def _chunked(words: Iterable[tuple[str, list[tuple[int, Segment]]]], size: int) -> list[list[tuple[str, list[tuple[int, Segment]]]]]:
     """Pagefind's chunking: words in order, a chunk closed once its pages' positions (and one for
-    each page) reach ``size``."""
+    each page) reach ``size``; and, unlike Pagefind, closed before a word that reaches ``size``
+    alone.  A query downloads the whole chunk of each word it needs: the rare words before a
+    common one (专门 before 专项) would otherwise cost the common one's download too.  (The search
+    page loads any chunk by its words, so a chunk of one word is never out of reach.)"""
     chunks: list[list[tuple[str, list[tuple[int, Segment]]]]] = []
     chunk: list[tuple[str, list[tuple[int, Segment]]]] = []
     held = 0
     for word in words:
-        held += sum(segment[4] for _, segment in word[1])
+        own = sum(segment[4] for _, segment in word[1])
+        if own >= size and chunk:
+            chunks.append(chunk)
+            chunk, held = [], 0
+        held += own
         chunk.append(word)
         if held >= size:
             chunks.append(chunk)
