@@ -20,6 +20,8 @@ def _page(key: str, title: str, body: str, extra: str = "") -> str:
     return item(f"title: {title}\nid: {key}\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2026-03-0{len(key) % 9 + 1}\n{extra}", body)
 
 
+# A long body whose one mention of 秸秆 lies deep in it, with a break every few words.
+LONG_BODY = "各单位开展巡查，" * 12 + "今年起推行秸秆综合利用补贴办法，由镇里登记。"
 FILES: dict[str, str | bytes] = {
     "content/rules.md": POLICY,
     "content/p1.md": _page("p1", "关于下达2026年农村最低生活保障资金的通知", "农村最低生活保障资金按月发放到户。"),
@@ -28,6 +30,7 @@ FILES: dict[str, str | bytes] = {
     "content/p4.md": _page("p4", "城乡居民基本医疗保险缴费通知", "2027年度城乡居民基本医疗保险开始缴费。"),
     "content/p5.md": _page("p5", "新农合报销指南", "新农合住院费用报销比例说明。", "validity: 废止\nvalidity_date: 2020-01-01"),
     "content/p6.md": _page("p6", "危房改造补助发放公示", "本年度危房改造补助已发放到户。"),
+    "content/p7.md": _page("p7", "秋冬季工作安排", LONG_BODY),
     "content/_search.yml": "synonyms:\n  - [农村公路, 村道]\n",
 }
 for n in range(15):
@@ -116,6 +119,16 @@ def test_result_shows_validity_and_an_excerpt_from_a_word_boundary(browser: Any,
     page.goto(f"{url}search/index.html?q={quote('新农合')}")
     page.wait_for_function(DONE, timeout=20000)
     assert page.inner_text("#search-results > li .status") == "废止"
+    page.close()
+    # Deep in a long body the excerpt is cut by Pagefind mid-clause: it is shown from the next
+    # break on, after "…", with the matched word marked.
+    page = browser.new_page()
+    page.goto(f"{url}search/index.html?q={quote('秸秆')}")
+    page.wait_for_function(DONE, timeout=20000)
+    excerpt = page.locator("#search-results > li .result-excerpt").first
+    text = excerpt.inner_text()
+    assert text.startswith("…") and "<mark>秸秆</mark>" in excerpt.inner_html(), text
+    assert any(f"{mark}{text[1:6]}" in LONG_BODY for mark in "，。"), text  # it starts right after a break
     page.close()
 
 
