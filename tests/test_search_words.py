@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -228,3 +229,26 @@ def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable
     expected = results(browser, one, queries)
     assert results(browser, sharded, queries) == expected
     assert [status for status, _ in expected[-6:]][1].startswith("没有找到")
+
+
+def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # 专项 is one word to the index and two (专 项) to the browser, and common enough to sit alone
+    # in its chunk: only a lookup of 专项 itself loads that chunk, so the page must keep Pagefind
+    # from cutting its words again.
+    bodies = ["专项检查工作专项部署，专项资金专项审计。", "专门会议研究专项整治。", "专家组开展专项督查，专项报告上报。", "专业人员参加专题培训。"]
+    site = make_site({f"content/s{n}.md": item(f"title: 专题通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
+    out = built(site, tmp_path / "out", 12, monkeypatch)
+    bundle = out / "pagefind"
+    _, meta = read_meta(bundle)
+    (alone,) = [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == ["专项"]]
+    fetched: list[str] = []
+    with serve(out) as url:
+        page = browser.new_page()
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(f"{url}search/index.html?q={quote('专项 督查')}")
+        page.wait_for_function(DONE, timeout=20000)
+        status = page.inner_text("#search-status")
+        links = [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
+        page.close()
+    assert any(u.endswith(f"index/{alone}.pf_index") for u in fetched), fetched
+    assert status.startswith("找到 1 条") and links[0].endswith("items/s2.html"), (status, links)
