@@ -9,6 +9,7 @@ site has no search, and ``deploy`` refuses it.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,10 @@ class IndexReport(Protocol):
 class Indexer(Protocol):
     """Writes the search bundle of a finished output folder (into ``output`` when given: the
     preview's background re-index); must hold exactly the public item pages ``pages`` (output
-    path → publication day); may keep and reuse its work in ``cache``."""
+    path → publication day); may keep and reuse its work in ``cache``; stops, raising, soon
+    after ``cancel`` is set."""
 
-    def __call__(self, site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None) -> IndexReport: ...
+    def __call__(self, site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None, cancel: threading.Event | None = None) -> IndexReport: ...
 
 
 @dataclass(frozen=True)

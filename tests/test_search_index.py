@@ -6,8 +6,11 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cbor2
 import pytest
@@ -189,3 +192,25 @@ def test_a_kept_shard_made_by_other_search_code_is_indexed_afresh(make_site: Cal
     (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "正文第四段"), encoding="utf-8")
     stages = build_site(site).stages
     assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片）"]
+
+
+def test_a_cancelled_index_stops_its_pagefind_run_and_writes_nothing(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # The preview's background index, when the preview quits (Ctrl-C): Pagefind is stopped, not
+    # waited for, and no bundle is left.
+    site = make_site({"content/rules.md": POLICY})
+    build_site(site, search=False)
+    cancel = threading.Event()
+    cancel.set()
+    started: list[object] = []
+    original = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        started.append(process := original(*args, **kwargs))
+        return process
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_stage.subprocess, "Popen", popen)
+        with pytest.raises(SearchError, match="已取消"):
+            build_index(site / "build", {"items/rules-2024.html": dt.date(2024, 3, 1)}, output=tmp_path / "bundle", cancel=cancel)
+    assert started and all(process.returncode is not None for process in started)  # killed, not left running
+    assert not (tmp_path / "bundle").exists()

@@ -516,7 +516,7 @@ def test_a_search_index_that_falls_behind_is_said_without_internals(site: Path, 
     import generator.preview.live as live_module
     from generator.search.index import SearchError
 
-    def behind(site_root: Path, pages: dict[str, Any], output: Path | None = None, cache: Path | None = None) -> Any:
+    def behind(site_root: Path, pages: dict[str, Any], output: Path | None = None, cache: Path | None = None, cancel: Any = None) -> Any:
         raise SearchError(f"搜索索引收录了 {len(pages) + 1} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
 
     monkeypatch.setattr(live_module, "EXTENSIONS", dataclasses.replace(live_module.EXTENSIONS, index=behind))

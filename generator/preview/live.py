@@ -202,7 +202,7 @@ class LiveSite:
         with self.lock:
             self._exports(self.good, [self.outputs[j] for j in self.renderer.jobs() if j in self.outputs])
 
-    def search_index(self) -> None:
+    def search_index(self, cancel: threading.Event | None = None) -> None:
         """Rebuild the Pagefind bundle into a fresh folder, then swap it in; nothing while the content
         has errors: the pages served are then the last good ones (or none yet), and an index of
         them would be of another state."""
@@ -212,7 +212,7 @@ class LiveSite:
         staging = self.out / ".pagefind-next"
         shutil.rmtree(staging, ignore_errors=True)
         assert EXTENSIONS.index is not None
-        EXTENSIONS.index(self.out, index_pages(assembly.site), output=staging, cache=self.site_dir / CACHE_DIR / "search")
+        EXTENSIONS.index(self.out, index_pages(assembly.site), output=staging, cache=self.site_dir / CACHE_DIR / "search", cancel=cancel)
         with self.lock:
             old = self.out / ".pagefind-old"
             shutil.rmtree(old, ignore_errors=True)

@@ -234,8 +234,10 @@ class Preview:
 
     def _index(self) -> None:
         try:
-            self.live.search_index()
+            self.live.search_index(self.stopping)
         except SearchError:
+            if self.stopping.is_set():
+                return  # stopped on purpose: the preview is quitting
             # Pages changed while indexing (a count mismatch): the next settled edit indexes again.
             self.say("搜索暂时没跟上刚才的修改，页面已是最新；再保存一次文件，搜索就会更新。")
         except OSError:

@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -90,28 +91,37 @@ def extended_binary() -> Path:
     return path
 
 
-def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_priority: bool) -> str:
-    """Run Pagefind over ``site`` into ``bundle`` from an empty working directory; its log."""
+def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_priority: bool, cancel: threading.Event | None = None) -> str:
+    """Run Pagefind over ``site`` into ``bundle`` from an empty working directory; its log.  Stops
+    it, raising, when ``cancel`` is set (the preview quitting)."""
     with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [str(binary), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())],
             cwd=empty,
             env=env,
             preexec_fn=(lambda: os.nice(10)) if low_priority else None,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
-            check=False,
         )
-    log = done.stdout + done.stderr
-    if done.returncode != 0:
-        raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：{log.strip()[-500:]}")
+        while True:
+            try:
+                log = process.communicate(timeout=0.2)[0]
+                break
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    process.kill()
+                    process.communicate()
+                    raise SearchError("搜索索引已取消。") from None
+    if process.returncode != 0:
+        raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {process.returncode}）：{log.strip()[-500:]}")
     return log
 
 
-def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low_priority: bool) -> tuple[int, int, str]:
+def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low_priority: bool, cancel: threading.Event | None = None) -> tuple[int, int, str]:
     """Index the folder ``pages`` (one shard's pages) into ``bundle``; Pagefind's page and word
     counts and language, after checking them."""
-    log = _pagefind(binary, pages, bundle, env, low_priority)
+    log = _pagefind(binary, pages, bundle, env, low_priority, cancel)
     found = _number(r"Indexed (\d+) pages?", log)
     if found != expected:
         raise SearchError(f"搜索索引收录了 {found} 个页面，应为 {expected} 个公开条目页面。为防止收录错误，已停止。")
@@ -127,12 +137,12 @@ def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: di
     return found, _number(r"Indexed (\d+) words?", log), language
 
 
-def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None) -> SearchReport:
+def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Path | None = None, cache: Path | None = None, cancel: threading.Event | None = None) -> SearchReport:
     """Index the public item pages ``pages`` (output path → publication day) of ``site_root`` into
     ``site_root/pagefind`` (or into ``output``, at low priority: the preview server's background
     re-index), shard by shard (``shards``), reusing the shards kept in ``cache`` whose pages did
     not change, and merge the shards into one index; raises ``SearchError`` unless all went as
-    required."""
+    required (``SearchError`` too, soon after ``cancel`` is set)."""
     bundle = output if output is not None else site_root / BUNDLE
     binary = extended_binary()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND")}
@@ -165,7 +175,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
         # preview's background index: one, so the pages being edited stay quick).
         with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
-            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), built[name], envs[name], low), todo), strict=True))
+            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), built[name], envs[name], low, cancel), todo), strict=True))
         try:
             for name, (counted, prepared) in zip(todo, fork_map(_prepared, [built[name] for name in todo], 1 if low else None, min_items=2), strict=True):
                 found, words, language = counts[name]
