@@ -195,8 +195,8 @@ def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable
     runs = tmp_path / "runs"
     index_shard = search_stage._index_shard
 
-    def recorded(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low: bool) -> tuple[int, int, str]:
-        counts = index_shard(binary, pages, expected, bundle, env, low)
+    def recorded(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low: bool, cancel: Any = None) -> tuple[int, int, str]:
+        counts = index_shard(binary, pages, expected, bundle, env, low, cancel)
         shutil.copytree(bundle, runs / bundle.name)
         return counts
 
