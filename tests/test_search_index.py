@@ -214,3 +214,30 @@ def test_a_cancelled_index_stops_its_pagefind_run_and_writes_nothing(make_site: 
             build_index(site / "build", {"items/rules-2024.html": dt.date(2024, 3, 1)}, output=tmp_path / "bundle", cancel=cancel)
     assert started and all(process.returncode is not None for process in started)  # killed, not left running
     assert not (tmp_path / "bundle").exists()
+
+
+
+def test_the_previews_index_runs_pagefind_at_low_priority_without_code_between_fork_and_exec(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # The preview has threads: Python code run in the child before exec (a preexec_fn) may
+    # deadlock on a lock another thread held at the fork, and then Ctrl-C waits on it for ever.
+    site = make_site({"content/rules.md": POLICY})
+    build_site(site, search=False)
+    options: list[dict[str, Any]] = []
+    original = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        options.append(kwargs)
+        return original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_stage.subprocess, "Popen", popen)
+        build_index(site / "build", {"items/rules-2024.html": dt.date(2024, 3, 1)}, output=tmp_path / "bundle")  # the preview's kind of run
+    assert options and all(kwargs.get("preexec_fn") is None for kwargs in options)
+    assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
+    # What Pagefind runs at: a stand-in binary that reports its niceness, run as the preview runs it.
+    probe = tmp_path / "niceness.sh"
+    probe.write_text("#!/bin/sh\nnice\n", encoding="utf-8")
+    probe.chmod(0o755)
+    ours = int(subprocess.run(["nice"], capture_output=True, text=True, check=True).stdout)
+    assert int(search_stage._pagefind(probe, site / "build", tmp_path / "probe", {}, True)) == min(ours + 10, 19)
+    assert int(search_stage._pagefind(probe, site / "build", tmp_path / "probe", {}, False)) == ours

@@ -20,6 +20,7 @@ import hashlib
 import math
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -94,12 +95,14 @@ def extended_binary() -> Path:
 def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_priority: bool, cancel: threading.Event | None = None) -> str:
     """Run Pagefind over ``site`` into ``bundle`` from an empty working directory; its log.  Stops
     it, raising, when ``cancel`` is set (the preview quitting)."""
+    # The preview lowers Pagefind's priority through nice(1), not a preexec_fn: the preview has
+    # threads, and Python code run between fork and exec can deadlock on a lock another thread held.
+    nice = shutil.which("nice") if low_priority else None
     with tempfile.TemporaryDirectory(prefix="gongkai-pagefind-") as empty:
         process = subprocess.Popen(
-            [str(binary), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())],
+            [*([nice, "-n", "10"] if nice else []), str(binary), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())],
             cwd=empty,
             env=env,
-            preexec_fn=(lambda: os.nice(10)) if low_priority else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
