@@ -8,99 +8,29 @@ callback, problems come back as values.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from .assemble import Site
-from .cache import CACHE_DIR, LastBuild, could_be_current, fingerprint, load_last_build, save_last_build, scan_output, still_current
+from .cache import CACHE_DIR, LastBuild, fingerprint, save_last_build, scan_output
 from .checks.placeholders import example_items, placeholder_fields
-from .discover import SiteFiles, discover
+from .discover import SiteFiles, discover_site, read_items
 from .exports import exports
 from .extensions import NO_EXTENSIONS, Extensions
-from .extract import Extracted
-from .gitdates import commit_dates, head
-from .load import file_digest
+from .freshness import Scan, scan_site
+from .gitdates import commit_dates
 from .load_cache import context_key
-from .model import Item, Platform
-from .output import Staging, ensure_replaceable, remove_leftovers
-from .pipeline import Pipeline, attachment_tables, attachment_texts, index_pages, read_items
-from .problems import ContentError, Problem, UsageError, has_errors, site_path, sort_problems
+from .model import Platform
+from .output import Staging
+from .pipeline import Pipeline, attachment_tables, attachment_texts, index_pages
+from .problems import ContentError, site_path, sort_problems
 from .render import render_site
 from .render_cache import page_reuse, save_pages
+from .results import BuildResult, CheckResult, Progress, Stage, Timer
 from .stamp import site_identity, write_stamp
-from .theme import default_theme_dir, load_theme
+from .theme import load_theme
 
-
-@dataclass(frozen=True)
-class Stage:
-    """What one stage did: a name, a count and the seconds it took."""
-
-    name: str
-    count: int
-    unit: str
-    seconds: float
-
-
-Progress = Callable[[Stage], None]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Every problem of a site, and the public site when there were no errors."""
-
-    problems: tuple[Problem, ...]
-    site: Site | None
-    items: tuple[Item, ...]
-    stages: tuple[Stage, ...]
-    digests: tuple[tuple[str, str], ...] = ()
-    texts: tuple[Extracted, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing blocks a build."""
-        return not has_errors(self.problems)
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a successful build wrote (``up_to_date``: nothing changed, the output was kept)."""
-
-    check: CheckResult
-    out_dir: Path
-    pages: int
-    files: int
-    bytes_written: int
-    stages: tuple[Stage, ...]
-    public_items: int
-    withheld_items: int
-    up_to_date: bool = False
-
-
-class _Timer:
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-        self.stages: list[Stage] = []
-        self.start = time.perf_counter()
-
-    def done(self, name: str, count: int, unit: str) -> None:
-        now = time.perf_counter()
-        stage = Stage(name, count, unit, now - self.start)
-        self.start = now
-        self.stages.append(stage)
-        if self.progress is not None:
-            self.progress(stage)
-
-
-def _discover(site_dir: Path, base_url: str | None) -> SiteFiles:
-    content_dir = site_dir / "content"
-    if not content_dir.is_dir():
-        raise UsageError(f"{site_dir} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai build 站点目录。")
-    if base_url is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
-        raise UsageError(f"--base-url“{base_url}”应以 http:// 或 https:// 开头。")
-    return discover(content_dir)
+__all__ = ["BuildResult", "CheckResult", "Progress", "Stage", "build_site", "check_site", "index_pages", "unfinished"]
 
 
 def unfinished(site: Site) -> tuple[str, ...]:
@@ -128,9 +58,9 @@ def check_site(
     platform the site is built as a member of; ``previous_index`` the last build's 索引号 when the
     caller has read it.
     """
-    timer = _Timer(progress)
+    timer = Timer(progress)
     if files is None:
-        files = _discover(site_dir, base_url)
+        files = discover_site(site_dir, base_url)
         timer.done("扫描", len(files.items), "个条目文件")
     pipeline = Pipeline(site_dir, base_url, extensions, platform=platform, previous_index=previous_index)
     pipeline.files = files
@@ -159,42 +89,28 @@ def build_site(
     today: dt.date | None = None,
     extensions: Extensions = NO_EXTENSIONS,
     platform: Platform | None = None,
+    scanned: Scan | None = None,
 ) -> BuildResult:
     """Check, render and write a site as of ``today`` (scheduled items whose day has not come are
     withheld); raises ``ContentError`` (writing nothing) on content errors, or with ``strict`` on
     warnings too. The search bundle is ``extensions.index``'s: without it the stamp says the
     build has no search (and ``deploy`` refuses it). ``platform``: the county platform the site
-    is a member of (its name and identity on every page, its theme first)."""
+    is a member of (its name and identity on every page, its theme first). ``scanned``: the
+    ``freshness.scan_site`` of these same arguments, when the caller has made it (the command line
+    does, to answer a build with nothing to do before importing the stages)."""
     index = extensions.index if search else None
-    out = out_dir if out_dir is not None else site_dir / "build"
-    ensure_replaceable(out)
-    remove_leftovers(out)  # staging folders of builds that were killed
-    scan = _Timer(progress)
-    files = _discover(site_dir, base_url)
-    theme_dirs = [default_theme_dir(), site_dir / "themes", *([platform.theme_dir] if platform is not None and platform.theme_dir is not None else [])]
-    # A new commit may change a 最后更新 date even when no file changed.
-    day = today or dt.date.today()
-    # The day counts: scheduled items, ended periods and expired documents change with it.
-    extra = f"{base_url}\n{out.resolve()}\nsearch={index is not None}\ncommit={head(site_dir)}\ntoday={day.isoformat()}\nplatform={platform!r}"
-    last = load_last_build(site_dir)
-    read = sorted(files.others | files.control)
-    contents = read_items(site_dir, files)  # read once: for the record here, for loading below
-    current = fingerprint(site_dir, [(rel, file_digest(data)) for rel, data in contents.items()], read, theme_dirs, extra) if could_be_current(last, out) else ""
-    if current and still_current(last, out, current):
-        assert last is not None
-        if strict and last.problems:
-            raise ContentError(last.problems)
-        scan.done("扫描", len(files.items), "个条目文件（内容未变，输出已是最新）")
-        check = CheckResult(last.problems, None, (), tuple(scan.stages))
-        page_count = sum(path.endswith(".html") for path in last.manifest)
-        return BuildResult(check, out, page_count, len(last.manifest), 0, check.stages, last.public_items, last.withheld_items, up_to_date=True)
-    scan.done("扫描", len(files.items), "个条目文件")
+    if scanned is None:
+        scanned = scan_site(site_dir, out_dir, base_url, progress, index is not None, today, platform)
+    current = scanned.kept(strict)
+    if current is not None:
+        return current
+    out, day, files, contents, read, theme_dirs, extra, last = scanned.out, scanned.day, scanned.files, scanned.contents, scanned.read, scanned.theme_dirs, scanned.extra, scanned.last
     previous = last.index_numbers if last else {}
     result = check_site(site_dir, base_url, progress, files, today=day, extensions=extensions, contents=contents, platform=platform, previous_index=previous)
     if not result.ok or result.site is None or (strict and result.problems):
         raise ContentError(result.problems)
     site = result.site
-    timer = _Timer(progress)
+    timer = Timer(progress)
     theme = load_theme(site_dir, site.config.theme, platform.theme_dir if platform is not None else None)
     # What the pages depend on beyond the site: gongkai's code, the settings files, the theme,
     # the attachments' files, the commit, the day and the output folder.
@@ -228,6 +144,6 @@ def build_site(
     save_last_build(site_dir, LastBuild(built, str(out.resolve()), manifest, result.problems, public, withheld, numbers))
     save_pages(site_dir, built, rendered.inputs)
     timer.done("写出", len(manifest), "个文件")
-    stages = tuple(scan.stages) + result.stages + tuple(timer.stages)
+    stages = scanned.stages + result.stages + tuple(timer.stages)
     written = sum(size for size, _ in manifest.values())
     return BuildResult(result, out, len(pages), len(manifest), written, stages, public, withheld)

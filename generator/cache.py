@@ -45,6 +45,12 @@ class LastBuild:
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def file_digest(data: bytes) -> str:
+    """The content hash that identifies an item file's bytes: in the build record, the signed
+    store of loaded items and the preview."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def code_stamp() -> str:
     """gongkai's own code and data, by size and time: a changed module changes what a build makes
     even when the version number did not (a development install, a patched release)."""

@@ -10,23 +10,23 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
-from .annual.draft import write_report
-from .build import Stage
-from .checks import FAMILIES
-from .checks.summary import inspection_summary
 from .cli_text import ChineseCommand, ChineseGroup
-from .county.platform import CountyResult, MemberResult
-from .features import build_site, check_site
-from .numbering import assign_numbers
+from .freshness import Scan, scan_site
+from .model import Platform
 from .problems import ContentError, Level, Problem, UsageError, printable, site_path
-from .publish.deploy import deploy as publish
+from .results import BuildResult, Stage
 from .scaffold import scaffold, scaffold_county
-from .search.index import SearchError
+
+if TYPE_CHECKING:
+    from .county.platform import CountyResult, MemberResult
+
+# Each command imports the features it drives when it runs: `gongkai build` with nothing to do,
+# `new` and `--help` answer without loading the pipeline, jinja2 and markdown-it first.
 
 app = typer.Typer(
     name="gongkai",
@@ -118,6 +118,8 @@ def _today(value: Optional[str]) -> dt.date | None:
 
 
 def _family_counts(problems: tuple[Problem, ...]) -> dict[str, dict[str, object]]:
+    from .checks import FAMILIES
+
     return {
         family: {
             "label": label,
@@ -141,6 +143,9 @@ def check(
     verbose: Verbose = False,
 ) -> None:
     """检查站点内容：格式、个人信息、链接、解读、栏目、元数据、文字规范（不生成网站）。"""
+    from .checks.summary import inspection_summary
+    from .features import check_site
+
     out = _Out(quiet or format is Format.json, verbose)
     day = _today(today)
     try:
@@ -199,19 +204,14 @@ def build(
     verbose: Verbose = False,
 ) -> None:
     """检查并生成网站（含全文搜索索引）；有错误时不改动原有输出。"""
-    from .county.config import load_county, platform_of
-
     out = _Out(quiet, verbose)
     start = time.perf_counter()
     try:
-        frame = platform_of(load_county(platform)) if platform is not None else None
-        result = build_site(site, out_dir, base_url, progress=out.stage, strict=strict, search=not no_search, today=_today(today), platform=frame)
+        frame = _member_of(platform) if platform is not None else None
+        scanned = scan_site(site, out_dir, base_url, out.stage, not no_search, _today(today), frame)
+        result = scanned.kept(strict) or _build_changed(scanned, base_url, out, strict, not no_search, frame)
     except UsageError as exc:
         raise _usage(exc) from None
-    except SearchError as exc:
-        typer.echo(f"错误：{exc}", err=True)
-        typer.echo("未生成网站：原有输出保持不变。", err=True)
-        raise typer.Exit(1) from None
     except ContentError as exc:
         out.problems(exc.problems)
         typer.echo("未生成网站：原有输出保持不变。", err=True)
@@ -229,6 +229,25 @@ def build(
     )
 
 
+def _member_of(county_dir: Path) -> Platform:
+    from .county.config import load_county, platform_of
+
+    return platform_of(load_county(county_dir))
+
+
+def _build_changed(scanned: Scan, base_url: str | None, out: _Out, strict: bool, search: bool, platform: Platform | None) -> BuildResult:
+    """The build of a site whose last output is not current."""
+    from .features import build_site
+    from .search.index import SearchError
+
+    try:
+        return build_site(scanned.site_dir, scanned.out, base_url, progress=out.stage, strict=strict, search=search, today=scanned.day, platform=platform, scanned=scanned)
+    except SearchError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        typer.echo("未生成网站：原有输出保持不变。", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command(cls=ChineseCommand)
 def number(
     site: SiteArg = Path("."),
@@ -236,6 +255,8 @@ def number(
     verbose: Verbose = False,
 ) -> None:
     """为没有索引号的条目编号，并写入其 YAML 头部。"""
+    from .numbering import assign_numbers
+
     out = _Out(quiet, verbose)
     try:
         outcome = assign_numbers(site)
@@ -279,6 +300,8 @@ def deploy(
     verbose: Verbose = False,
 ) -> None:
     """发布 gongkai build 生成的网站：只上传变化的文件，删除本站以前发布、现在已没有的文件。"""
+    from .publish.deploy import deploy as publish
+
     out = _Out(quiet, verbose)
     if not to:
         raise _usage(UsageError("--to 后面要写发布目标，如 --to ftp://qingshan@ftp.example.gov.cn/xxgk/。"))
@@ -307,6 +330,8 @@ def report(
     verbose: Verbose = False,
 ) -> None:
     """起草某年的政府信息公开工作年度报告（国办公开办函〔2021〕30号格式），写入年度报告栏目。"""
+    from .annual.draft import write_report
+
     out = _Out(quiet, verbose)
     try:
         outcome = write_report(site, year, force, _today(today))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, error, warning
+from .problems import Problem, UsageError, error, warning
 
 SITE_FILE = "_site.yml"
 CATALOGUE_FILE = "_catalogue.yml"
@@ -116,6 +117,23 @@ def discover(content_dir: Path) -> SiteFiles:
             else:
                 others.add(rel)
     return SiteFiles(content_dir, tuple(sorted(items)), frozenset(others), frozenset(links), frozenset(control), dict(sorted(refused.items())))
+
+
+def read_items(site_dir: Path, files: SiteFiles) -> dict[str, bytes]:
+    """The bytes of every item file, read once per run (hashed for the store and the build record)."""
+    content_dir = site_dir / "content"
+    return {rel: (content_dir / rel).read_bytes() for rel in files.items}
+
+
+def discover_site(site_dir: Path, base_url: str | None) -> SiteFiles:
+    """``discover`` a site's ``content/``, refusing a folder without one and a ``--base-url`` that is
+    no web address."""
+    content_dir = site_dir / "content"
+    if not content_dir.is_dir():
+        raise UsageError(f"{site_dir} 下没有 content 文件夹。请在站点目录中运行，或写明站点目录：gongkai build 站点目录。")
+    if base_url is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
+        raise UsageError(f"--base-url“{base_url}”应以 http:// 或 https:// 开头。")
+    return discover(content_dir)
 
 
 def discovery_problems(files: SiteFiles) -> list[Problem]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, markdown, textfile, yamltree
+from .cache import file_digest
 from .catalogue import build_catalogue, read_overrides, resolve_column
 from .discover import CATALOGUE_FILE, SEARCH_FILE, SITE_FILE, SiteFiles, is_text_source
 from .fields import WEB_ADDRESS, Reader
@@ -518,11 +519,6 @@ def unloaded_claims(loaded: dict[str, Loaded]) -> dict[str, str]:
             for claim in entry.claims:
                 found.setdefault(claim, rel)
     return found
-
-
-def file_digest(data: bytes) -> str:
-    """The content hash that identifies an item file's bytes (see ``cache``)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def load_item(rel: str, data: bytes, settings: SiteSettings, files: SiteFiles) -> Loaded:

@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .assemble import Assembly, Site
-from .cache import load_last_build
+from .cache import file_digest, load_last_build
 from .checks import CheckInput, check_item, run_checks, warm_up
 from .discover import SiteFiles, discovery_problems
 from .extensions import NO_EXTENSIONS, Extensions
 from .extract import Extracted, Table, extract
-from .load import Loaded, SiteSettings, file_digest, load_item, load_settings, unloaded_claims
+from .load import Loaded, SiteSettings, load_item, load_settings, unloaded_claims
 from .load_cache import context_key, read_store, write_store
 from .markdown import BodyDraft
 from .model import Item, Platform
@@ -79,12 +79,6 @@ def attachment_texts(site: Site, texts: tuple[Extracted, ...]) -> dict[str, str]
 def index_pages(site: Site) -> dict[str, dt.date | None]:
     """The pages the search index holds: every public item's page, with its publication day."""
     return {e.path: e.item.published for e in site.items}
-
-
-def read_items(site_dir: Path, files: SiteFiles) -> dict[str, bytes]:
-    """The bytes of every item file, read once per run (hashed for the store and the build record)."""
-    content_dir = site_dir / "content"
-    return {rel: (content_dir / rel).read_bytes() for rel in files.items}
 
 
 class Pipeline:

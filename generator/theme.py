@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .model import SiteConfig
 from .problems import Problem, error
+
+if TYPE_CHECKING:
+    import jinja2
 
 _HERE = Path(__file__).resolve().parent
 
@@ -29,6 +31,8 @@ class Theme:
 
     def environment(self) -> jinja2.Environment:
         """A Jinja environment that escapes everything and fails on a missing field."""
+        import jinja2  # here, not above: a build with nothing to do needs the theme's folder only
+
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs])
         return jinja2.Environment(
             loader=loader,

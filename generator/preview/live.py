@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..assemble import SEE_ABOVE, PublicItem, Site, without
-from ..cache import CACHE_DIR
+from ..cache import CACHE_DIR, file_digest
 from ..checks import warm_up
 from ..discover import CONTROL_DIR, CONTROL_FILES, discover, discovery_problems
 from ..exports import exports
 from ..features import EXTENSIONS
 from ..gitdates import commit_dates
-from ..load import Loaded, SiteSettings, file_digest
+from ..load import Loaded, SiteSettings
 from ..output import write_atomic
 from ..pipeline import Pipeline, attachment_tables, attachment_texts, index_pages
 from ..problems import Level, Problem, error, has_errors, site_path, sort_problems
