@@ -84,11 +84,19 @@ def fingerprint(site_dir: Path, item_digests: Iterable[tuple[str, str]], others:
 def scan_output(out_dir: Path) -> dict[str, tuple[int, int]]:
     """Every file under the output folder with its size and modification time."""
     found: dict[str, tuple[int, int]] = {}
-    for dirpath, _dirnames, filenames in os.walk(out_dir):
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            st = os.stat(full)
-            found[os.path.relpath(full, out_dir)] = (st.st_size, st.st_mtime_ns)
+    # scandir with the relative prefix carried along: relpath on each of 20,000 files took most
+    # of a second of a build with nothing to do.
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    st = entry.stat()
+                    found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
     return found
 
 
