@@ -134,7 +134,14 @@ def build_site(
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).
         manifest = write_stamp(
-            staging.root, scan_output(staging.root), index is not None or not site.items, warnings, len(site.items), site_identity(site.config.org_code, site.config.name), unfinished(site)
+            staging.root,
+            scan_output(staging.root),
+            index is not None or not site.items,
+            warnings,
+            len(site.items),
+            site_identity(site.config.org_code, site.config.name),
+            unfinished(site),
+            (out, last.manifest) if last is not None and last.out_dir == str(out.resolve()) else None,
         )
         staging.commit()
     public, withheld = len(site.items), len(result.items) - len(site.items)

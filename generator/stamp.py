@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +66,52 @@ def same_site(a: str, b: str) -> bool:
     return code_a == code_b if code_a and code_b else name_a == name_b
 
 
+def _known_hashes(root: Path, scanned: Mapping[str, tuple[int, int]], earlier: Path, record: Mapping[str, tuple[int, int]]) -> dict[str, str]:
+    """The hashes the stamp of ``earlier`` (the build ``root`` replaces) vouches for in ``root``: a
+    file of ``root`` that is the very file (inode) the earlier build wrote, unchanged since by the
+    size and time that build recorded (``record``: ``LastBuild.manifest``), as the earlier stamp
+    also is."""
+    try:
+        stamp_stat = os.stat(earlier / STAMP)
+    except OSError:
+        return {}
+    if record.get(STAMP) != (stamp_stat.st_size, stamp_stat.st_mtime_ns):
+        return {}
+    stamp = read_stamp(earlier)
+    if stamp is None:
+        return {}
+    known: dict[str, str] = {}
+    root_dir, earlier_dir = str(root), str(earlier)
+    for path, (size, mtime) in scanned.items():
+        before = stamp.files.get(path)
+        if before is None or before[0] != size or record.get(path) != (size, mtime):
+            continue
+        try:
+            now, then = os.stat(os.path.join(root_dir, path)), os.stat(os.path.join(earlier_dir, path))
+        except OSError:
+            continue
+        if (now.st_ino, now.st_dev) == (then.st_ino, then.st_dev):
+            known[path] = before[1]
+    return known
+
+
 def write_stamp(
-    root: Path, scanned: dict[str, tuple[int, int]], search: bool, warnings: int, public_items: int, site: str, unfinished: tuple[str, ...] = ()
+    root: Path,
+    scanned: dict[str, tuple[int, int]],
+    search: bool,
+    warnings: int,
+    public_items: int,
+    site: str,
+    unfinished: tuple[str, ...] = (),
+    earlier: tuple[Path, Mapping[str, tuple[int, int]]] | None = None,
 ) -> dict[str, tuple[int, int]]:
     """Stamp a finished build folder (the last file a build writes), from ``scanned`` (its files,
-    as ``cache.scan_output`` reads them); returns them with the stamp added."""
-    files = {path: [size, file_hash((root / path).read_bytes())] for path, (size, _mtime) in sorted(scanned.items()) if path != STAMP}
+    as ``cache.scan_output`` reads them); returns them with the stamp added. ``earlier``: the
+    folder this build replaces and the record of the build that wrote it, whose hashes are taken
+    for the files this build linked from there unchanged (hashing 200 MB again took 1.5 s of a
+    one-edit build of 10,000 items)."""
+    known = _known_hashes(root, scanned, *earlier) if earlier is not None else {}
+    files = {path: [size, known.get(path) or file_hash((root / path).read_bytes())] for path, (size, _mtime) in sorted(scanned.items()) if path != STAMP}
     data = {
         "generator": "gongkai",
         "version": __version__,

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
+import generator.stamp as stamp_module
 from generator import build_site
 from generator.build import Stage
 from generator.cache import CACHE_DIR
 from generator.load_cache import STORE, key_file
 from generator.problems import ContentError
-from generator.stamp import STAMP
+from generator.stamp import STAMP, differences, read_stamp
 from tests.conftest import POLICY, item, tree_digest
 
 INTERPRETATION = item(
@@ -130,6 +131,38 @@ def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., P
     for name, _changed in _steps(site, rng, 10 if search else 14):
         build_site(site, site / "build", search=search)
         assert tree_digest(site / "build") == cold(site, tmp_path, name, search), name
+
+
+def test_a_one_edit_build_hashes_for_its_stamp_only_the_files_it_wrote(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stamp lists every file's SHA-256 for deploy; a file linked unchanged from the last build
+    # keeps the hash that build's stamp gave it, and the stamp is still a cold build's, byte for byte.
+    site = make_site(_site_files())
+    build_site(site, site / "build", search=False)
+    hashed: list[bytes] = []
+    real = stamp_module.file_hash
+
+    def counting(data: bytes) -> str:
+        hashed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(stamp_module, "file_hash", counting)
+    _edits(site, random.Random(3))[0](site / "content/notices/n2.md")
+    build_site(site, site / "build", search=False)
+    pages = {path.name: path.read_bytes() for path in (site / "build/items").glob("*.html")}
+    assert pages.pop("n2.html") in hashed  # the edited item's page: written anew, hashed
+    assert pages and not [name for name, data in pages.items() if data in hashed]  # the others: linked, vouched for
+    monkeypatch.setattr(stamp_module, "file_hash", real)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "stamped")
+    # A page of the output changed in place, its size and time kept, is taken as unchanged (as a
+    # no-change build takes it); its stamp hash stays the built page's, so deploy refuses the folder.
+    page = site / "build/items/rules-2024.html"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace("正文第一段".encode(), "改过的一段".encode()))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _edits(site, random.Random(4))[0](site / "content/notices/n3.md")
+    build_site(site, site / "build", search=False)
+    stamp = read_stamp(site / "build")
+    assert stamp is not None and differences(site / "build", stamp) == ["items/rules-2024.html 内容不同"]
 
 
 def test_random_edits_through_the_preview_show_a_cold_build(make_site: Callable[..., Path], tmp_path: Path) -> None:
