@@ -22,7 +22,7 @@ from .load import SiteSettings, label, resolve_path
 from .markdown import BodyDraft, BodyLink, link_targets
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error, site_path
-from .urls import item_path, relative
+from .urls import item_dir, item_path, relative, spread
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -34,6 +34,7 @@ class FileCopy:
     source: str
     target: str
     size: int
+    owner: str  # the key of the item that publishes it
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Site:
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
     # The site's own synonym groups for the search page.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Whether the items' pages and files are filed in folders (``urls.item_dir``).
+    spread: bool = False
 
 
 def split_target(target: str) -> tuple[str, str]:
@@ -165,6 +168,7 @@ class _Assembler:
         self.copies: dict[str, FileCopy] = {}
         self.published: dict[tuple[str, str], str] = {}
         self.withheld_files = self._withheld_files(items)
+        self.spread = spread(sum(item.is_public for item in items))
 
     def _withheld_files(self, items: tuple[Item, ...]) -> frozenset[str]:
         """Every file a non-public item references in any way: attachment, body link, image.
@@ -238,20 +242,21 @@ class _Assembler:
         if known is not None:
             return known
         name = posixpath.basename(source)
-        target = f"files/{item.key}/{name}"
+        folder = f"files/{item_dir(item.key, self.spread)}"
+        target = f"{folder}/{name}"
         n = 1
         # Two files of one name (in different folders) each get their own path: never the other's.
         while target in self.copies and self.copies[target].source != source:
             n += 1
             stem, ext = posixpath.splitext(name)
-            target = f"files/{item.key}/{stem}-{n}{ext}"
-        self.copies[target] = FileCopy(source, target, size)
+            target = f"{folder}/{stem}-{n}{ext}"
+        self.copies[target] = FileCopy(source, target, size, item.key)
         self.published[(item.key, source)] = target
         return target
 
     def body(self, item: Item, draft: BodyDraft) -> str:
         """A public item's body HTML with its relative links pointing to published URLs."""
-        page = item_path(item.key)
+        page = item_path(item.key, self.spread)
         urls: list[str] = []
         for link in draft.links:
             urls.append(self.link(item, page, link) or "#")
@@ -275,7 +280,7 @@ class _Assembler:
             if not target.is_public:
                 self.problems.append(error(item.path, line, "正文链接", _not_public(target), "links/withheld"))
                 return None
-            out = item_path(target.key)
+            out = item_path(target.key, self.spread)
         elif source in self.files.items:
             # An item file that did not load: whether it may be public cannot be told.
             self.problems.append(error(item.path, line, "正文链接", f"链接的条目没有读取成功：{_unloaded(source)}", "links/body", source))
@@ -312,10 +317,10 @@ class _Assembler:
         """One public item with its body finished and its relations (as keys) attached."""
         body_html, excerpt = (self.body(item, draft), draft.excerpt) if draft else ("", "")
         if draft and self.finish is not None:
-            body_html = self.finish(item, body_html)
+            body_html = self.finish(item, body_html, self.spread)
         return PublicItem(
             item=item,
-            path=item_path(item.key),
+            path=item_path(item.key, self.spread),
             body_html=body_html,
             excerpt=item.summary or excerpt,
             attachments=self.attachments(item),
@@ -376,6 +381,7 @@ class _Assembler:
             files=tuple(sorted(self.copies.values(), key=lambda c: c.target)),
             today=self.settings.today,
             synonyms=self.settings.synonyms,
+            spread=self.spread,
         )
 
 
@@ -383,14 +389,14 @@ def without(site: Site, keys: set[str], sources: set[str]) -> Site:
     """``site`` without the items ``keys`` and the files ``sources`` (a withdrawal applied to the
     last good site while the content has errors).  An item whose body links to a removed page or
     file goes too; relations to removed items are dropped."""
-    removed_files = {c.target for c in site.files if c.source in sources or c.target.split("/")[1] in keys}
-    pages = {item_path(key) for key in keys}
+    removed_files = {c.target for c in site.files if c.source in sources or c.owner in keys}
+    pages = {item_path(key, site.spread) for key in keys}
     gone = set(keys)
     for entry in site.items:
         links = [f'="{relative(entry.path, p)}' for p in pages | removed_files]
         if any(link in entry.body_html for link in links) or any(a.path in removed_files for a in entry.attachments):
             gone.add(entry.key)
-    removed_files |= {c.target for c in site.files if c.target.split("/")[1] in gone}
+    removed_files |= {c.target for c in site.files if c.owner in gone}
 
     def keep(entry: PublicItem) -> PublicItem:
         return dataclasses.replace(

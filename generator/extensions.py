@@ -48,12 +48,13 @@ class Indexer(Protocol):
 
 @dataclass(frozen=True)
 class Extensions:
-    """``body``: an item's finished body HTML, given the item and the rendered Markdown (the annual
-    report's tables in the national layout); ``outputs``: files added to the exports, each a
+    """``body``: an item's finished body HTML, given the item, the rendered Markdown and whether the
+    site files its items in folders (``urls.item_dir``): the annual report's tables in the national
+    layout; ``outputs``: files added to the exports, each a
     function of the public site; ``index``: the search bundle written into a finished output
     folder (the folder, the public item pages it must hold, the cache folder it may use)."""
 
-    body: Callable[[Item, str], str] | None = None
+    body: Callable[[Item, str, bool], str] | None = None
     outputs: tuple[Callable[[Site], list[tuple[str, bytes]]], ...] = ()
     index: Indexer | None = None
 

@@ -10,9 +10,26 @@ from urllib.parse import quote
 _PLAIN = re.compile(r"[A-Za-z0-9/_.~-]*")
 
 
-def item_path(key: str) -> str:
-    """The one stable page of an item."""
-    return f"items/{key}.html"
+# A site of more than this many public items files their pages and files in 256 folders
+# (``items/3f/<key>.html``, ``files/3f/<key>/``), so that no folder of its output holds more than
+# 20,000 entries: file systems, FTP listings and hosting consoles slow down on larger ones.
+FOLDER_ITEMS = 20_000
+
+
+def spread(public_items: int) -> bool:
+    """Whether a site of ``public_items`` public items files them in folders (``item_dir``)."""
+    return public_items > FOLDER_ITEMS
+
+
+def item_dir(key: str, spread: bool = False) -> str:
+    """What an item's page and files are named by: its key, or in a site of many items the key
+    in the folder named by the first two hex digits of the key's SHA-1 (as stable as the key)."""
+    return f"{hashlib.sha1(key.encode('utf-8')).hexdigest()[:2]}/{key}" if spread else key
+
+
+def item_path(key: str, spread: bool = False) -> str:
+    """The one stable page of an item (``spread``: the site files its items in folders)."""
+    return f"items/{item_dir(key, spread)}.html"
 
 
 def leaf_path(ref: str, page: int = 1) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +16,11 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
+
+import generator.urls as urls
+from generator import build_site
+
+from .conftest import REPO
 
 PREFIX = "/xxgk/qingshan/"
 
@@ -41,21 +49,27 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-@pytest.fixture(scope="module")
-def served(sample_build: Path) -> Iterator[tuple[str, Path]]:
-    out = sample_build
+@contextmanager
+def _serving(out: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_SubPathHandler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}", out
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     finally:
         server.shutdown()
         server.server_close()
 
 
-def test_crawl_from_sub_path_finds_no_broken_link(served: tuple[str, Path]) -> None:
-    root, out = served
+@pytest.fixture(scope="module")
+def served(sample_build: Path) -> Iterator[tuple[str, Path]]:
+    with _serving(sample_build) as root:
+        yield root, sample_build
+
+
+def _crawl(root: str, out: Path) -> None:
+    """Follow every link from the home page: none is broken, none leaves the sub-path, and every
+    page and file of the build is reached."""
     start = root + "index.html"
     seen: set[str] = set()
     queue = [start, root + "404.html"]
@@ -90,3 +104,21 @@ def test_crawl_from_sub_path_finds_no_broken_link(served: tuple[str, Path]) -> N
     published = {root + p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.relative_to(out).as_posix().startswith(("pagefind/", "search/ids/", "search/synonyms.json", ".gongkai-build"))}
     unreached = {p for p in published - {unquote(u) for u in seen} if not p.endswith((".xml", "/404.html"))}
     assert not unreached, sorted(unreached)
+
+
+def test_crawl_from_sub_path_finds_no_broken_link(served: tuple[str, Path]) -> None:
+    _crawl(*served)
+
+
+def test_a_site_of_many_items_files_them_in_folders_and_every_link_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above FOLDER_ITEMS public items, no folder may hold them all: pages go to items/<2 hex>/ and
+    # attachments to files/<2 hex>/<key>/ (here from the first item, on the sample site).
+    monkeypatch.setattr(urls, "FOLDER_ITEMS", 0)
+    out = build_site(REPO, tmp_path / "build", search=False).out_dir
+    for folder in ("items", "files"):
+        assert all(entry.is_dir() and re.fullmatch("[0-9a-f]{2}", entry.name) for entry in (out / folder).iterdir()), folder
+    records = json.loads((out / "catalogue.json").read_text(encoding="utf-8"))["items"]
+    assert records and all(re.fullmatch(r"items/[0-9a-f]{2}/[^/]+\.html", r["url"]) for r in records)
+    assert list((out / "files").glob("*/*/*.csv"))  # the annual report's tables, among its item's files
+    with _serving(out) as root:
+        _crawl(root, out)

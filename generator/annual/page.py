@@ -11,7 +11,7 @@ from ..assemble import Site
 from ..model import Item
 from ..report_data import report_year
 from ..report_tables import ParsedTable, Values, parse_tables, values_of
-from ..urls import item_path, relative
+from ..urls import item_dir, item_path, relative
 from .layout import SectionTable, section_table, to_csv, to_html
 
 _TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
@@ -42,13 +42,15 @@ def national_tables(item: Item) -> dict[int, SectionTable]:
     return _tables_by(_complete(item), lambda t: t.index)
 
 
-def csv_path(item: Item, table: SectionTable) -> str:
-    """Where a report table's CSV is published: named by the report's year and the section."""
-    return f"files/{item.key}/{report_year(item)}年度报告-{table.title}.csv"
+def csv_path(item: Item, table: SectionTable, spread: bool = False) -> str:
+    """Where a report table's CSV is published, among its item's files (``spread``: as a site of
+    many items files them): named by the report's year and the section."""
+    return f"files/{item_dir(item.key, spread)}/{report_year(item)}年度报告-{table.title}.csv"
 
 
-def national_body(item: Item, body_html: str) -> str:
-    """The body with each report table replaced by its national layout and a link to its CSV."""
+def national_body(item: Item, body_html: str, spread: bool = False) -> str:
+    """The body with each report table replaced by its national layout and a link to its CSV
+    (``spread``: the site files its items in folders)."""
     tables = national_tables(item)
     if not tables:
         return body_html
@@ -60,17 +62,17 @@ def national_body(item: Item, body_html: str) -> str:
         table = tables.get(count)
         if table is None:
             return match.group(0)
-        return to_html(table, relative(item_path(item.key), csv_path(item, table)))
+        return to_html(table, relative(item_path(item.key, spread), csv_path(item, table, spread)))
 
     return _TABLE.sub(replace, body_html)
 
 
-def report_csvs(items: list[Item]) -> list[tuple[str, bytes]]:
+def report_csvs(items: list[Item], spread: bool = False) -> list[tuple[str, bytes]]:
     """Every report table of the public report items as (path, CSV bytes), one per section (a
     report written for the last release has section 二 as two tables: its CSV holds both)."""
-    return [(csv_path(item, t), to_csv(t)) for item in items for t in _tables_by(_complete(item), lambda t: t.spec.section).values()]
+    return [(csv_path(item, t, spread), to_csv(t)) for item in items for t in _tables_by(_complete(item), lambda t: t.spec.section).values()]
 
 
 def report_outputs(site: Site) -> list[tuple[str, bytes]]:
     """The annual report feature's part of the exports: the CSV of each public report table."""
-    return report_csvs([e.item for e in site.items])
+    return report_csvs([e.item for e in site.items], site.spread)
