@@ -14,8 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
+
 from generator import build_site
-from generator.output import remove_leftovers
+from generator.output import link_or_copy, remove_leftovers
 
 from . import fuzz
 from .conftest import POLICY, item
@@ -162,3 +164,20 @@ def test_each_card_of_a_line_is_reported_whatever_its_grouping(make_site: Callab
     assert code == 1
     cards = [line for line in output.splitlines() if "银行卡号" in line]
     assert len(cards) == 2 and any(CARD_A[-4:] in line for line in cards) and any(CARD_B[-4:] in line for line in cards), cards
+
+
+def test_a_linked_file_gets_its_folder_and_a_copy_where_links_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "page.html"
+    source.write_bytes(b"<p>page</p>")
+    link_or_copy(source, tmp_path / "out/items/3f/page.html")  # folders made on the way
+    assert (tmp_path / "out/items/3f/page.html").stat().st_ino == source.stat().st_ino
+    with pytest.raises(FileNotFoundError):
+        link_or_copy(tmp_path / "missing.html", tmp_path / "out/items/missing.html")
+
+    def no_links(*_args: object) -> None:
+        raise PermissionError("links not allowed here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    link_or_copy(source, tmp_path / "out/copied/page.html")
+    copied = tmp_path / "out/copied/page.html"
+    assert copied.read_bytes() == b"<p>page</p>" and copied.stat().st_ino != source.stat().st_ino
