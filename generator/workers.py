@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -39,11 +40,13 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
 def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None, min_items: int = MIN_PARALLEL) -> list[R]:
     """``[fn(x) for x in items]``, in order, on up to ``jobs`` forked processes.
 
-    Below ``min_items`` items the work stays in this process (forking costs more than it saves).
+    Below ``min_items`` items the work stays in this process (forking costs more than it saves),
+    and so it does while other threads run (the preview's server and watcher): a forked child
+    runs Python code, which can deadlock on a lock another thread held at the fork.
     """
     global _work
     jobs = cpu_count() if jobs is None else jobs
-    if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < min_items or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
     chunks = min(len(items), jobs * 4)
     size = -(-len(items) // chunks)
