@@ -22,7 +22,7 @@ from .load import SiteSettings, label, resolve_path
 from .markdown import BodyDraft, BodyLink, link_targets
 from .model import Catalogue, Item, Ref, SiteConfig
 from .problems import Problem, error, site_path
-from .urls import item_dir, item_path, relative, spread
+from .urls import files_dir, item_path, relative, spread
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -242,7 +242,7 @@ class _Assembler:
         if known is not None:
             return known
         name = posixpath.basename(source)
-        folder = f"files/{item_dir(item.key, self.spread)}"
+        folder = files_dir(item.key, self.spread)
         target = f"{folder}/{name}"
         n = 1
         # Two files of one name (in different folders) each get their own path: never the other's.

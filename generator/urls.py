@@ -32,6 +32,11 @@ def item_path(key: str, spread: bool = False) -> str:
     return f"items/{item_dir(key, spread)}.html"
 
 
+def files_dir(key: str, spread: bool = False) -> str:
+    """The folder an item's published files (attachments, report CSVs) go to."""
+    return f"files/{item_dir(key, spread)}"
+
+
 def leaf_path(ref: str, page: int = 1) -> str:
     """A column's (or section's, or site column's) list page."""
     return f"{ref}/index.html" if page == 1 else f"{ref}/page-{page}.html"

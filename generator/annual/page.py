@@ -11,7 +11,7 @@ from ..assemble import Site
 from ..model import Item
 from ..report_data import report_year
 from ..report_tables import ParsedTable, Values, parse_tables, values_of
-from ..urls import item_dir, item_path, relative
+from ..urls import files_dir, item_path, relative
 from .layout import SectionTable, section_table, to_csv, to_html
 
 _TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
@@ -45,7 +45,7 @@ def national_tables(item: Item) -> dict[int, SectionTable]:
 def csv_path(item: Item, table: SectionTable, spread: bool = False) -> str:
     """Where a report table's CSV is published, among its item's files (``spread``: as a site of
     many items files them): named by the report's year and the section."""
-    return f"files/{item_dir(item.key, spread)}/{report_year(item)}年度报告-{table.title}.csv"
+    return f"{files_dir(item.key, spread)}/{report_year(item)}年度报告-{table.title}.csv"
 
 
 def national_body(item: Item, body_html: str, spread: bool = False) -> str:

@@ -32,7 +32,6 @@ class CheckInput:
 
     def users_of(self, path: str) -> list[PublicItem]:
         """The public items that publish a file (as attachment or body link)."""
-        # Published files live under files/<item key>/, so the key names the item that published it.
         keys = sorted({copy.owner for copy in self.site.files if copy.source == path})
         return [self.site.by_key[key] for key in keys if key in self.site.by_key]
 
