@@ -101,6 +101,8 @@ def build_site(
     index = extensions.index if search else None
     if scanned is None:
         scanned = scan_site(site_dir, out_dir, base_url, progress, index is not None, today, platform)
+    elif not scanned.made_for(site_dir, out_dir, base_url, index is not None, today, platform):
+        raise ValueError("build_site was given the scan of a build with other arguments")
     current = scanned.kept(strict)
     if current is not None:
         return current

@@ -38,6 +38,12 @@ class Scan:
     last: LastBuild | None
     up_to_date: bool
     stages: tuple[Stage, ...]
+    options: tuple[object, ...]  # the arguments of ``scan_site`` it was made with
+
+    def made_for(self, site_dir: Path, out_dir: Path | None, base_url: str | None, search: bool, today: dt.date | None, platform: Platform | None) -> bool:
+        """Whether this is the scan ``scan_site`` makes for these arguments (a build given another
+        build's scan would judge its output by the wrong fingerprint)."""
+        return self.options == _options(site_dir, out_dir, base_url, search, today or self.day, platform)
 
     def kept(self, strict: bool = False) -> BuildResult | None:
         """The last build's result when its output is current (None: there is work to do); with
@@ -49,6 +55,10 @@ class Scan:
         check = CheckResult(self.last.problems, None, (), self.stages)
         pages = sum(path.endswith(".html") for path in self.last.manifest)
         return BuildResult(check, self.out, pages, len(self.last.manifest), 0, self.stages, self.last.public_items, self.last.withheld_items, up_to_date=True)
+
+
+def _options(site_dir: Path, out_dir: Path | None, base_url: str | None, search: bool, day: dt.date, platform: Platform | None) -> tuple[object, ...]:
+    return (site_dir.resolve(), (out_dir if out_dir is not None else site_dir / "build").resolve(), base_url, search, day, platform)
 
 
 def scan_site(
@@ -79,4 +89,4 @@ def scan_site(
     current = fingerprint(site_dir, [(rel, file_digest(data)) for rel, data in contents.items()], read, theme_dirs, extra) if could_be_current(last, out) else ""
     up_to_date = bool(current) and still_current(last, out, current)
     timer.done("扫描", len(files.items), "个条目文件（内容未变，输出已是最新）" if up_to_date else "个条目文件")
-    return Scan(site_dir, out, day, files, contents, read, theme_dirs, extra, last, up_to_date, tuple(timer.stages))
+    return Scan(site_dir, out, day, files, contents, read, theme_dirs, extra, last, up_to_date, tuple(timer.stages), _options(site_dir, out, base_url, search, day, platform))

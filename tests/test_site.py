@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import build_site, check_site
+from generator.freshness import scan_site
 
 from .conftest import POLICY, REPO, item, tree_digest
 
@@ -297,3 +298,15 @@ def test_a_change_of_gongkai_itself_rebuilds_even_under_the_same_version(make_si
         assert not build_site(site).up_to_date
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_build_refuses_the_scan_of_a_build_with_other_arguments(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # The command line scans first and hands the scan on; a scan made with other options would
+    # judge the output by the wrong fingerprint.
+    site = make_site({"content/rules.md": POLICY})
+    scan = scan_site(site, search=False)
+    with pytest.raises(ValueError):
+        build_site(site, search=True, scanned=scan)
+    with pytest.raises(ValueError):
+        build_site(site, tmp_path / "elsewhere", search=False, scanned=scan)
+    assert build_site(site, search=False, scanned=scan).public_items == 1
