@@ -20,7 +20,7 @@ from generator import build_site
 from generator.output import link_or_copy, remove_leftovers
 
 from . import fuzz
-from .conftest import POLICY, item
+from .conftest import POLICY, item, tree_digest
 from .privacy_corpus import id18
 
 GOOD = "title: 正常条目\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-01"
@@ -181,3 +181,24 @@ def test_a_linked_file_gets_its_folder_and_a_copy_where_links_fail(tmp_path: Pat
     link_or_copy(source, tmp_path / "out/copied/page.html")
     copied = tmp_path / "out/copied/page.html"
     assert copied.read_bytes() == b"<p>page</p>" and copied.stat().st_ino != source.stat().st_ino
+
+
+def test_a_build_killed_while_it_writes_leaves_the_previous_output_as_it_was(make_site: Callable[..., Path]) -> None:
+    notices = {f"content/n{n}.md": item(f"title: 第{n}号通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: 2024-02-{1 + n % 28:02d}", "通知正文。" * 40) for n in range(60)}
+    site = make_site({"content/rules.md": POLICY, **notices})
+    build_site(site, search=False)
+    before = tree_digest(site / "build")
+    (site / "content/rules.md").write_text(POLICY.replace("正文第一段", "改过的正文"), encoding="utf-8")
+    # Killed once it has begun writing its new output (its staging folder exists), with search on
+    # so that the writing lasts while Pagefind runs.
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(site), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(site.glob(f".build.new-{process.pid}-*/items")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed"
+    process.kill()
+    process.wait()
+    assert tree_digest(site / "build") == before
+    build_site(site, search=False)
+    assert "改过的正文" in (site / "build/items/rules-2024.html").read_text(encoding="utf-8")
+    assert not list(site.glob(".build.*"))
