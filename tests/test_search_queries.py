@@ -168,3 +168,26 @@ def test_sort_filters_and_more_by_keyboard(browser: Any, url: str) -> None:
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelectorAll('#search-results > li').length === 15")
     page.close()
+
+
+def test_more_is_disabled_while_its_page_of_results_loads(browser: Any, url: str) -> None:
+    # A second press while a page of results loads would append that page twice (and its count).
+    page = browser.new_page()
+    page.goto(f"{url}search/index.html?q={quote('“水利工程”')}")
+    page.wait_for_function(DONE, timeout=20000)
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)  # the next results' fragments wait until let go
+
+    page.route("**/*.pf_fragment", hold)
+    page.click("#search-more")
+    page.wait_for_function("() => document.getElementById('search-more').disabled")
+    page.wait_for_timeout(200)
+    assert held and page.locator("#search-results > li").count() == 10
+    for route in held:
+        route.continue_()
+    page.unroute("**/*.pf_fragment", hold)
+    page.wait_for_function("() => !document.getElementById('search-more').disabled")
+    assert page.locator("#search-results > li").count() == 15 and page.inner_text("#search-status") == "找到 15 条结果。"
+    page.close()
