@@ -354,6 +354,10 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     assert chunks and pages_new and len(words) == 256
     assert max(chunks) < min(pages_new) and max(pages_new) < min(pages_changed) and max(pages_changed) < min(entries)
     assert plan.deletions == ("items/gone.html",)
+    # The entry switches searches to the new index: every file it names (the metadata, the date
+    # order) is on the host before it.
+    named = [rank[p] for p in plan.uploads if re.fullmatch(r"pagefind/(pagefind\.[^/]+\.pf_meta|gongkai-sorts\.[^/]+)", p)]
+    assert len(named) == 2 and max(named) < rank["pagefind/pagefind-entry.json"]
 
 
 def test_a_manifest_path_out_of_the_target_is_never_followed(host: tuple[str, Path], make_site: Callable[..., Path]) -> None:

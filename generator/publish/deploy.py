@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import UsageError
+from ..search.merge import ENTRY
 from ..search.words import WORDS_DIR
 from ..stamp import STAMP, Stamp, differences, read_stamp, safe_path, same_site
 from .targets import TEMP_SUFFIX, Target, open_target
@@ -92,12 +93,16 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     0. new files nothing links to yet: assets, attachments, search chunks and fragments;
     1. new pages (only the new pages and lists below link to them);
     2. changed pages;
-    3. the search index's top-level files (its entry names the metadata, which names everything
-       else), word lists and exports, which switch searches to the new pages last.
+    3. the search index's top-level files (the metadata names its chunks and fragments), word
+       lists and exports;
+    4. the index's entry, which names the metadata and the date order: it switches searches to
+       the new pages last.
     Deletions come after all of these.
     """
     if path.endswith(".html"):
         return (1 if path not in published else 2, path)
+    if path == f"pagefind/{ENTRY}":
+        return (4, path)  # sorted by name, it would come before the metadata it names
     parts = path.split("/")
     # pagefind/pagefind-entry.json names the metadata file, which names the files a search loads.
     search_entry = parts[0] == "pagefind" and len(parts) == 2
