@@ -93,6 +93,7 @@ def test_withheld_items_leave_no_trace(leak_site: tuple[Path, dict[str, dict[str
     texts = output_texts(site / "build")
     assert len(texts) > 40
     assert "search/synonyms.json" in texts and "pagefind/gongkai-words/000.json" in texts  # the search page's own files are scanned too
+    assert [p for p in texts if p.startswith("pagefind/gongkai-sorts.")], "and the date order kept beside the index"
     for name in ("exempt", "onrequest"):
         tokens = [t for pair in all_canaries[name].values() for t in pair] + [f"{name.upper()}FILEQ7", f"档案{name}"]
         for token in tokens:

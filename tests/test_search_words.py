@@ -231,6 +231,32 @@ def test_the_merged_shards_are_the_index_of_one_pagefind_run(make_site: Callable
     assert [status for status, _ in expected[-6:]][1].startswith("没有找到")
 
 
+def test_only_a_visitor_who_sorts_by_date_downloads_the_date_order(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # Pagefind keeps the date order in the metadata every first query downloads (64 KB on a county
+    # platform); the merged index keeps it beside, for the search page to load when it is asked for.
+    out = built(family_site(make_site), tmp_path / "out", 12, monkeypatch)
+    (meta,) = (out / "pagefind").glob("pagefind.*.pf_meta")
+    assert _decoded(meta)[4] == []
+    assert read_meta(out / "pagefind")[1][4] == [["date", list(range(len(BODIES)))]]  # read back from beside it
+    dated = {f"工作动态第{n + 1}期": f"{2023 + n % 2}-05-{n + 1:02d}" for n, body in enumerate(BODIES) if "村民" in body}
+    fetched: list[str] = []
+    with serve(out) as url:
+        page = browser.new_page()
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(f"{url}search/index.html?q={quote('村民')}")
+        page.wait_for_function(DONE, timeout=20000)
+        assert not [u for u in fetched if "gongkai-sorts" in u]
+        relevance = [li.inner_text().split("\n")[0] for li in page.query_selector_all("#search-results > li")]
+        page.select_option("#sort", "date")
+        page.wait_for_function("() => document.querySelectorAll('#search-results > li').length && !document.getElementById('search-status').textContent.startsWith('正在')")
+        page.wait_for_timeout(300)
+        newest = [li.inner_text().split("\n")[0] for li in page.query_selector_all("#search-results > li")]
+        assert [u for u in fetched if "gongkai-sorts" in u], "sorting by date loads the order"
+        page.close()
+    assert sorted(relevance) == sorted(dated) and len(dated) == 4
+    assert newest == sorted(dated, key=lambda title: dated[title], reverse=True), (newest, dated)
+
+
 def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     # 专项 is one word to the index and two (专 项) to the browser, and common enough to sit alone
     # in its chunk: only a lookup of 专项 itself loads that chunk, so the page must keep Pagefind

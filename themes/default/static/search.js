@@ -184,6 +184,41 @@ async function loadFamilies(found) {
   if (text) await pagefind.preload(text);
 }
 
+// gongkai's merged index keeps the date order beside Pagefind's metadata (the entry names the file),
+// so that only a visitor who sorts by date downloads it: each page's date, by folder, in page
+// order. Oldest first is by date, ties in page order, as Pagefind's own order is.
+let dateRanks = null;
+async function readRanks() {
+  const entry = await (await fetch(new URL("pagefind/pagefind-entry.json", siteRoot), { cache: "no-cache" })).json();
+  if (!entry.gongkai_sorts) return null;  // an index as Pagefind wrote it: its metadata holds the order
+  const response = await fetch(new URL(`pagefind/${entry.gongkai_sorts}`, siteRoot));
+  if (!response.ok) throw new Error(response.statusText);
+  const { date: runs = [] } = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+  const dated = [];
+  let number = 0;
+  for (const [folder, names, values] of runs) {
+    names.forEach((name, n) => {
+      if (values[n] !== null) dated.push([values[n], number, folder ? `${folder}/${name}` : name]);
+      number += 1;
+    });
+  }
+  dated.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  return new Map(dated.map(([, , id], rank) => [id, rank]));
+}
+
+// Pagefind's search, sorted newest first when asked ({ sort: { date: "desc" } }); a result's score
+// is then its place in date order, and a page without a date comes last.
+async function search(text, options) {
+  const { sort, ...rest } = options;
+  if (!sort) return pagefind.search(text, rest);
+  dateRanks ??= readRanks().catch((error) => { dateRanks = null; throw error; });
+  const ranks = await dateRanks;
+  if (!ranks) return pagefind.search(text, options);
+  const found = await pagefind.search(text, rest);
+  const results = found.results.map((r) => ({ ...r, score: ranks.get(r.id) ?? -1 }));
+  return { ...found, results: results.sort((a, b) => b.score - a.score) };
+}
+
 // Pagefind's word boundaries are not always the browser's (the index may hold 高标/准 where the
 // browser says 高/标准), so an AND of words can miss a page that contains the text. When it finds
 // nothing, look for each word on its own, open the pages most words found, and keep those that
@@ -193,7 +228,7 @@ export async function find(query, options = {}, settings = {}) {
   const found = await align(parsed.found);
   const terms = await usable(parsed.terms, found);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
-  const direct = await pagefind.search(terms.length ? terms.join(" ") : null, options);
+  const direct = await search(terms.length ? terms.join(" ") : null, options);
   if (direct.results.length && !phrases.length) return listed(direct.results);
   if (direct.results.length) {
     const exact = checked(direct.results, phrases, PHRASE_CANDIDATES);
@@ -203,7 +238,7 @@ export async function find(query, options = {}, settings = {}) {
   if (settings.fallback === false) return listed([]);
   const votes = new Map();
   for (const term of terms) {
-    const { results } = await pagefind.search(term, options);
+    const { results } = await search(term, options);
     for (const result of results) {
       const entry = votes.get(result.id) || { result, count: 0, weight: 0 };
       entry.count += 1;
@@ -432,7 +467,7 @@ async function run() {
   const exact = query && !fullText ? await exactMatches(query) : [];
   const found = exact.length
     ? listed(exact.map((e) => ({ url: new URL(e.url, siteRoot).href, meta: { title: e.title, doc_no: e.doc_no, date: e.date, column: e.column }, excerpt: "", exact: true })))
-    : query ? await (fullText ? find(`"${query}"`, options) : searchWithSynonyms(query, options)) : listed((await pagefind.search(null, options)).results);
+    : query ? await (fullText ? find(`"${query}"`, options) : searchWithSynonyms(query, options)) : listed((await search(null, options)).results);
   fullText = false;
   if (mine !== serial) return;  // a newer search has started
   seen = new Set();
