@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate
-from hugo_peer import available, hugo_site, run_peer
+from hugo_peer import PeerFailed, available, hugo_site, run_peer
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 
@@ -107,10 +107,16 @@ def bench(count: int) -> None:
         c = statistics.median(cold)
         print(f"N={count:>6}{' with search' if SEARCH else ''}  cold build {_runs(cold)}  no-change rebuild {_runs(warm)}  {count / c:7.0f} items/s cold  peak memory {max(peaks):6.0f} MiB")
         peer = 0.0
+        runs: list[tuple[float, float]] = []
         if available():
             # The peer always builds everything: its cold, no-change and one-edit builds are one figure.
             pages = hugo_site(site, Path(tmp) / "hugo")
-            runs = [run_peer(Path(tmp) / "hugo", SEARCH) for _ in range(REPEAT)]
+            try:
+                runs = [run_peer(Path(tmp) / "hugo", SEARCH) for _ in range(REPEAT)]
+            except PeerFailed as failed:
+                print(f"          peer ({pages} pages): {failed}; no ratio")
+                runs = []
+        if runs:
             peer = statistics.median(h + f for h, f in runs)
             parts = f"Hugo {statistics.median(h for h, _ in runs):.2f} s + Pagefind {statistics.median(f for _, f in runs):.2f} s" if SEARCH else "Hugo"
             print(f"          peer ({pages} pages): {parts} = {peer:.2f} s; gongkai cold / peer = {c / peer:.2f}, no-change / peer = {statistics.median(warm) / peer:.2f}")

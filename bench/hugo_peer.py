@@ -4,7 +4,9 @@ what gongkai's pages show in essence (title, date, column, body marked for Pagef
 
 from __future__ import annotations
 
+import os
 import re
+import resource
 import shutil
 import subprocess
 import time
@@ -53,8 +55,23 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
+# The Pagefind CLI's memory grows with the page count (about 0.3 MB a page): at 100,000 pages it
+# would take more than the machine has, and the kernel's out-of-memory killer picks its victim
+# among all processes.  So it runs under an address-space limit, and fails alone.
+MEMORY_LIMIT = int(0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+class PeerFailed(Exception):
+    """The peer could not build the site: how far it got."""
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
 def run_peer(site: Path, search: bool) -> tuple[float, float]:
-    """Seconds of ``hugo`` and of ``pagefind`` (0 without search) on a Hugo site, each its own process."""
+    """Seconds of ``hugo`` and of ``pagefind`` (0 without search) on a Hugo site, each its own
+    process; ``PeerFailed`` when Pagefind fails (out of memory, under ``MEMORY_LIMIT``)."""
     public = site / "public"
     shutil.rmtree(public, ignore_errors=True)
     start = time.perf_counter()
@@ -63,8 +80,12 @@ def run_peer(site: Path, search: bool) -> tuple[float, float]:
     if not search:
         return hugo, 0.0
     start = time.perf_counter()
-    subprocess.run([pagefind_binary(), "--site", str(public), "--quiet"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return hugo, time.perf_counter() - start
+    done = subprocess.run([pagefind_binary(), "--site", str(public), "--quiet"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limited)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PeerFailed(f"Hugo {hugo:.1f} s, then the Pagefind CLI failed after {seconds:.0f} s under a {MEMORY_LIMIT / 2**30:.0f} GiB limit (exit {done.returncode}: {said[-1][:200] if said else 'no message'})")
+    return hugo, seconds
 
 
 def available() -> bool:
