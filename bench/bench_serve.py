@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def bench(count: int) -> None:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp:
         site = generate(Path(tmp) / "site", count)
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=_interruptible)
         assert proc.stdout is not None
         port = 0
         while not port:
@@ -134,8 +135,25 @@ def bench(count: int) -> None:
             print("  " + summary("search current after an edit", current))
         finally:
             target.write_text(original, encoding="utf-8")
-            proc.send_signal(2)
-            proc.wait(timeout=120)
+            stop(proc)
+
+
+def _interruptible() -> None:
+    # A benchmark started in the background (``cmd &``) inherits SIGINT ignored, and so would the
+    # server, which then never sees the Ctrl-C that stops it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Stop the server as a clerk does (Ctrl-C); if it is still there after two minutes, say so
+    and end it, so that no server outlives the benchmark."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        print("  gongkai serve did not stop within 120 s of Ctrl-C: ended with SIGKILL")
+        proc.kill()
+        proc.wait()
 
 
 def search_current(target: Path, original: str, out: Path, n: int) -> float:

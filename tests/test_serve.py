@@ -295,13 +295,16 @@ def test_browser_keeps_scroll_and_shows_the_overlay(make_site: Callable[..., Pat
 def test_command_line_ctrl_c(site: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
-    line = ""
-    deadline = time.monotonic() + 30
-    while "预览网址" not in line and time.monotonic() < deadline:
-        line = process.stdout.readline()
-    assert "http://127.0.0.1:" in line
-    process.send_signal(signal.SIGINT)
-    rest = process.communicate(timeout=20)[0]
+    try:
+        line = ""
+        deadline = time.monotonic() + 30
+        while "预览网址" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        assert "http://127.0.0.1:" in line
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=20)[0]
+    finally:
+        process.kill()  # a failed test leaves no server behind (nothing, once it has stopped)
     assert process.returncode == 0 and "已停止" in rest and "Traceback" not in rest
 
 
