@@ -84,7 +84,9 @@ def run_peer(site: Path, search: bool) -> tuple[float, float]:
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PeerFailed(f"Hugo {hugo:.1f} s, then the Pagefind CLI failed after {seconds:.0f} s under a {MEMORY_LIMIT / 2**30:.0f} GiB limit (exit {done.returncode}: {said[-1][:200] if said else 'no message'})")
+        # Rust's message (memory allocation of … failed, or a panic) comes before the backtrace note.
+        reason = next((line for line in said if "memory" in line or "panicked" in line), said[0] if said else "no message")
+        raise PeerFailed(f"Hugo {hugo:.1f} s, then the Pagefind CLI failed after {seconds:.0f} s under a {MEMORY_LIMIT / 2**30:.0f} GiB limit (exit {done.returncode}: {reason[:200]})")
     return hugo, seconds
 
 
