@@ -253,6 +253,15 @@ def test_only_a_visitor_who_sorts_by_date_downloads_the_date_order(make_site: Ca
         newest = [li.inner_text().split("\n")[0] for li in page.query_selector_all("#search-results > li")]
         assert [u for u in fetched if "gongkai-sorts" in u], "sorting by date loads the order"
         page.close()
+        # When the order cannot be loaded, the results still come, in Pagefind's order.
+        page = browser.new_page()
+        page.route("**/gongkai-sorts.*", lambda route: route.abort())
+        page.goto(f"{url}search/index.html?q={quote('村民')}")
+        page.wait_for_function(DONE, timeout=20000)
+        page.select_option("#sort", "date")
+        page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('找到')")
+        assert len(page.query_selector_all("#search-results > li")) == 4
+        page.close()
     assert sorted(relevance) == sorted(dated) and len(dated) == 4
     assert newest == sorted(dated, key=lambda title: dated[title], reverse=True), (newest, dated)
 

@@ -211,7 +211,8 @@ async function readRanks() {
 async function search(text, options) {
   const { sort, ...rest } = options;
   if (!sort) return pagefind.search(text, rest);
-  dateRanks ??= readRanks().catch((error) => { dateRanks = null; throw error; });
+  // Unreachable (the network, or a deploy under way): this search keeps Pagefind's order, the next tries again.
+  dateRanks ??= readRanks().catch(() => { dateRanks = null; return null; });
   const ranks = await dateRanks;
   if (!ranks) return pagefind.search(text, options);
   const found = await pagefind.search(text, rest);
