@@ -358,6 +358,9 @@ def test_upload_order_keeps_every_page_whole(make_site: Callable[..., Path]) -> 
     # order) is on the host before it.
     named = [rank[p] for p in plan.uploads if re.fullmatch(r"pagefind/(pagefind\.[^/]+\.pf_meta|gongkai-sorts\.[^/]+)", p)]
     assert len(named) == 2 and max(named) < rank["pagefind/pagefind-entry.json"]
+    # So do the 文号/索引号 lookups, which name the items' pages: a lookup never leads to a page not yet there.
+    lookups = [rank[p] for p in plan.uploads if p.startswith("search/ids/")]
+    assert lookups and max(pages_changed) < min(lookups)
 
 
 def test_a_manifest_path_out_of_the_target_is_never_followed(host: tuple[str, Path], make_site: Callable[..., Path]) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import UsageError
+from ..search.ids import IDS_DIR
 from ..search.merge import ENTRY
 from ..search.words import WORDS_DIR
 from ..stamp import STAMP, Stamp, differences, read_stamp, safe_path, same_site
@@ -93,8 +94,8 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     0. new files nothing links to yet: assets, attachments, search chunks and fragments;
     1. new pages (only the new pages and lists below link to them);
     2. changed pages;
-    3. the search index's top-level files (the metadata names its chunks and fragments), word
-       lists and exports;
+    3. files that name pages or index files: the search index's top-level files (the metadata
+       names its chunks and fragments), word lists, the 文号/索引号 lookups and the exports;
     4. the index's entry, which names the metadata and the date order: it switches searches to
        the new pages last.
     Deletions come after all of these.
@@ -104,10 +105,10 @@ def _order(path: str, published: dict[str, str | None]) -> tuple[int, str]:
     if path == f"pagefind/{ENTRY}":
         return (4, path)  # sorted by name, it would come before the metadata it names
     parts = path.split("/")
-    # pagefind/pagefind-entry.json names the metadata file, which names the files a search loads.
-    search_entry = parts[0] == "pagefind" and len(parts) == 2
-    # The word lists name the new index's chunks, so they switch with its entry files.
-    if path in _ENTRY_FILES or search_entry or path.startswith(f"pagefind/{WORDS_DIR}/"):
+    # The metadata names the chunks and fragments, the date order names the pages' fragments.
+    search_top = parts[0] == "pagefind" and len(parts) == 2
+    # The word lists name the new index's chunks; the lookups name item pages.
+    if path in _ENTRY_FILES or search_top or path.startswith((f"pagefind/{WORDS_DIR}/", f"{IDS_DIR}/")):
         return (3, path)
     return (0, path)
 

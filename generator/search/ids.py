@@ -17,6 +17,7 @@ def normalize_id(text: str) -> str:
 
 
 ID_BUCKETS = 256
+IDS_DIR = "search/ids"
 
 
 def fnv1a(key: str) -> int:
@@ -48,4 +49,4 @@ def search_ids(site: Site) -> list[tuple[str, bytes]]:
         }
         for bucket in sorted({id_bucket(k) for k in keys}):
             buckets[bucket].append(entry)
-    return [(f"search/ids/{n:03d}.json", json.dumps(entries, ensure_ascii=False).encode("utf-8")) for n, entries in buckets.items()]
+    return [(f"{IDS_DIR}/{n:03d}.json", json.dumps(entries, ensure_ascii=False).encode("utf-8")) for n, entries in buckets.items()]
