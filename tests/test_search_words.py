@@ -159,6 +159,15 @@ def results(browser: Any, build: Path, queries: list[str]) -> list[tuple[str, li
     return found
 
 
+def searched(browser: Any, url: str, query: str, fetched: list[str]) -> Any:
+    """A new page that has run ``query``, every URL it requested appended to ``fetched``."""
+    page = browser.new_page()
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{url}search/index.html?q={quote(query)}")
+    page.wait_for_function(DONE, timeout=20000)
+    return page
+
+
 def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     site = family_site(make_site)
     whole = built(site, tmp_path / "whole", 10**9, monkeypatch)
@@ -241,10 +250,7 @@ def test_only_a_visitor_who_sorts_by_date_downloads_the_date_order(make_site: Ca
     dated = {f"工作动态第{n + 1}期": f"{2023 + n % 2}-05-{n + 1:02d}" for n, body in enumerate(BODIES) if "村民" in body}
     fetched: list[str] = []
     with serve(out) as url:
-        page = browser.new_page()
-        page.on("request", lambda request: fetched.append(request.url))
-        page.goto(f"{url}search/index.html?q={quote('村民')}")
-        page.wait_for_function(DONE, timeout=20000)
+        page = searched(browser, url, "村民", fetched)
         assert not [u for u in fetched if "gongkai-sorts" in u]
         relevance = [li.inner_text().split("\n")[0] for li in page.query_selector_all("#search-results > li")]
         page.select_option("#sort", "date")
@@ -263,6 +269,7 @@ def test_only_a_visitor_who_sorts_by_date_downloads_the_date_order(make_site: Ca
         assert len(page.query_selector_all("#search-results > li")) == 4
         page.close()
     assert sorted(relevance) == sorted(dated) and len(dated) == 4
+    assert relevance != newest, "the relevance order is not already the date order"
     assert newest == sorted(dated, key=lambda title: dated[title], reverse=True), (newest, dated)
 
 
@@ -278,10 +285,7 @@ def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Pat
     (alone,) = [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == ["专项"]]
     fetched: list[str] = []
     with serve(out) as url:
-        page = browser.new_page()
-        page.on("request", lambda request: fetched.append(request.url))
-        page.goto(f"{url}search/index.html?q={quote('专项 督查')}")
-        page.wait_for_function(DONE, timeout=20000)
+        page = searched(browser, url, "专项 督查", fetched)
         status = page.inner_text("#search-status")
         links = [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
         page.close()
