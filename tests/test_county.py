@@ -148,6 +148,23 @@ def test_one_search_finds_every_members_pages_under_their_folders(platform: tupl
         page.close()
 
 
+def test_the_platforms_date_order_holds_every_members_pages(platform: tuple[Path, dict[str, Path]]) -> None:
+    # The members' indexes keep their date order beside their metadata: the platform's merge must
+    # read it there, or its visitors' 按发布日期 would leave every page unsorted.
+    from generator.search.merge import read_meta
+    from generator.search.words import read_fragment
+
+    out, _ = platform
+    bundle = out / "pagefind"
+    _, meta = read_meta(bundle)
+    pages, [(key, order)] = meta[1], meta[4]
+    dates = [read_fragment(bundle / "fragment" / f"{pages[n][0]}.pf_fragment")["meta"]["date"] for n in order]
+    assert key == "date" and sorted(order) == list(range(len(pages))) and dates == sorted(dates)
+    # The order runs across the members (their pages are numbered member after member).
+    members = [pages[n][0].split("/")[0] for n in order]
+    assert len(set(members)) >= 2 and members != sorted(members), members
+
+
 def test_the_county_check_is_each_members_own_check(platform: tuple[Path, dict[str, Path]]) -> None:
     out, sites = platform
     county = out.parent
