@@ -131,7 +131,7 @@ def build_site(
             staging.copy(source, f"assets/{rel}")
         if index is not None and site.items:
             report = index(staging.root, index_pages(site), cache=site_dir / CACHE_DIR / "search")
-            kept = "" if report.rebuilt == report.shards else f"，{report.rebuilt} 个重建，其余沿用上次"
+            kept = "" if report.rebuilt == report.shards and report.indexed == report.pages else f"，{report.rebuilt} 个重建（{report.indexed} 个页面重新收录），其余沿用上次"
             timer.done("索引", report.pages, f"个页面（{report.words} 个词；{report.shards} 个分片{kept}）")
         warnings = sum(1 for p in result.problems if p.level.name == "WARNING")
         # One scan serves the stamp and the record (a rename keeps sizes and times).

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 
 class IndexReport(Protocol):
-    """What a search index reports: the pages and words it holds, in how many shards, and how
-    many of those were indexed afresh (the others were kept from an earlier run)."""
+    """What a search index reports: the pages and words it holds, in how many shards, how many
+    of those were indexed afresh (the others were kept from an earlier run), and how many pages
+    were read for it (a rebuilt shard's unchanged pages are not)."""
 
     @property
     def pages(self) -> int: ...
@@ -35,6 +36,9 @@ class IndexReport(Protocol):
 
     @property
     def rebuilt(self) -> int: ...
+
+    @property
+    def indexed(self) -> int: ...
 
 
 class Indexer(Protocol):

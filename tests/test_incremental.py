@@ -126,7 +126,7 @@ def test_random_edits_build_the_bytes_of_a_cold_build(make_site: Callable[..., P
     [made] = [s for s in stages if s.name == "生成"]
     assert made.unit == f"个页面（{made.count - 10} 个未变，沿用上次）"
     if search:  # the notices' shard (2026) was indexed again, the policy's (2024) kept
-        assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建，其余沿用上次）"]
+        assert [s.unit.split("；")[1] for s in stages if s.name == "索引"] == ["2 个分片，1 个重建（1 个页面重新收录），其余沿用上次）"]
     assert tree_digest(site / "build") == cold(site, tmp_path, "first", search)
     for name, _changed in _steps(site, rng, 10 if search else 14):
         build_site(site, site / "build", search=search)

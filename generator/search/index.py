@@ -5,9 +5,10 @@ Pagefind is run with its *extended* binary (the only one that segments Chinese),
 only, from an empty working directory and without the machine's ``PAGEFIND_*`` variables, so
 that no configuration file or variable on the clerk's machine can change what is indexed (a
 playground, another output folder …); gongkai sets only the chunk size.  Shards run side by side
-on the machine's cores; a shard whose pages did not change since a run that kept it is reused.
-The page count Pagefind reports for each shard must equal its number of public item pages, or the
-build fails.  The shards are then joined (``merge``) into the one index the site publishes,
+on the machine's cores; a shard whose pages did not change since a run that kept it is reused,
+and within a shard that changed, Pagefind reads only the changed pages (``page_parts``).
+The page count Pagefind reports for each run must equal the number of public item pages it was
+given, and every page must be in its shard's index, or the build fails.  The shards are then joined (``merge``) into the one index the site publishes,
 ``pagefind/`` of a staging folder that is new for every build, so no fragment of an earlier build
 — a withdrawn item's text — can survive; ``words`` adds the word lists the search page needs to
 search whole prefix families.
@@ -30,16 +31,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
-from .merge import PREPARED_FORMAT, Prepared, merge, prepare
-from .shards import MERGED, Shard, keep, keep_chunks, link_files, plan, prune, reuse, shard_key
-from .words import fragment_facts, index_words, write_word_lists
+from .merge import PREPARED_FORMAT, Prepared, merge
+from .page_parts import MixedFields, PagePart, join, page_url, split
+from .shards import MERGED, Previous, Shard, keep, keep_chunks, link_files, page_keys, plan, previous, prune, reuse, shard_key
+from .words import index_words, write_word_lists
 
 BUNDLE = "pagefind"
 # The names of Pagefind's prebuilt search interfaces, which the search page does not use.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
-_FORMAT = "shard-format=3"
+_FORMAT = "shard-format=4"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before another starts (Pagefind's default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py: at 10,000 items,
@@ -54,9 +57,16 @@ CHUNK_SIZE = 1000
 # for its own pages only so that Pagefind's run over it stays small.
 # What gongkai's own code makes of Pagefind's output and keeps with a shard (the prepared index, the
 # word counts): kept data made by other code is not reused, whatever the version number says.
-DERIVED = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("merge.py", "words.py"))).hexdigest()[:16]
+DERIVED = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("merge.py", "page_parts.py", "words.py"))).hexdigest()[:16]
 REFERENCE_PAGES = 10_000
 MIN_CHUNK = 250
+
+
+
+
+def _settings() -> str:
+    """What a kept shard and its pages' parts are made with: kept work made otherwise is not reused."""
+    return f"{EXPECTED_VERSION}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}"
 
 
 def chunk_size(pages: int) -> int:
@@ -77,6 +87,8 @@ class SearchReport:
     words: int
     shards: int
     rebuilt: int
+    # How many pages Pagefind read: those of the rebuilt shards that their kept parts lacked.
+    indexed: int
     language: str
 
 
@@ -157,41 +169,39 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
         raise SearchError("没有可收录的公开条目页面，无法建立搜索索引。")
     bundle.parent.mkdir(parents=True, exist_ok=True)
     planned = plan(pages)
-    chunks = {name: chunk_size(len(paths)) for name, paths in planned.items()}
-    envs = {name: {**env, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunks[name])} for name in planned}
     low = output is not None
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
         linked = {name: Path(temp) / "pages" / name for name in planned}
-        built = {name: Path(temp) / "shards" / name for name in planned}
         for name, paths in planned.items():
             # Links, so that Pagefind reads one shard's pages alone at the site's URLs, and the
             # preview may rewrite a page meanwhile without changing what is indexed.
             link_files(site_root, linked[name], paths)
-        # The key is of the linked pages, the very bytes indexed below.
-        keys = {name: shard_key(linked[name], paths, f"{EXPECTED_VERSION}\nchunk={chunks[name]}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}") for name, paths in planned.items()}
+        # The keys are of the linked pages, the very bytes indexed below.
+        page_key = {name: page_keys(linked[name], paths) for name, paths in planned.items()}
+        settings = _settings()
+        keys = {name: shard_key(page_key[name], settings) for name in planned}
         done: dict[str, Shard] = {}
         if cache is not None:
             for name, key in keys.items():
                 if (shard := reuse(cache, key, name)) is not None:
                     done[name] = shard
         todo = [name for name in planned if name not in done]
-        # Pagefind uses about one core per run: as many runs at once as there are cores (the
-        # preview's background index: one, so the pages being edited stay quick).
-        with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
-            counts = dict(zip(todo, pool.map(lambda name: _index_shard(binary, linked[name], len(planned[name]), built[name], envs[name], low, cancel), todo), strict=True))
+        earlier = {name: previous(cache, name, settings) for name in todo} if cache is not None else {}
+        indexed = 0
         try:
-            for name, (counted, prepared) in zip(todo, fork_map(_prepared, [built[name] for name in todo], 1 if low else None, min_items=2), strict=True):
-                found, words, language = counts[name]
-                done[name] = Shard(name, found, words, language, dict(counted), prepared, built[name])
+            built, indexed = _build_shards(binary, env, Path(temp), {name: planned[name] for name in todo}, linked, page_key, earlier, low, cancel)
+            for name in todo:
+                shard, parts = built[name]
+                done[name] = shard
                 if cache is not None:
-                    keep(cache, keys[name], built[name], done[name])
+                    keep(cache, keys[name], settings, shard, parts)
             shards = [done[name] for name in planned]
             total = sum(shard.pages for shard in shards)
             if total != len(pages) or any(len(shard.prepared.pages) != shard.pages for shard in shards):
                 raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
             # Oldest shard first: pages are numbered in the order of publication, as in the shards.
-            earlier = cache / MERGED if cache is not None else None
-            merged = merge([(name, done[name].bundle, done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), earlier, 1 if low else cpu_count())
+            merged_before = cache / MERGED if cache is not None else None
+            merged = merge([(name, done[name].bundle, done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), merged_before, 1 if low else cpu_count())
             if cache is not None:
                 keep_chunks(bundle / "index", cache / MERGED)
             frequencies: Counter[str] = Counter()
@@ -202,14 +212,106 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             raise SearchError(f"读取 Pagefind 生成的索引失败，无法合并分片（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
     if cache is not None:
         prune(cache, set(keys.values()))
-    return SearchReport(total, words, len(shards), len(todo), "zh-cn")
+    return SearchReport(total, words, len(shards), len(todo), indexed, "zh-cn")
 
 
-def _prepared(folder: Path) -> tuple[Counter[str], Prepared]:
-    """A freshly indexed shard's word frequencies and its index prepared for merging (one pass
-    over its fragments)."""
-    frequencies, dates = fragment_facts(folder)
-    return frequencies, prepare(folder, {"date": dates})
+# A shard's job: its pages (output paths) with their keys, the parts kept from its last index, and
+# the bundle of this build's Pagefind run over the pages those parts lack (None: no page needed one).
+_Job = tuple[dict[str, str], Previous | None, Path | None]
+# What a job makes of a shard: its prepared index, word frequencies, pages' keys and parts, and
+# each page's fragment file.
+_Joined = tuple[Prepared, Counter[str], dict[str, tuple[str, PagePart]], dict[str, Path]]
+
+
+def _build_shards(
+    binary: Path,
+    env: dict[str, str],
+    temp: Path,
+    planned: Mapping[str, tuple[str, ...]],
+    linked: Mapping[str, Path],
+    page_key: Mapping[str, Mapping[str, str]],
+    earlier: Mapping[str, Previous | None],
+    low: bool,
+    cancel: threading.Event | None,
+) -> tuple[dict[str, tuple[Shard, dict[str, tuple[str, PagePart]]]], int]:
+    """Index the shards ``planned`` (of pages linked under ``linked``), running Pagefind only over
+    the pages whose parts their last index (``earlier``) does not hold; each shard with its pages'
+    keys and parts, and how many pages Pagefind read.  A shard whose parts disagree on the meta
+    fields is indexed again, whole."""
+    built: dict[str, tuple[Shard, dict[str, tuple[str, PagePart]]]] = {}
+    kept = dict(earlier)
+    indexed = 0
+    pending = list(planned)
+    for attempt in range(2):
+        runs = {name: [path for path in planned[name] if (last := kept.get(name)) is None or last.parts.get(path, ("",))[0] != page_key[name][path]] for name in pending}
+        bundles = {name: temp / f"run-{attempt}" / name for name in pending if runs[name]}
+        tasks: list[tuple[Path, int, Path, dict[str, str]]] = []
+        for name, run in bundles.items():
+            link_files(linked[name], temp / f"run-pages-{attempt}" / name, runs[name])
+            tasks.append((temp / f"run-pages-{attempt}" / name, len(runs[name]), run, _chunked_env(env, len(runs[name]))))
+        # Pagefind uses about one core per run: as many runs at once as there are cores (the
+        # preview's background index: one, so the pages being edited stay quick).
+        with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
+            counts = list(pool.map(lambda task: _index_shard(binary, task[0], task[1], task[2], task[3], low, cancel), tasks))
+        indexed += sum(found for found, _words, _language in counts)
+        jobs: list[_Job] = [(dict(page_key[name]), kept.get(name), bundles.get(name)) for name in pending]
+        again = []
+        for name, result in zip(pending, fork_map(_joined, jobs, 1 if low else None, min_items=2), strict=True):
+            if result is None:
+                again.append(name)
+                kept[name] = None
+                continue
+            prepared, frequencies, parts, fragments = result
+            folder = temp / "shards" / name
+            for path, (_key, part) in parts.items():
+                link_or_copy(fragments[path], folder / "fragment" / f"{part[0]}.pf_fragment")
+            # Pagefind's runtime (its scripts and entry), of this run or the kept index.
+            runtime = bundles[name] if name in bundles else earlier[name].bundle  # type: ignore[union-attr]
+            for file_name in os.listdir(runtime):
+                if (runtime / file_name).is_file() and not file_name.endswith(".pf_meta"):
+                    link_or_copy(runtime / file_name, folder / file_name)
+            built[name] = (Shard(name, len(prepared.pages), len(prepared.words), prepared.language, dict(frequencies), prepared, folder), parts)
+        if not again:
+            break
+        if attempt:
+            raise ValueError("分片的页面元数据字段不一致")
+        pending = again
+    return built, indexed
+
+
+def _joined(job: _Job) -> _Joined | None:
+    """A shard's index joined from its kept parts and those of its Pagefind run (``_Job``); None
+    when the parts disagree on the meta fields."""
+    keys, kept, run = job
+    fresh = split(run) if run is not None else None
+    parts: dict[str, tuple[str, PagePart]] = {}
+    fragments: dict[str, Path] = {}
+    if fresh is not None:
+        by_url = {page_url(path): path for path in keys}
+        for url, part in fresh.parts.items():
+            if url not in by_url:
+                raise ValueError(f"搜索索引收录了不应收录的页面 {url}")
+            parts[by_url[url]] = (keys[by_url[url]], part)
+            fragments[by_url[url]] = fresh.fragments[url]
+    for path, key in keys.items():
+        if path in parts:
+            continue
+        if kept is None or kept.parts.get(path, ("",))[0] != key:
+            raise ValueError(f"页面 {path} 没有被收录")
+        parts[path] = kept.parts[path]
+        fragments[path] = kept.bundle / "fragment" / f"{kept.parts[path][1][0]}.pf_fragment"
+    language, version = (fresh.language, fresh.version) if fresh is not None else (kept.language, kept.version)  # type: ignore[union-attr]
+    try:
+        prepared, frequencies = join(language, version, {path: part for path, (_key, part) in parts.items()})
+    except MixedFields:
+        return None
+    return prepared, frequencies, dict(sorted(parts.items())), fragments
+
+
+def _chunked_env(env: Mapping[str, str], pages: int) -> dict[str, str]:
+    """The environment of a Pagefind run over ``pages`` pages: its index in chunks of their size
+    (the run's chunks are read once, here; it keeps Pagefind's run small)."""
+    return {**env, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunk_size(pages))}
 
 
 def _number(pattern: str, text: str) -> int:

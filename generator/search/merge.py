@@ -36,7 +36,7 @@ import hashlib
 import json
 import marshal
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,14 +266,13 @@ def _meta_locs(data: bytes, at: int, renumber: Mapping[int, int] | None) -> tupl
     return _ints([renumber[v] if v < 0 else v for v in values]), count, end
 
 
-def _segments(data: bytes, fields: Mapping[int, int] | None, numbers: Sequence[int]) -> list[Segment]:
-    """The words of one index chunk (its CBOR), each as a ``Segment``: read head by head, its
-    pages renumbered by ``numbers`` (old number → new) and put in the new order, each page's
-    positions copied as they are encoded (meta positions renumbered by ``fields`` when given)."""
+def chunk_words(data: bytes, fields: Mapping[int, int] | None) -> Iterator[tuple[str, list[tuple[int, bytes, int]]]]:
+    """The words of one index chunk (its CBOR), read head by head: each word with, for each page
+    holding it, the page's number, its positions as encoded (meta positions renumbered by
+    ``fields`` when given) and its size as Pagefind counts it for chunking."""
     if data[:1] != b"\x81":
         raise ValueError("索引分块的结构不是 1.5.2 版的")
     words, at = _argument(data, 1, 4)
-    found: list[Segment] = []
     for _ in range(words):
         if data[at] != 0x83:
             raise ValueError(f"第 {at} 字节不是索引词")
@@ -282,8 +281,8 @@ def _segments(data: bytes, fields: Mapping[int, int] | None, numbers: Sequence[i
         pages, at = _argument(data, at + length, 4)
         if not pages:
             raise ValueError(f"索引词“{word}”没有页面")
-        number = size = 0
-        entries: list[tuple[int, bytes]] = []
+        number = 0
+        entries: list[tuple[int, bytes, int]] = []
         for _page in range(pages):
             if data[at] != 0x83:
                 raise ValueError(f"索引词“{word}”的页面结构不是 1.5.2 版的")
@@ -293,22 +292,39 @@ def _segments(data: bytes, fields: Mapping[int, int] | None, numbers: Sequence[i
             locs, at = _argument(data, at, 4)
             at = _skip_ints(data, at, locs)
             meta, count, end = _meta_locs(data, at, fields)
-            size += locs + count + 1
-            entries.append((numbers[number], data[locs_start:at] + meta if fields is not None else data[locs_start:end]))
+            entries.append((number, data[locs_start:at] + meta if fields is not None else data[locs_start:end], locs + count + 1))
             at = end
         if data[at] != 0x80:
             raise ValueError(f"索引词“{word}”带有未知的数据")
         at += 1
-        entries.sort()
-        previous = entries[0][0]
-        rest = []
-        for page, tail in entries[1:]:
-            rest.append(b"\x83" + _int(page - previous) + tail)
-            previous = page
-        found.append((word, entries[0][0], previous, pages, size, entries[0][1], b"".join(rest)))
+        yield word, entries
     if at != len(data):
         raise ValueError("索引分块末尾有多余的数据")
-    return found
+
+
+def segment(word: str, entries: Sequence[tuple[int, bytes, int]]) -> Segment:
+    """One word's ``Segment`` from its pages (number, encoded positions, size), in page order."""
+    previous = entries[0][0]
+    rest = []
+    for page, tail, _size in entries[1:]:
+        rest.append(b"\x83" + _int(page - previous) + tail)
+        previous = page
+    return (word, entries[0][0], previous, len(entries), sum(size for _, _, size in entries), entries[0][1], b"".join(rest))
+
+
+def _segments(data: bytes, fields: Mapping[int, int] | None, numbers: Sequence[int]) -> list[Segment]:
+    """The words of one index chunk, each as a ``Segment``, its pages renumbered by ``numbers``
+    (old number → new) and put in the new order."""
+    return [segment(word, sorted((numbers[n], tail, size) for n, tail, size in entries)) for word, entries in chunk_words(data, fields)]
+
+
+def field_order(names: Sequence[object]) -> tuple[tuple[str, ...], dict[int, int] | None]:
+    """The meta fields of an index whose metadata names ``names``, in the order of a prepared
+    index (``FIELDS`` first), and how its meta positions' field numbers change to that order (None
+    when they do not)."""
+    fields = tuple([*FIELDS, *sorted(set(map(str, names)) - set(FIELDS))])
+    renumber = {-n - 1: -fields.index(str(name)) - 1 for n, name in enumerate(names)}
+    return fields, None if all(old == new for old, new in renumber.items()) else renumber
 
 
 def prepare(folder: Path, sort_values: Mapping[str, Sequence[str]]) -> Prepared:
@@ -320,9 +336,7 @@ def prepare(folder: Path, sort_values: Mapping[str, Sequence[str]]) -> Prepared:
     metadata; ``read_meta`` reads them back."""
     language, meta = read_meta(folder)
     version, pages, chunks, filter_files, sorts, names = meta
-    fields = tuple([*FIELDS, *sorted(set(map(str, names)) - set(FIELDS))])
-    renumber = {-n - 1: -fields.index(str(name)) - 1 for n, name in enumerate(names)}
-    same = all(old == new for old, new in renumber.items())
+    fields, renumber = field_order(names)
     by_date = next((list(map(int, order)) for key, order in sorts if key == "date"), [])
     order = [*by_date, *sorted(set(range(len(pages))) - set(by_date))]
     if sorted(order) != list(range(len(pages))):
@@ -332,7 +346,7 @@ def prepare(folder: Path, sort_values: Mapping[str, Sequence[str]]) -> Prepared:
         numbers[old] = new
     words: list[Segment] = []
     for _first, _last, name in chunks:
-        words += _segments(unpacked(folder / "index" / f"{name}.pf_index"), None if same else renumber, numbers)
+        words += _segments(unpacked(folder / "index" / f"{name}.pf_index"), renumber, numbers)
     filters: dict[str, dict[str, list[int]]] = {}
     for filter_name, name in filter_files:
         found, values = decoded(folder / "filter" / f"{name}.pf_filter")

@@ -7,13 +7,15 @@ are indexed side by side on the machine's cores, and memory is a shard's, not th
 shards are then merged into the one index the site publishes (``merge``).
 
 A shard's index is kept in ``<site>/.gongkai-cache/search/<key>/`` (its index prepared for merging,
-``merge.Prepared``, and of Pagefind's bundle what a merge still reads: the fragments and the
-runtime) under a key of exactly what Pagefind reads of its pages (each page's path and indexed
+``merge.Prepared``; each page's part, ``page_parts``, under the page's key; and of Pagefind's bundle
+what a merge still reads: the fragments and the runtime) under a key of exactly what Pagefind reads of its pages (each page's path and indexed
 part) and of the Pagefind version and settings, with a record signed by this machine's key
 (``load_cache.signed``) that lists the size and modification time of every file.  A shard is
 reused, read where it is kept, only when its key is the key of the pages now, its record verifies
 and every file is as recorded: a withdrawn or changed page changes the key, and a copy from
-elsewhere, a missing or extra file, or one written since is indexed afresh.
+elsewhere, a missing or extra file, or one written since is indexed afresh.  When a shard's key
+changed, the parts of its most recent kept index (``previous``) serve its unchanged pages, so that
+Pagefind reads only the pages an edit changed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import tempfile
@@ -28,10 +31,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..load_cache import signed, verified
 from ..output import link_or_copy
 from .merge import Prepared
+from .page_parts import PagePart
 
 SHARD_PAGES = 600
 CACHE = "search"
@@ -39,6 +44,7 @@ CACHE = "search"
 MERGED = "merged-chunks"
 _RECORD = "record.bin"
 _PREPARED = "prepared.bin"
+_PARTS = "parts.bin"
 _KEPT = 8  # cached shards kept beyond the current ones (the preview and a build may differ)
 
 
@@ -74,12 +80,17 @@ def indexed_part(html: bytes) -> bytes:
     return html[:head_end] + b"\0" + html[start:end]
 
 
-def shard_key(root: Path, paths: tuple[str, ...], settings: str) -> str:
+def page_keys(root: Path, paths: tuple[str, ...]) -> dict[str, str]:
+    """Each page's key: the hash of its indexed part."""
+    return {path: hashlib.sha256(indexed_part((root / path).read_bytes())).hexdigest() for path in paths}
+
+
+def shard_key(keys: Mapping[str, str], settings: str) -> str:
     """The key of a shard: ``settings`` (Pagefind's version and options) and each page's path with
-    the hash of its indexed part."""
+    its key (``page_keys``)."""
     h = hashlib.sha256(settings.encode() + b"\n")
-    for path in paths:
-        h.update(path.encode() + b"\0" + hashlib.sha256(indexed_part((root / path).read_bytes())).digest())
+    for path, key in sorted(keys.items()):
+        h.update(path.encode() + b"\0" + bytes.fromhex(key))
     return h.hexdigest()
 
 
@@ -94,8 +105,19 @@ class Shard:
     language: str
     frequencies: dict[str, int]
     prepared: Prepared
-    # The folder holding its pages' fragments and Pagefind's runtime, which the merge links from:
-    # the fresh bundle, or the kept one in the cache, used where it is.
+    # The folder holding its pages' fragments (under their full hashes) and Pagefind's runtime,
+    # which the merge links from: made for this run, or the kept one in the cache, used where it is.
+    bundle: Path
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The most recent kept index of a shard of the same name: its language and Pagefind's index
+    version, each of its pages' key and part, and the folder holding their fragments."""
+
+    language: str
+    version: str
+    parts: dict[str, tuple[str, PagePart]]
     bundle: Path
 
 
@@ -120,16 +142,27 @@ def link_files(source: Path, target: Path, files: Iterable[str]) -> None:
         link_or_copy(source / rel, target / rel)
 
 
+def _record(folder: Path, **expected: str) -> dict[str, Any] | None:
+    """A kept folder's record when it verifies, holds the ``expected`` values and every file is as
+    recorded."""
+    body = verified((folder / _RECORD).read_bytes())
+    if body is None:
+        return None
+    record: dict[str, Any] = json.loads(body)
+    if any(record[name] != value for name, value in expected.items()):
+        return None
+    if _stamps(folder / "bundle") != record["files"] or _stamps(folder, _PREPARED) != record["prepared"] or _stamps(folder, _PARTS) != record["parts"]:
+        return None
+    return record
+
+
 def reuse(cache: Path, key: str, name: str) -> Shard | None:
     """The kept index of key ``key``, its bundle where it is kept, or None when there is none, or
     its record or any file does not verify."""
     folder = cache / key
     try:
-        body = verified((folder / _RECORD).read_bytes())
-        if body is None:
-            return None
-        record = json.loads(body)
-        if record["key"] != key or _stamps(folder / "bundle") != record["files"] or _stamps(folder, _PREPARED) != record["prepared"]:
+        record = _record(folder, key=key)
+        if record is None:
             return None
         prepared = Prepared.load(folder / _PREPARED)
         frequencies = {str(w): int(n) for w, n in record["frequencies"].items()}
@@ -138,29 +171,56 @@ def reuse(cache: Path, key: str, name: str) -> Shard | None:
         return None
 
 
+def previous(cache: Path, name: str, settings: str) -> Previous | None:
+    """The parts of the most recently kept index of shard ``name`` made with ``settings`` whose
+    record and files verify, or None."""
+    try:
+        folders = sorted((p for p in cache.iterdir() if p.name != MERGED and not p.name.startswith(".new-")), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return None
+    for folder in folders:
+        try:
+            record = _record(folder, name=name, settings=settings)
+            if record is None:
+                continue
+            kept = marshal.loads((folder / _PARTS).read_bytes())
+            if not isinstance(kept, dict):
+                continue
+            return Previous(str(record["language"]), str(record["version"]), {str(path): (str(key), part) for path, (key, part) in kept.items()}, folder / "bundle")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+            continue
+    return None
+
+
 def _merge_inputs(bundle: Path) -> list[str]:
     """The files of a shard's bundle that a merge reads once the shard is prepared: its pages'
     fragments and Pagefind's runtime (its index and filter files live on in the prepared index)."""
     return [rel for rel in _stamps(bundle) if rel.startswith("fragment/") or ("/" not in rel and not rel.endswith(".pf_meta"))]
 
 
-def keep(cache: Path, key: str, bundle: Path, shard: Shard) -> None:
-    """Keep a freshly built shard for the next run; failing to is not an error."""
+def keep(cache: Path, key: str, settings: str, shard: Shard, parts: Mapping[str, tuple[str, PagePart]]) -> None:
+    """Keep a freshly built shard, with its pages' keys and parts, for the next run; failing to is
+    not an error."""
     try:
         record: dict[str, object] = {
             "key": key,
+            "name": shard.name,
+            "settings": settings,
             "pages": shard.pages,
             "words": shard.words,
             "language": shard.language,
+            "version": shard.prepared.version,
             "frequencies": shard.frequencies,
         }
         cache.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(cache / key, ignore_errors=True)  # a kept copy that did not verify
         with tempfile.TemporaryDirectory(dir=cache, prefix=".new-") as temp:
-            link_files(bundle, Path(temp) / "bundle", _merge_inputs(bundle))
+            link_files(shard.bundle, Path(temp) / "bundle", _merge_inputs(shard.bundle))
             record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
             shard.prepared.save(Path(temp) / _PREPARED)
             record["prepared"] = _stamps(Path(temp), _PREPARED)
+            (Path(temp) / _PARTS).write_bytes(marshal.dumps(dict(parts)))
+            record["parts"] = _stamps(Path(temp), _PARTS)
             data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             if data is None:
                 return

@@ -84,15 +84,20 @@ def fragment_facts(bundle: Path) -> tuple[Counter[str], list[str]]:
     dates: list[str] = []
     for page_hash, _count in meta[1]:
         fragment = read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
-        # Pagefind keeps Chinese words apart with zero-width spaces in a fragment's content.
-        words = set(fragment["content"].replace("\u200b", " ").split())
-        # Pagefind also indexes each meta value, unsegmented; of those only the column's name is
-        # not already in the text (a title is, word by word, and its whole-title "word" would
-        # make every family of its first characters thousands of words long).
-        words.update(fragment["meta"].get("column", "").split())
-        counts.update(words)
+        counts.update(fragment_words(fragment))
         dates.append(str(fragment["meta"].get("date", "")))
-    return Counter({word: n for word, n in counts.items() if _CHINESE.fullmatch(word)}), dates
+    return counts, dates
+
+
+def fragment_words(fragment: Mapping[str, Any]) -> list[str]:
+    """The Chinese words of one page's fragment that the word lists count, each once, sorted."""
+    # Pagefind keeps Chinese words apart with zero-width spaces in a fragment's content.
+    words = set(fragment["content"].replace("\u200b", " ").split())
+    # Pagefind also indexes each meta value, unsegmented; of those only the column's name is
+    # not already in the text (a title is, word by word, and its whole-title "word" would
+    # make every family of its first characters thousands of words long).
+    words.update(fragment["meta"].get("column", "").split())
+    return sorted(word for word in words if _CHINESE.fullmatch(word))
 
 
 def fragment_files(bundle: Path) -> list[Path]:
