@@ -34,7 +34,7 @@ from pathlib import Path
 from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
 from .merge import PREPARED_FORMAT, Prepared, merge
-from .page_parts import MixedFields, PagePart, join, page_url, split
+from .page_parts import MixedFields, PagePart, join, pack, page_url, split
 from .shards import MERGED, Previous, Shard, keep, keep_chunks, link_files, page_keys, plan, previous, prune, reuse, shard_key
 from .words import index_words, write_word_lists
 
@@ -120,14 +120,16 @@ def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_p
             text=True,
         )
         while True:
+            # Checked before each wait: a run over a few pages may end within one.
+            if cancel is not None and cancel.is_set():
+                process.kill()
+                process.communicate()
+                raise SearchError("搜索索引已取消。")
             try:
                 log = process.communicate(timeout=0.2)[0]
                 break
             except subprocess.TimeoutExpired:
-                if cancel is not None and cancel.is_set():
-                    process.kill()
-                    process.communicate()
-                    raise SearchError("搜索索引已取消。") from None
+                pass
     if process.returncode != 0:
         raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {process.returncode}）：{log.strip()[-500:]}")
     return log
@@ -218,9 +220,9 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
 # A shard's job: its pages (output paths) with their keys, the parts kept from its last index, and
 # the bundle of this build's Pagefind run over the pages those parts lack (None: no page needed one).
 _Job = tuple[dict[str, str], Previous | None, Path | None]
-# What a job makes of a shard: its prepared index, word frequencies, pages' keys and parts, and
-# each page's fragment file.
-_Joined = tuple[Prepared, Counter[str], dict[str, tuple[str, PagePart]], dict[str, Path]]
+# What a job makes of a shard: its prepared index, word frequencies, pages' keys and parts (packed,
+# to keep) and each page's fragment: its name and file.
+_Joined = tuple[Prepared, Counter[str], bytes, dict[str, tuple[str, Path]]]
 
 
 def _build_shards(
@@ -233,12 +235,12 @@ def _build_shards(
     earlier: Mapping[str, Previous | None],
     low: bool,
     cancel: threading.Event | None,
-) -> tuple[dict[str, tuple[Shard, dict[str, tuple[str, PagePart]]]], int]:
+) -> tuple[dict[str, tuple[Shard, bytes]], int]:
     """Index the shards ``planned`` (of pages linked under ``linked``), running Pagefind only over
     the pages whose parts their last index (``earlier``) does not hold; each shard with its pages'
     keys and parts, and how many pages Pagefind read.  A shard whose parts disagree on the meta
     fields is indexed again, whole."""
-    built: dict[str, tuple[Shard, dict[str, tuple[str, PagePart]]]] = {}
+    built: dict[str, tuple[Shard, bytes]] = {}
     kept = dict(earlier)
     indexed = 0
     pending = list(planned)
@@ -263,8 +265,8 @@ def _build_shards(
                 continue
             prepared, frequencies, parts, fragments = result
             folder = temp / "shards" / name
-            for path, (_key, part) in parts.items():
-                link_or_copy(fragments[path], folder / "fragment" / f"{part[0]}.pf_fragment")
+            for fragment_hash, source in fragments.values():
+                link_or_copy(source, folder / "fragment" / f"{fragment_hash}.pf_fragment")
             # Pagefind's runtime (its scripts and entry), of this run or the kept index.
             runtime = bundles[name] if name in bundles else earlier[name].bundle  # type: ignore[union-attr]
             for file_name in os.listdir(runtime):
@@ -285,27 +287,28 @@ def _joined(job: _Job) -> _Joined | None:
     keys, kept, run = job
     fresh = split(run) if run is not None else None
     parts: dict[str, tuple[str, PagePart]] = {}
-    fragments: dict[str, Path] = {}
+    fragments: dict[str, tuple[str, Path]] = {}
     if fresh is not None:
         by_url = {page_url(path): path for path in keys}
         for url, part in fresh.parts.items():
             if url not in by_url:
                 raise ValueError(f"搜索索引收录了不应收录的页面 {url}")
             parts[by_url[url]] = (keys[by_url[url]], part)
-            fragments[by_url[url]] = fresh.fragments[url]
+            fragments[by_url[url]] = (part[0], fresh.fragments[url])
     for path, key in keys.items():
         if path in parts:
             continue
         if kept is None or kept.parts.get(path, ("",))[0] != key:
             raise ValueError(f"页面 {path} 没有被收录")
         parts[path] = kept.parts[path]
-        fragments[path] = kept.bundle / "fragment" / f"{kept.parts[path][1][0]}.pf_fragment"
+        fragment_hash = kept.parts[path][1][0]
+        fragments[path] = (fragment_hash, kept.bundle / "fragment" / f"{fragment_hash}.pf_fragment")
     language, version = (fresh.language, fresh.version) if fresh is not None else (kept.language, kept.version)  # type: ignore[union-attr]
     try:
         prepared, frequencies = join(language, version, {path: part for path, (_key, part) in parts.items()})
     except MixedFields:
         return None
-    return prepared, frequencies, dict(sorted(parts.items())), fragments
+    return prepared, frequencies, pack(dict(sorted(parts.items()))), fragments
 
 
 def _chunked_env(env: Mapping[str, str], pages: int) -> dict[str, str]:

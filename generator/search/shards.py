@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import marshal
 import os
 import shutil
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 from ..load_cache import signed, verified
 from ..output import link_or_copy
 from .merge import Prepared
-from .page_parts import PagePart
+from .page_parts import PagePart, unpack
 
 SHARD_PAGES = 600
 CACHE = "search"
@@ -183,10 +182,7 @@ def previous(cache: Path, name: str, settings: str) -> Previous | None:
             record = _record(folder, name=name, settings=settings)
             if record is None:
                 continue
-            kept = marshal.loads((folder / _PARTS).read_bytes())
-            if not isinstance(kept, dict):
-                continue
-            return Previous(str(record["language"]), str(record["version"]), {str(path): (str(key), part) for path, (key, part) in kept.items()}, folder / "bundle")
+            return Previous(str(record["language"]), str(record["version"]), unpack((folder / _PARTS).read_bytes()), folder / "bundle")
         except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
             continue
     return None
@@ -198,9 +194,9 @@ def _merge_inputs(bundle: Path) -> list[str]:
     return [rel for rel in _stamps(bundle) if rel.startswith("fragment/") or ("/" not in rel and not rel.endswith(".pf_meta"))]
 
 
-def keep(cache: Path, key: str, settings: str, shard: Shard, parts: Mapping[str, tuple[str, PagePart]]) -> None:
-    """Keep a freshly built shard, with its pages' keys and parts, for the next run; failing to is
-    not an error."""
+def keep(cache: Path, key: str, settings: str, shard: Shard, parts: bytes) -> None:
+    """Keep a freshly built shard, with its pages' keys and parts (``page_parts.pack``), for the
+    next run; failing to is not an error."""
     try:
         record: dict[str, object] = {
             "key": key,
@@ -219,7 +215,7 @@ def keep(cache: Path, key: str, settings: str, shard: Shard, parts: Mapping[str,
             record["files"] = _stamps(Path(temp) / "bundle")  # the kept files, copies where links failed
             shard.prepared.save(Path(temp) / _PREPARED)
             record["prepared"] = _stamps(Path(temp), _PREPARED)
-            (Path(temp) / _PARTS).write_bytes(marshal.dumps(dict(parts)))
+            (Path(temp) / _PARTS).write_bytes(parts)
             record["parts"] = _stamps(Path(temp), _PARTS)
             data = signed(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             if data is None:
