@@ -23,7 +23,7 @@ from .discover import SiteFiles, discovery_problems
 from .extensions import NO_EXTENSIONS, Extensions
 from .extract import Extracted, Table, extract
 from .load import Loaded, SiteSettings, load_item, load_settings, unloaded_claims
-from .load_cache import context_key, read_store, write_store
+from .load_cache import Stored, context_key, read_store, write_store
 from .markdown import BodyDraft
 from .model import Item, Platform
 from .problems import Problem, has_errors, sort_problems
@@ -161,10 +161,10 @@ class Pipeline:
             if previous is not None and previous.digest == digest:
                 known[rel] = previous
         context = context_key(self.content, files, self.base_url, settings.today) if self.store else ""
-        stored = read_store(self.site_dir, context) if self.store else {}
+        stored = read_store(self.site_dir, context) if self.store else Stored({}, {})
         for rel, digest in digests.items():
-            if rel not in known and (rel, digest) in stored:
-                known[rel] = stored[(rel, digest)]
+            if rel not in known and (rel, digest) in stored.entries:
+                known[rel] = stored.entries[(rel, digest)]
         missing = [rel for rel in rels if rel not in known]
         if missing:
             warm_up()  # the traditional-character table, built once before the workers fork
@@ -172,8 +172,8 @@ class Pipeline:
         fresh = fork_map(parse, missing, min_items=_PARALLEL_LOADS)
         known.update(zip(missing, fresh, strict=True))
         self.loaded = {rel: known[rel] for rel in rels}
-        if self.store and (fresh or len(stored) != len(self.loaded)):
-            write_store(self.site_dir, context, {(rel, entry.digest): entry for rel, entry in self.loaded.items()})
+        if self.store and (fresh or len(stored.entries) != len(self.loaded)):
+            write_store(self.site_dir, context, {(rel, entry.digest): entry for rel, entry in self.loaded.items()}, stored)
         return len(fresh)
 
     def items(self) -> tuple[Item, ...]:
