@@ -173,13 +173,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
     planned = plan(pages)
     low = output is not None
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
-        linked = {name: Path(temp) / "pages" / name for name in planned}
-        for name, paths in planned.items():
-            # Links, so that Pagefind reads one shard's pages alone at the site's URLs, and the
-            # preview may rewrite a page meanwhile without changing what is indexed.
-            link_files(site_root, linked[name], paths)
-        # The keys are of the linked pages, the very bytes indexed below.
-        page_key = {name: page_keys(linked[name], paths) for name, paths in planned.items()}
+        page_key = {name: page_keys(site_root, paths) for name, paths in planned.items()}
         settings = _settings()
         keys = {name: shard_key(page_key[name], settings) for name in planned}
         done: dict[str, Shard] = {}
@@ -188,6 +182,14 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
                 if (shard := reuse(cache, key, name)) is not None:
                     done[name] = shard
         todo = [name for name in planned if name not in done]
+        linked = {name: Path(temp) / "pages" / name for name in todo}
+        for name in todo:
+            # Links, so that Pagefind reads one shard's pages alone at the site's URLs, and the
+            # preview may rewrite a page meanwhile without changing what is indexed; the keys of
+            # a shard to index are of its linked pages, the very bytes indexed below.
+            link_files(site_root, linked[name], planned[name])
+            page_key[name] = page_keys(linked[name], planned[name])
+            keys[name] = shard_key(page_key[name], settings)
         earlier = {name: previous(cache, name, settings) for name in todo} if cache is not None else {}
         indexed = 0
         try:

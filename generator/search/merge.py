@@ -35,6 +35,7 @@ import gzip
 import hashlib
 import json
 import marshal
+import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -305,11 +306,15 @@ def chunk_words(data: bytes, fields: Mapping[int, int] | None) -> Iterator[tuple
 def segment(word: str, entries: Sequence[tuple[int, bytes, int]]) -> Segment:
     """One word's ``Segment`` from its pages (number, encoded positions, size), in page order."""
     previous = entries[0][0]
+    size = entries[0][2]
     rest = []
-    for page, tail, _size in entries[1:]:
-        rest.append(b"\x83" + _int(page - previous) + tail)
+    ints = _INTS  # a shard's page numbers differ by less than 65,536: through the table
+    for page, tail, own in entries[1:]:
+        delta = page - previous
+        rest.append(b"\x83" + (ints[delta - _LOW] if delta < 1 << 16 else _int(delta)) + tail)
         previous = page
-    return (word, entries[0][0], previous, len(entries), sum(size for _, _, size in entries), entries[0][1], b"".join(rest))
+        size += own
+    return (word, entries[0][0], previous, len(entries), size, entries[0][1], b"".join(rest))
 
 
 def _segments(data: bytes, fields: Mapping[int, int] | None, numbers: Sequence[int]) -> list[Segment]:
@@ -513,8 +518,14 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     for file_name in (*_RUNTIME, *(p.name for p in first_folder.glob("wasm.*.pagefind"))):
         link_or_copy(first_folder / file_name, target / file_name)
     for name, folder, prepared in shards:
+        # Plain strings and os.link: ten thousand pathlib joins cost more than the links.
+        source, into, short = f"{folder}/fragment/", f"{target}/fragment/{name}/", fragment_names[name]
+        os.makedirs(into)
         for page_hash, _count in prepared.pages:
-            link_or_copy(folder / "fragment" / f"{page_hash}.pf_fragment", target / "fragment" / name / f"{fragment_names[name][page_hash]}.pf_fragment")
+            try:
+                os.link(f"{source}{page_hash}.pf_fragment", f"{into}{short[page_hash]}.pf_fragment")
+            except OSError:  # no hard links here, or a county member's hash names a subfolder
+                link_or_copy(Path(f"{source}{page_hash}.pf_fragment"), Path(f"{into}{short[page_hash]}.pf_fragment"))
     entry = json.loads((first_folder / ENTRY).read_text(encoding="utf-8"))
     entry["languages"] = {language: {**entry["languages"][language], "hash": meta_name, "page_count": total}}
     entry.pop(SORTS_KEY, None)  # a county's member index names its own

@@ -128,10 +128,16 @@ def _stamps(folder: Path, only: str | None = None) -> dict[str, list[int]]:
         st = os.lstat(folder / only)
         return {only: [st.st_size, st.st_mtime_ns]}
     found: dict[str, list[int]] = {}
-    for dirpath, _dirnames, filenames in os.walk(folder):
-        for name in filenames:
-            st = os.lstat(os.path.join(dirpath, name))
-            found[os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")] = [st.st_size, st.st_mtime_ns]
+    folders = [("", str(folder))]
+    while folders:
+        prefix, path = folders.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
     return dict(sorted(found.items()))
 
 
