@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,8 @@ def index_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int)
     for chunk, words in sorted(by_chunk.items()):
         candidates = sorted({*words, *chunks[chunk]}, key=lambda w: (len(w), w))
         # A lookup may stop at a trimmed bound, so each candidate is checked as Pagefind would.
-        probes[chunk] = [w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects(w, chunks, firsts)][:PROBES_PER_CHUNK]
+        # Looked up only until enough are found: a lookup that falls back to the bounds scans them all.
+        probes[chunk] = list(islice((w for w in candidates if _CHINESE.fullmatch(w) and chunk in selects(w, chunks, firsts)), PROBES_PER_CHUNK))
     return IndexWords(dict(sorted(frequencies.items())), holding, probes, pages)
 
 
