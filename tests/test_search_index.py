@@ -172,6 +172,37 @@ def test_pages_whose_meta_fields_differ_from_their_shards_are_indexed_with_it(ma
     assert "mixedqpagepart1q" in decode_index(site / "build/pagefind")["words"]
 
 
+def test_a_page_linked_into_place_unchanged_is_not_hashed_again_and_foreign_stamps_are_ignored(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    import generator.search.shards as shards_module
+
+    site = make_site({"content/rules.md": POLICY, **{f"content/n{n}.md": _notice(n) for n in range(1, 4)}})
+    build_site(site)
+    hashed: list[str] = []
+    original = shards_module.indexed_part
+
+    def spy(html: bytes) -> bytes:
+        hashed.append(html.decode("utf-8").split("<title>")[1].split("<")[0])
+        return original(html)
+
+    monkeypatch.setattr(shards_module, "indexed_part", spy)
+    (site / "content/n2.md").write_text(_notice(2).replace("通知正文", "通知正文改为STAMPQ"), encoding="utf-8")
+    build_site(site)
+    # The edited page alone: from the site's files and again from its shard's links.
+    assert hashed and all(title.startswith("二〇二四年第2号通知") for title in hashed)
+    assert tree_digest(site / "build/pagefind") == _cold_pagefind(site, tmp_path, "stamped")
+    # Stamps signed elsewhere, naming every page as it is now with another key: not trusted.
+    stamps = site / ".gongkai-cache/search/page-stamps.bin"
+    body = marshal.loads(stamps.read_bytes()[32:])
+    stamps.write_bytes(bytes(32) + marshal.dumps({path: (*stamp[:3], "0" * 64) for path, stamp in body.items()}))
+    hashed.clear()
+    (site / "content/n3.md").write_text(_notice(3).replace("通知正文", "通知正文改为FOREIGNQ"), encoding="utf-8")
+    build_site(site)
+    assert len(hashed) > 4  # every page read again
+    assert tree_digest(site / "build/pagefind") == _cold_pagefind(site, tmp_path, "foreign")
+
+
 def test_a_damaged_or_foreign_kept_shard_is_indexed_afresh(make_site: Callable[..., Path], tmp_path: Path) -> None:
     site = _shard_site(make_site)
     build_site(site)

@@ -35,7 +35,7 @@ from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
 from .merge import PREPARED_FORMAT, Prepared, merge
 from .page_parts import MixedFields, PagePart, join, pack, page_url, split
-from .shards import MERGED, Previous, Shard, keep, keep_chunks, link_files, page_keys, plan, previous, prune, reuse, shard_key
+from .shards import MERGED, Previous, Shard, Stamp, keep, keep_chunks, keep_stamps, link_files, page_keys, plan, previous, prune, read_stamps, reuse, shard_key
 from .words import index_words, write_word_lists
 
 BUNDLE = "pagefind"
@@ -173,7 +173,9 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
     planned = plan(pages)
     low = output is not None
     with tempfile.TemporaryDirectory(dir=bundle.parent, prefix=".gongkai-pages-") as temp:
-        page_key = {name: page_keys(site_root, paths) for name, paths in planned.items()}
+        known = read_stamps(cache) if cache is not None else {}
+        stamps: dict[str, Stamp] = {}
+        page_key = {name: page_keys(site_root, paths, known, stamps) for name, paths in planned.items()}
         settings = _settings()
         keys = {name: shard_key(page_key[name], settings) for name in planned}
         done: dict[str, Shard] = {}
@@ -188,7 +190,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             # preview may rewrite a page meanwhile without changing what is indexed; the keys of
             # a shard to index are of its linked pages, the very bytes indexed below.
             link_files(site_root, linked[name], planned[name])
-            page_key[name] = page_keys(linked[name], planned[name])
+            page_key[name] = page_keys(linked[name], planned[name], known, stamps)
             keys[name] = shard_key(page_key[name], settings)
         earlier = {name: previous(cache, name, settings) for name in todo} if cache is not None else {}
         indexed = 0
@@ -216,6 +218,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             raise SearchError(f"读取 Pagefind 生成的索引失败，无法合并分片（{type(error).__name__}: {error}）。请确认 Pagefind 为 1.5.2 版。") from None
     if cache is not None:
         prune(cache, set(keys.values()))
+        keep_stamps(cache, stamps)
     return SearchReport(total, words, len(shards), len(todo), indexed, "zh-cn")
 
 
