@@ -29,7 +29,7 @@ from ..output import write_atomic
 from ..search import index
 from ..search.index import chunk_size
 from ..search.merge import ENTRY, PREPARED_FORMAT, Prepared, merge, prepare
-from ..search.shards import keep_chunks
+from ..search.shards import chunk_digests, keep_chunks
 from ..search.words import fragment_facts, index_words, write_word_lists
 from ..workers import cpu_count
 from .config import Member
@@ -90,10 +90,10 @@ def county_index(members: list[tuple[Member, Path]], target: Path, cache: Path |
         unit: dict[str, Any] = {UNIT_FILTER: {member.name: list(range(len(prepared.pages)))}}
         parts.append((member.id, bundle, dataclasses.replace(prepared, filters={**prepared.filters, **unit})))
     earlier = cache / _CHUNKS if cache is not None else None
-    merged = merge(parts, target, chunk_size(sum(len(p.pages) for _, _, p in parts)), earlier, cpu_count())
+    merged = merge(parts, target, chunk_size(sum(len(p.pages) for _, _, p in parts)), earlier, cpu_count(), chunk_digests(earlier) if earlier is not None else None)
     write_word_lists(target, index_words(frequencies, merged.chunks, merged.pages))
     if cache is not None:
-        keep_chunks(target / "index", cache / _CHUNKS)
+        keep_chunks(target / "index", cache / _CHUNKS, merged.digests)
         for stale in cache.iterdir():
             if stale.is_file() and stale.name not in used:
                 stale.unlink(missing_ok=True)

@@ -35,7 +35,7 @@ from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
 from .merge import PREPARED_FORMAT, Prepared, merge
 from .page_parts import MixedFields, PagePart, join, pack, page_url, split
-from .shards import MERGED, Previous, Shard, Stamp, keep, keep_chunks, keep_stamps, link_files, page_keys, plan, previous, prune, read_stamps, reuse, shard_key
+from .shards import MERGED, Previous, Shard, Stamp, chunk_digests, keep, keep_chunks, keep_stamps, link_files, page_keys, plan, previous, prune, read_stamps, reuse, shard_key
 from .words import index_words, write_word_lists
 
 BUNDLE = "pagefind"
@@ -207,9 +207,10 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
                 raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
             # Oldest shard first: pages are numbered in the order of publication, as in the shards.
             merged_before = cache / MERGED if cache is not None else None
-            merged = merge([(name, done[name].bundle, done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), merged_before, 1 if low else cpu_count())
+            known_chunks = chunk_digests(merged_before) if merged_before is not None else {}
+            merged = merge([(name, done[name].bundle, done[name].prepared) for name in reversed(planned)], bundle, chunk_size(total), merged_before, 1 if low else cpu_count(), known_chunks)
             if cache is not None:
-                keep_chunks(bundle / "index", cache / MERGED)
+                keep_chunks(bundle / "index", cache / MERGED, merged.digests)
             frequencies: Counter[str] = Counter()
             for shard in shards:
                 frequencies.update(shard.frequencies)

@@ -374,6 +374,8 @@ class Merged:
 
     pages: int
     chunks: list[tuple[str, str]]
+    # Each chunk file's name with the SHA-256 of its content (uncompressed).
+    digests: dict[str, str]
 
 
 def _chunked(words: Iterable[tuple[str, list[tuple[int, Segment]]]], size: int) -> list[list[tuple[str, list[tuple[int, Segment]]]]]:
@@ -431,13 +433,14 @@ def _word_entry(word: str, segments: list[tuple[int, Segment]]) -> bytes:
     return b"".join(parts)
 
 
-def _write_chunk(path: Path, data: bytes, earlier: Path | None) -> None:
+def _write_chunk(path: Path, data: bytes, digest: str, earlier: Path | None, known: Mapping[str, str]) -> None:
     """Write one index chunk: linked from ``earlier`` (the chunks of a previous merge) when a file
-    of the same name there holds exactly these bytes, compressed anew otherwise.  Most chunks
-    survive an edit unchanged, and compressing them is most of a merge's time."""
+    of the same name there holds exactly these bytes (its digest in ``known``, which the caller
+    verified, or else compared), compressed anew otherwise.  Most chunks survive an edit
+    unchanged, and compressing them is most of a merge's time."""
     if earlier is not None:
         try:
-            if gzip.decompress((earlier / path.name).read_bytes()) == SIGNATURE + data:
+            if known.get(path.name) == digest or gzip.decompress((earlier / path.name).read_bytes()) == SIGNATURE + data:
                 link_or_copy(earlier / path.name, path)
                 return
         except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
@@ -445,10 +448,11 @@ def _write_chunk(path: Path, data: bytes, earlier: Path | None) -> None:
     path.write_bytes(_compressed(data))
 
 
-def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size: int, earlier: Path | None = None, jobs: int = 1) -> Merged:
+def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size: int, earlier: Path | None = None, jobs: int = 1, known: Mapping[str, str] | None = None) -> Merged:
     """Write the index of all ``shards`` (name, bundle folder, prepared index), their pages in this
     order, into the new folder ``target``, taking unchanged chunks from ``earlier`` (checked byte
-    for byte) and compressing the others on ``jobs`` threads."""
+    for byte, or by the digests ``known`` of its files, verified by the caller) and compressing the
+    others on ``jobs`` threads."""
     languages = {prepared.language for _, _, prepared in shards}
     versions = {prepared.version for _, _, prepared in shards}
     if len(languages) != 1 or len(versions) != 1:
@@ -477,7 +481,7 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     names = [named[digest] for digest in digests]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         # zlib lets go of the interpreter while it compresses, so chunks compress side by side.
-        list(pool.map(lambda n: _write_chunk(target / "index" / f"{names[n]}.pf_index", raw[n], earlier), range(len(raw))))
+        list(pool.map(lambda n: _write_chunk(target / "index" / f"{names[n]}.pf_index", raw[n], digests[n], earlier, known or {}), range(len(raw))))
     chunk_files = [[first, last, name] for (first, last), name in zip(bounds, names, strict=True)]
 
     filters: dict[str, dict[str, list[int]]] = {}
@@ -532,4 +536,4 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     if sorts_name is not None:
         entry[SORTS_KEY] = sorts_name
     (target / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return Merged(total, bounds)
+    return Merged(total, bounds, {f"{name}.pf_index": digest for name, digest in zip(names, digests, strict=True)})

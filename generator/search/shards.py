@@ -48,6 +48,7 @@ _PARTS = "parts.bin"
 # The pages as last hashed, so that a page linked into place unchanged is not read and hashed again
 # (reading and hashing all 10,000 pages of a site took half a second of every build).
 _STAMPS = "page-stamps.bin"
+_DIGESTS = "digests.bin"  # in the kept chunks' folder: each chunk's content digest and file stamp
 _KEPT = 8  # cached shards kept beyond the current ones (the preview and a build may differ)
 
 
@@ -284,14 +285,30 @@ def prune(cache: Path, current: set[str]) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def keep_chunks(index: Path, cache: Path) -> None:
-    """Keep the chunks of the index just merged (links) in place of the last ones; failing to is
-    not an error.  Nothing about them is trusted: the next merge compares each byte for byte."""
+def keep_chunks(index: Path, cache: Path, digests: Mapping[str, str]) -> None:
+    """Keep the chunks of the index just merged (links) in place of the last ones, with the
+    digests of their content and a signed record of their files; failing to is not an error."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".new-") as temp:
             link_files(index, Path(temp) / "chunks", sorted(p.name for p in index.iterdir()))
+            files = _stamps(Path(temp) / "chunks")
+            data = signed(marshal.dumps({name: (digests[name], *files[name]) for name in sorted(files)}))
+            if data is not None:
+                (Path(temp) / "chunks" / _DIGESTS).write_bytes(data)
             shutil.rmtree(cache, ignore_errors=True)
             os.replace(Path(temp) / "chunks", cache)
-    except OSError:
+    except (OSError, KeyError):
         pass
+
+
+def chunk_digests(cache: Path) -> dict[str, str]:
+    """The digests of the kept chunks (``keep_chunks``) whose files are as recorded; none when the
+    record does not verify (each chunk is then compared byte for byte)."""
+    try:
+        body = verified((cache / _DIGESTS).read_bytes())
+        record = marshal.loads(body) if body is not None else {}
+        files = _stamps(cache)
+        return {str(name): str(digest) for name, (digest, *stamp) in record.items() if files.get(name) == stamp}
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
+        return {}
