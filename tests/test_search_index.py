@@ -303,6 +303,20 @@ def test_a_cancelled_index_stops_its_pagefind_run_and_writes_nothing(make_site: 
 
 
 
+def test_a_cancelled_index_stops_even_when_no_page_needs_pagefind(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # After a withdrawal every page's part is kept: no Pagefind run is started, and the joining
+    # and merging are the index's whole time.  The cancel must stop those too.
+    site = make_site({"content/rules.md": POLICY, "content/n1.md": _notice(1), "content/n2.md": _notice(2)})
+    build_site(site)
+    cache = site / ".gongkai-cache/search"
+    pages = {"items/rules-2024.html": dt.date(2024, 3, 1), "items/n1.html": dt.date(2024, 5, 1)}
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(SearchError, match="已取消"):
+        build_index(site / "build", pages, output=tmp_path / "bundle", cache=cache, cancel=cancel)
+    assert not (tmp_path / "bundle").exists()
+
+
 def test_the_previews_index_runs_pagefind_at_low_priority_without_code_between_fork_and_exec(make_site: Callable[..., Path], tmp_path: Path) -> None:
     # The preview has threads: Python code run in the child before exec (a preexec_fn) may
     # deadlock on a lock another thread held at the fork, and then Ctrl-C waits on it for ever.

@@ -62,8 +62,6 @@ REFERENCE_PAGES = 10_000
 MIN_CHUNK = 250
 
 
-
-
 def _settings() -> str:
     """What a kept shard and its pages' parts are made with: kept work made otherwise is not reused."""
     return f"{EXPECTED_VERSION}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}"
@@ -124,7 +122,7 @@ def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_p
             if cancel is not None and cancel.is_set():
                 process.kill()
                 process.communicate()
-                raise SearchError("搜索索引已取消。")
+                _stop_if(cancel)
             try:
                 log = process.communicate(timeout=0.2)[0]
                 break
@@ -133,6 +131,13 @@ def _pagefind(binary: Path, site: Path, bundle: Path, env: dict[str, str], low_p
     if process.returncode != 0:
         raise SearchError(f"Pagefind 建立搜索索引失败（退出码 {process.returncode}）：{log.strip()[-500:]}")
     return log
+
+
+def _stop_if(cancel: threading.Event | None) -> None:
+    """Raise ``SearchError`` when ``cancel`` is set: checked between the steps of an index, since
+    after an edit most of its time is spent outside Pagefind (joining, merging)."""
+    if cancel is not None and cancel.is_set():
+        raise SearchError("搜索索引已取消。")
 
 
 def _index_shard(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low_priority: bool, cancel: threading.Event | None = None) -> tuple[int, int, str]:
@@ -205,6 +210,7 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
             total = sum(shard.pages for shard in shards)
             if total != len(pages) or any(len(shard.prepared.pages) != shard.pages for shard in shards):
                 raise SearchError(f"搜索索引收录了 {total} 个页面，应为 {len(pages)} 个公开条目页面。为防止收录错误，已停止。")
+            _stop_if(cancel)
             # Oldest shard first: pages are numbered in the order of publication, as in the shards.
             merged_before = cache / MERGED if cache is not None else None
             known_chunks = chunk_digests(merged_before) if merged_before is not None else {}
@@ -262,6 +268,7 @@ def _build_shards(
         with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
             counts = list(pool.map(lambda task: _index_shard(binary, task[0], task[1], task[2], task[3], low, cancel), tasks))
         indexed += sum(found for found, _words, _language in counts)
+        _stop_if(cancel)
         jobs: list[_Job] = [(dict(page_key[name]), kept.get(name), bundles.get(name)) for name in pending]
         again = []
         for name, result in zip(pending, fork_map(_joined, jobs, 1 if low else None, min_items=2), strict=True):
