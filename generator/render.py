@@ -120,6 +120,7 @@ class Renderer:
         self.commit_dates = commit_dates or {}
         self.attachment_tables = attachment_tables or {}
         self.env = theme.environment()
+        self.own_templates = theme.own_templates()
         self.env.filters["href"] = _href
         self.env.filters["cn_date"] = cn_date
         self.env.filters["topic"] = topic_text
@@ -218,11 +219,18 @@ class Renderer:
         return self.render("404.html", "404.html", title="页面不存在", breadcrumbs=[])
 
     def context(self, outside: str) -> str:
-        """A digest of what every page shows of the site as a whole (settings, catalogue, navigation
-        and counts, the day), with ``outside``: what the caller knows the pages depend on
-        beyond the site (the theme, gongkai's code, the commit)."""
-        counts = [(leaf.ref, len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns]
-        return _digest(_canonical((outside, self.site.config, self.site.catalogue, self.nav, counts, self.site.today)))
+        """A digest of what every page shows of the site as a whole (settings, catalogue, the
+        navigation, the day), with ``outside``: what the caller knows the pages depend on beyond
+        the site (the theme, gongkai's code, the commit).
+
+        The default theme's item and list pages show which sections and columns there are, not how
+        many items each holds (the counts are on the home and section pages, always rendered): so a
+        column change or a withdrawal does not re-render every page.  A theme with templates of its
+        own may show anything, and its digest holds the counts too."""
+        shown = [(nav.section, nav.path, [(leaf, path) for leaf, path, _count in nav.leaves]) for nav in self.nav]
+        columns = [(leaf.ref, leaf_path(leaf.ref)) for leaf in self.site.catalogue.site_columns]
+        counts = (self.nav, [(leaf.ref, len(self.by_leaf.get(leaf.ref, ()))) for leaf in self.site.catalogue.site_columns]) if self.own_templates else None
+        return _digest(_canonical((outside, self.site.config, self.site.catalogue, shown, columns, counts, self.site.today)))
 
     def inputs(self, job: tuple[str, ...], context: str) -> tuple[str, str] | None:
         """The output path of page ``job`` and a digest of all it shows (with ``context``), for the

@@ -43,6 +43,12 @@ class Theme:
             keep_trailing_newline=True,
         )
 
+    def own_templates(self) -> bool:
+        """Whether a folder in front of the default theme holds templates of its own (a site's or a
+        county platform's): gongkai then cannot know what its pages show."""
+        default = default_theme_dir().resolve()
+        return any(d.resolve() != default and (d / "templates").is_dir() and any((d / "templates").rglob("*.html")) for d in self.dirs)
+
     def static_files(self) -> dict[str, Path]:
         """Static files by their path under ``static/``; a site's file replaces the default's."""
         found: dict[str, Path] = {}

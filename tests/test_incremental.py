@@ -317,3 +317,51 @@ def test_a_page_record_of_another_build_or_machine_is_ignored(make_site: Callabl
     build_site(site, site / "build", progress=stages.append, search=False)
     assert [s.unit for s in stages if s.name == "生成"] == ["个页面"]
     assert tree_digest(site / "build") == cold(site, tmp_path, "earlier")
+
+
+def _rendered(stages: list[Stage]) -> int:
+    """How many pages the 生成 stage rendered (the others were put in place from the last build)."""
+    (stage,) = [s for s in stages if s.name == "生成"]
+    reused = int(stage.unit.split("（")[1].split(" ")[0]) if "沿用上次" in stage.unit else 0
+    return stage.count - reused
+
+
+@pytest.mark.parametrize("edit", ["recatalogue", "withdraw"])
+def test_a_column_change_or_a_withdrawal_renders_only_the_pages_that_show_it(make_site: Callable[..., Path], tmp_path: Path, edit: str) -> None:
+    # Every page shows the navigation, but the default theme's item and list pages show which
+    # columns there are, not how many items each holds: a count that changes re-renders only the
+    # pages that show it (the home and section pages, always rendered) and the lists concerned.
+    files = _site_files()
+    files.update({f"content/notices/n{n}.md": notice(n) for n in range(8, 30)})
+    site = make_site(files)
+    build_site(site, site / "build", search=False)
+    before = {path.name: path.stat().st_ino for path in (site / "build/items").glob("*.html")}
+    stages: list[Stage] = []
+    (step,) = [e for e in _edits(site, random.Random(2)) if e.__name__ == edit]
+    step(site / "content/notices/n3.md")
+    build_site(site, site / "build", progress=stages.append, search=False)
+    assert tree_digest(site / "build") == cold(site, tmp_path, edit)
+    after = {path.name: path.stat().st_ino for path in (site / "build/items").glob("*.html")}
+    # Every other item's page is the last build's file, put in place unrendered.
+    assert len(before) == 32
+    assert [name for name, inode in before.items() if after.get(name) != inode] == ["n3.html"]
+    assert _rendered(stages) <= next(s for s in stages if s.name == "生成").count - 31, stages
+
+
+def test_a_theme_of_the_sites_own_that_shows_counts_on_every_page_is_rendered_whole(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    # gongkai knows what its own templates show; a site's own templates may show anything, so a
+    # count that changes re-renders every page.
+    from generator.theme import default_theme_dir
+
+    files = _site_files()
+    base = (default_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
+    shown = base.replace("{{ s.section.label }}</a></li>", "{{ s.section.label }}（{{ s.count }}）</a></li>", 1)
+    assert shown != base
+    files["themes/default/templates/base.html"] = shown
+    site = make_site(files)
+    build_site(site, site / "build", search=False)
+    stages: list[Stage] = []
+    _edits(site, random.Random(2))[3](site / "content/notices/n3.md")  # withdraw
+    build_site(site, site / "build", progress=stages.append, search=False)
+    assert tree_digest(site / "build") == cold(site, tmp_path, "own-theme")
+    assert _rendered(stages) == next(s for s in stages if s.name == "生成").count
