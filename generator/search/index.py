@@ -42,7 +42,7 @@ BUNDLE = "pagefind"
 # The names of Pagefind's prebuilt search interfaces, which the search page does not use.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
-_FORMAT = "shard-format=4"
+_FORMAT = "shard-format=5"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before another starts (Pagefind's default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py: at 10,000 items,

@@ -36,8 +36,9 @@ import hashlib
 import json
 import marshal
 import os
+import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,6 +268,11 @@ def _meta_locs(data: bytes, at: int, renumber: Mapping[int, int] | None) -> tupl
     return _ints([renumber[v] if v < 0 else v for v in values]), count, end
 
 
+# A run of CBOR integers (major types 0 and 1, any width): the positions of a word on a page.  The
+# run stops at the next array head, which is never an integer's.
+_INT_RUN = re.compile(rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a]....|[\x1b\x3b]........)*", re.S)
+
+
 def chunk_words(data: bytes, fields: Mapping[int, int] | None) -> Iterator[tuple[str, list[tuple[int, bytes, int]]]]:
     """The words of one index chunk (its CBOR), read head by head: each word with, for each page
     holding it, the page's number, its positions as encoded (meta positions renumbered by
@@ -274,6 +280,8 @@ def chunk_words(data: bytes, fields: Mapping[int, int] | None) -> Iterator[tuple
     if data[:1] != b"\x81":
         raise ValueError("索引分块的结构不是 1.5.2 版的")
     words, at = _argument(data, 1, 4)
+    # The pattern matches an empty run too, so it never fails to match.
+    run: Callable[[bytes, int], re.Match[bytes]] = _INT_RUN.match  # type: ignore[assignment]
     for _ in range(words):
         if data[at] != 0x83:
             raise ValueError(f"第 {at} 字节不是索引词")
@@ -285,15 +293,29 @@ def chunk_words(data: bytes, fields: Mapping[int, int] | None) -> Iterator[tuple
         number = 0
         entries: list[tuple[int, bytes, int]] = []
         for _page in range(pages):
+            # The common heads (a small page delta, short arrays) are read inline: this loop runs
+            # once for each word on each page of the shard.
             if data[at] != 0x83:
                 raise ValueError(f"索引词“{word}”的页面结构不是 1.5.2 版的")
-            delta, at = _argument(data, at + 1, 0)
+            head = data[at + 1]
+            delta, at = (head, at + 2) if head < 24 else _argument(data, at + 1, 0)
             number += delta
             locs_start = at
-            locs, at = _argument(data, at, 4)
-            at = _skip_ints(data, at, locs)
-            meta, count, end = _meta_locs(data, at, fields)
-            entries.append((number, data[locs_start:at] + meta if fields is not None else data[locs_start:end], locs + count + 1))
+            head = data[at]
+            locs, at = (head - 0x80, at + 1) if 0x80 <= head < 0x98 else _argument(data, at, 4)
+            at = run(data, at).end()
+            meta_start = at
+            head = data[at]
+            count, meta_at = (head - 0x80, at + 1) if 0x80 <= head < 0x98 else _argument(data, at, 4)
+            end = run(data, meta_at).end()
+            if fields is not None and count:
+                values = cbor2.loads(data[meta_start:end])
+                if len(values) != count:
+                    raise ValueError(f"索引词“{word}”的元数据位置数目不对")
+                tail = data[locs_start:meta_start] + _ints([fields[v] if v < 0 else v for v in values])
+            else:
+                tail = data[locs_start:end]
+            entries.append((number, tail, locs + count + 1))
             at = end
         if data[at] != 0x80:
             raise ValueError(f"索引词“{word}”带有未知的数据")
