@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
+from zlib_ng import zlib_ng
 
 from ..output import link_or_copy
 
@@ -112,9 +113,16 @@ def decoded(path: Path) -> Any:
     return cbor2.loads(unpacked(path))
 
 
+# A gzip stream from zlib (a header without a time or name: the same data gives the same bytes).
+_GZIP = 31
+# What compresses the files a merge writes: part of each file's digest, which names it and matches
+# a kept chunk, so that a chunk compressed by another version is not reused (its bytes would not
+# be those of a cold build).
+_COMPRESSOR = f"zlib-ng {zlib_ng.ZLIBNG_VERSION} gzip level 6\n".encode()
+
+
 def _compressed(data: bytes) -> bytes:
-    # mtime=0: the same index gives the same bytes.
-    return gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0)
+    return zlib_ng.compress(SIGNATURE + data, 6, _GZIP)
 
 
 def short_names(hashes: Sequence[str], least: int) -> dict[str, str]:
@@ -142,7 +150,7 @@ def _fragment_names(language: str, hashes: Sequence[str]) -> dict[str, str]:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(_COMPRESSOR + data).hexdigest()
 
 
 def read_meta(folder: Path) -> tuple[str, list[Any]]:
@@ -171,7 +179,7 @@ def _sort_file(pages: Sequence[Sequence[Any]], values: Mapping[str, Mapping[int,
             runs[-1][1].append(name)
             runs[-1][2].append(by_page.get(n))
         found[key] = runs
-    return gzip.compress(json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=6, mtime=0)
+    return zlib_ng.compress(json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6, _GZIP)
 
 
 def _read_sorts(path: Path, pages: Sequence[Sequence[Any]]) -> list[list[Any]]:
