@@ -16,7 +16,7 @@ import generator.search.index as search_stage
 from generator import build_site
 from generator.search.ids import fnv1a
 from generator.search.merge import read_meta
-from generator.search.words import BUCKETS, WORDS_DIR, chunk_holding, read_chunks, selects
+from generator.search.words import BUCKETS, WORDS_DIR, chunk_holding, loads, read_chunks, selects
 
 from .browser import chromium, serve
 from .conftest import item
@@ -86,6 +86,14 @@ def test_a_word_past_a_trimmed_bound_is_matched_by_its_prefix() -> None:
     # 村民委员会 sorts after chunk 2's trimmed bound 村民, so no range holds it: Pagefind then takes
     # every chunk whose bounds match it as far as they go (村 of chunk 1, 村民 of chunk 2).
     assert selects("村民委员会", CHUNKS) == [1, 2]
+
+
+def test_whether_a_term_loads_one_chunk_is_what_the_whole_choice_says() -> None:
+    firsts = [first for first, _ in CHUNKS]
+    terms = ["村", "村民", "村民委员会", "村务", "村级", "管", "管理", "管理局", "一", "0", "9", "龥", "龥龥", "乡", "村民组", "A"]
+    for term in terms:
+        for chunk in range(len(CHUNKS)):
+            assert loads(term, chunk, CHUNKS, firsts) == (chunk in selects(term, CHUNKS)), (term, chunk)
 
 
 def test_the_chunk_holding_a_word_is_found_from_the_starting_bounds() -> None:
