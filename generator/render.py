@@ -132,6 +132,8 @@ class Renderer:
 
     def _use(self, site: Site) -> None:
         self.site = site
+        # Digests of this version of the site's items only (``entry_digest``).
+        self.entry_digests: dict[str, str] = {}
         by_leaf: dict[str, list[PublicItem]] = defaultdict(list)
         for entry in site.items:
             for column in entry.item.columns:  # 组配分类: listed in every column, one page
@@ -242,15 +244,30 @@ class Renderer:
         if kind == "item":
             entry = self.site.by_key[job[1]]
             named = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes, entry.feedback, *entry.feedback_for)
-            related = [self.site.by_key.get(key) for key in named if key]
+            related = [self.entry_digest(self.site.by_key[key]) if key in self.site.by_key else None for key in named if key]
             attached = [(a.path, self.attachment_texts.get(a.path), self.attachment_tables.get(a.path)) for a in entry.attachments]
-            return entry.path, _digest((context, job, entry, related, self.updated(entry), attached))
+            return entry.path, _digest((context, job, self.entry_digest(entry), related, self.updated(entry), attached))
         if kind == "leaf":
             leaf, number = self.site.catalogue.leaves[job[1]], int(job[2])
             entries = self.by_leaf.get(leaf.ref, [])
-            shown = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            shown = [self.entry_digest(e) for e in entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
             return leaf_path(leaf.ref, number), _digest((context, job, shown, len(entries), self.page_count(leaf)))
         return None
+
+    def entry_digest(self, entry: PublicItem) -> str:
+        """A digest of all of one item as assembled, made once: an item is on its own page, its
+        column's list and the pages of the items it is linked with (``digest_entries``)."""
+        found = self.entry_digests.get(entry.key)
+        if found is None:
+            found = self.entry_digests[entry.key] = _digest(entry)
+        return found
+
+    def digest_entries(self) -> None:
+        """Make every item's ``entry_digest`` on all cores, before the pages' workers fork (they
+        inherit them): made in each worker, an item's would be made once for every worker that has
+        one of its pages."""
+        items = self.site.items
+        self.entry_digests = dict(zip((e.key for e in items), fork_map(_digest, items), strict=True))
 
     def page_count(self, leaf: Leaf) -> int:
         """How many list pages a leaf has (at least one, even when empty)."""
@@ -406,6 +423,8 @@ def render_site(
     """
     renderer = Renderer(site, theme, attachment_texts, commit_dates, attachment_tables)
     context = renderer.context(outside)
+    if reuse is not None:
+        renderer.digest_entries()
 
     def render_and_write(job: tuple[str, ...]) -> tuple[str, str, bool]:
         known = renderer.inputs(job, context)

@@ -365,3 +365,25 @@ def test_a_theme_of_the_sites_own_that_shows_counts_on_every_page_is_rendered_wh
     build_site(site, site / "build", progress=stages.append, search=False)
     assert tree_digest(site / "build") == cold(site, tmp_path, "own-theme")
     assert _rendered(stages) == next(s for s in stages if s.name == "生成").count
+
+
+def test_a_renderer_for_another_version_of_the_site_does_not_reuse_its_item_digests(make_site: Callable[..., Path]) -> None:
+    # The preview renders each version of the site with a clone of one renderer: digests of the
+    # items made for the last version must not stand for the edited ones.
+    from generator import check_site
+    from generator.render import Renderer
+    from generator.theme import load_theme
+
+    site_dir = make_site(_site_files())
+    first = check_site(site_dir).site
+    assert first is not None
+    renderer = Renderer(first, load_theme(site_dir, first.config.theme))
+    renderer.digest_entries()
+    job = ("item", "rules-2024")
+    before = renderer.inputs(job, "")
+    rules = site_dir / "content/policy/rules.md"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("测试办法", "测试管理办法", 1), encoding="utf-8")
+    second = check_site(site_dir).site
+    assert second is not None
+    assert renderer.for_site(second).inputs(job, "") != before
+    assert renderer.inputs(job, "") == before
