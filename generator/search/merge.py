@@ -234,12 +234,6 @@ class Prepared:
         return Prepared.from_bytes(path.read_bytes())
 
 
-# The length in bytes of a CBOR integer by its first byte (major types 0 and 1); 0: not an integer.
-_INT_LENGTH = bytes(
-    ({**{n: 1 for n in range(24)}, 24: 2, 25: 3, 26: 5, 27: 9}.get(b & 31, 0) if b >> 5 in (0, 1) else 0) for b in range(256)
-)
-
-
 def _argument(data: bytes, at: int, major: int) -> tuple[int, int]:
     """The argument of the CBOR head of major type ``major`` at ``at``, and where the item's
     content starts."""
@@ -253,27 +247,6 @@ def _argument(data: bytes, at: int, major: int) -> tuple[int, int]:
     if width is None:
         raise ValueError(f"第 {at} 字节的 CBOR 长度无效")
     return int.from_bytes(data[at + 1 : at + 1 + width], "big"), at + 1 + width
-
-
-def _skip_ints(data: bytes, at: int, count: int) -> int:
-    """Where the ``count`` integers starting at ``at`` end."""
-    for _ in range(count):
-        step = _INT_LENGTH[data[at]]
-        if not step:
-            raise ValueError(f"第 {at} 字节不是整数")
-        at += step
-    return at
-
-
-def _meta_locs(data: bytes, at: int, renumber: Mapping[int, int] | None) -> tuple[bytes, int, int]:
-    """A page's meta positions at ``at``: their encoding (field numbers changed by ``renumber``),
-    how many there are, and where they end."""
-    count, start = _argument(data, at, 4)
-    end = _skip_ints(data, start, count)
-    if renumber is None or not count:
-        return data[at:end], count, end
-    values = cbor2.loads(data[at:end])
-    return _ints([renumber[v] if v < 0 else v for v in values]), count, end
 
 
 # A run of CBOR integers (major types 0 and 1, any width): the positions of a word on a page.  The
