@@ -244,7 +244,7 @@ class Renderer:
         if kind == "item":
             entry = self.site.by_key[job[1]]
             named = (*entry.interprets, *entry.interpretations, entry.superseded_by, *entry.supersedes, entry.feedback, *entry.feedback_for)
-            related = [self.entry_digest(self.site.by_key[key]) if key in self.site.by_key else None for key in named if key]
+            related = [self.entry_digest(found) if (found := self.site.by_key.get(key)) is not None else None for key in named if key]
             attached = [(a.path, self.attachment_texts.get(a.path), self.attachment_tables.get(a.path)) for a in entry.attachments]
             return entry.path, _digest((context, job, self.entry_digest(entry), related, self.updated(entry), attached))
         if kind == "leaf":

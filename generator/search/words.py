@@ -56,32 +56,37 @@ def read_chunks(bundle: Path) -> list[Chunk]:
     return [(str(first), str(last)) for first, last, _ in meta[2]]
 
 
-def selects(term: str, chunks: list[Chunk], firsts: list[str] | None = None) -> list[int]:
-    """The chunks Pagefind (1.5.2, ``request_indexes``) downloads for ``term``: those whose range
-    holds it, or failing any, those whose bounds match it as far as the bounds go.
-
-    Ranges are ordered, so the ones holding ``term`` end at the last range starting at or before
-    it (``firsts``, the ranges' starts, may be passed in when many terms are looked up)."""
-    firsts = [first for first, _ in chunks] if firsts is None else firsts
+def _holding(term: str, chunks: list[Chunk], firsts: list[str]) -> range:
+    """The chunks whose range holds ``term``: ranges are ordered, so they end at the last range
+    starting at or before it."""
     end = start = bisect.bisect_right(firsts, term)
     while start > 0 and chunks[start - 1][1] >= term:
         start -= 1
-    if start < end:
-        return list(range(start, end))
-    return [i for i, (first, last) in enumerate(chunks) if term[: len(first)] >= first[: len(term)] and term[: len(last)] <= last[: len(term)]]
+    return range(start, end)
+
+
+def _bounds_match(term: str, chunk: Chunk) -> bool:
+    """Whether the bounds of ``chunk`` match ``term`` as far as they go (Pagefind's fallback)."""
+    first, last = chunk
+    return term[: len(first)] >= first[: len(term)] and term[: len(last)] <= last[: len(term)]
+
+
+def selects(term: str, chunks: list[Chunk], firsts: list[str] | None = None) -> list[int]:
+    """The chunks Pagefind (1.5.2, ``request_indexes``) downloads for ``term``: those whose range
+    holds it, or failing any, those whose bounds match it as far as the bounds go (``firsts``, the
+    ranges' starts, may be passed in when many terms are looked up)."""
+    holding = _holding(term, chunks, [first for first, _ in chunks] if firsts is None else firsts)
+    if holding:
+        return list(holding)
+    return [i for i, chunk in enumerate(chunks) if _bounds_match(term, chunk)]
 
 
 def loads(term: str, chunk: int, chunks: list[Chunk], firsts: list[str]) -> bool:
     """Whether Pagefind downloads chunk ``chunk`` for ``term``: ``chunk in selects(term, …)``
-    without scanning every chunk's bounds when no range holds the term (the probes of an index
+    without matching every chunk's bounds when no range holds the term (the probes of an index
     of 2,000 chunks were most of the word lists' time)."""
-    end = start = bisect.bisect_right(firsts, term)
-    while start > 0 and chunks[start - 1][1] >= term:
-        start -= 1
-    if start < end:
-        return start <= chunk < end
-    first, last = chunks[chunk]
-    return term[: len(first)] >= first[: len(term)] and term[: len(last)] <= last[: len(term)]
+    holding = _holding(term, chunks, firsts)
+    return chunk in holding if holding else _bounds_match(term, chunks[chunk])
 
 
 def chunk_holding(word: str, firsts: list[str]) -> int:
