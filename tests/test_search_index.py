@@ -269,6 +269,23 @@ def test_a_kept_chunk_is_used_only_when_its_bytes_are_the_ones_the_merge_would_w
     assert decode_index(build_site(site, tmp_path / "cold").out_dir / "pagefind") == found
 
 
+def test_a_kept_chunk_that_another_compressor_made_is_not_reused(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same index content compressed by another zlib-ng gives other bytes than a cold build
+    # would write: the compressor is part of each chunk's digest, so such a chunk is written anew.
+    from generator.search import merge as merge_module
+
+    monkeypatch.setattr(search_stage, "CHUNK_SIZE", 12)
+    monkeypatch.setattr(search_stage, "MIN_CHUNK", 12)
+    site = _shard_site(make_site)
+    build_site(site)
+    kept = {p.stat().st_ino for p in (site / ".gongkai-cache/search/merged-chunks").glob("*.pf_index")}
+    (site / "content/rules.md").write_text(POLICY.replace("2024-03-01", "2024-03-05"), encoding="utf-8")
+    monkeypatch.setattr(merge_module, "_COMPRESSOR", b"zlib-ng another version gzip level 6\n")
+    build_site(site)
+    written = {p.stat().st_ino for p in (site / "build/pagefind/index").iterdir()}
+    assert kept and written and not kept & written
+
+
 def test_a_kept_shard_made_by_other_search_code_is_indexed_afresh(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # A kept shard holds what gongkai's own code made of Pagefind's output (its prepared index,
     # its word counts): code that reads it otherwise must not reuse it, even under one version.
