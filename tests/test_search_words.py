@@ -285,7 +285,8 @@ def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Pat
     # 专项 is one word to the index and two (专 项) to the browser, and common enough to sit alone
     # in its chunk: only a lookup of 专项 itself loads that chunk, so the page must keep Pagefind
     # from cutting its words again.
-    bodies = ["专项检查工作专项部署，专项资金专项审计。", "专门会议研究专项整治。", "专家组开展专项督查，专项报告上报。", "专业人员参加专题培训。"]
+    # (Pages without 专项 keep it off most pages: a word on most of them is left out of a query.)
+    bodies = ["专项检查工作专项部署，专项资金专项审计。", "专门会议研究专项整治。", "专家组开展专项督查，专项报告上报。", "专业人员参加专题培训。", "村民代表大会召开。", "镇政府发布通知。"]
     site = make_site({f"content/s{n}.md": item(f"title: 专题通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
     out = built(site, tmp_path / "out", 12, monkeypatch)
     bundle = out / "pagefind"
@@ -299,3 +300,24 @@ def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Pat
         page.close()
     assert any(u.endswith(f"index/{alone}.pf_index") for u in fetched), fetched
     assert status.startswith("找到 1 条") and links[0].endswith("items/s2.html"), (status, links)
+
+
+def test_a_lone_character_of_longer_typed_text_is_looked_up_as_the_indexed_word_there(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # The browser cuts 高标准农田 into 高 标准 农田, the index into 高标 准 农田. Looked up as 高, the
+    # character would find 高温 and 高度 too, and load the chunk of every page using 高: looked up as
+    # the indexed word that starts there and lies within what was typed, it finds 高标准 alone.
+    bodies = ["建设高标准农田，提升耕地质量。", "高温天气注意农田灌溉，水位较高。", "高度重视农田水利，标准从高。", "村级道路养护完成。", "村民代表大会召开。", "镇政府发布通知。", "防汛物资储备到位。"]
+    site = make_site({f"content/g{n}.md": item(f"title: 农业通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
+    out = built(site, tmp_path / "out", 4, monkeypatch)
+    bundle = out / "pagefind"
+    _, meta = read_meta(bundle)
+    alone = [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == ["高"]]
+    assert alone, "高 is common enough here to sit in a chunk of its own"
+    fetched: list[str] = []
+    with serve(out) as url:
+        page = searched(browser, url, "高标准农田", fetched)
+        status = page.inner_text("#search-status")
+        links = [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
+        page.close()
+    assert status.startswith("找到 1 条") and links[0].endswith("items/g0.html"), (status, links)
+    assert not any(u.endswith(f"index/{alone[0]}.pf_index") for u in fetched), fetched

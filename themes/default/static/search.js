@@ -158,6 +158,25 @@ async function usable(terms, found) {
   return narrow.length ? narrow : kept.length ? kept : terms;
 }
 
+// A lone character the browser cut from longer typed text (高 of 高标准农田) is looked up as the
+// shortest indexed word that begins where it does and lies within what was typed (高标): Pagefind
+// downloads the chunk of each query word, a common character's chunk (every page using it, 8 KB at
+// 10,000 pages) is among the largest, and the longer word, matched as a prefix, finds the same text
+// (高标准) without the character's unrelated words (高度, 高温 …).
+async function widened(found) {
+  const out = [];
+  for (const c of found) {
+    if (c.quoted || !c.aligned || c.term.length !== 1 || c.rest.length < 2 || !CHINESE.test(c.term)) {
+      out.push(c);
+      continue;
+    }
+    const { words: held = {} } = await wordList(c.term);
+    const within = Object.keys(held).filter((word) => word.length > 1 && c.rest.startsWith(word));
+    out.push(within.length ? { ...c, term: within.reduce((a, b) => (b.length < a.length ? b : a)) } : c);
+  }
+  return out;
+}
+
 async function loadFamilies(found) {
   const probes = new Map();
   for (const { term, run, rest } of found.filter((c) => CHINESE.test(c.term))) {
@@ -226,8 +245,8 @@ async function search(text, options) {
 // contain the query as written. Quoted phrases are always checked that way.
 export async function find(query, options = {}, settings = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
-  const found = await align(parsed.found);
-  const terms = await usable(parsed.terms, found);
+  const found = await widened(await align(parsed.found));
+  const terms = await usable([...new Set(found.map((c) => c.term))], found);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
   const direct = await search(terms.length ? terms.join(" ") : null, options);
   if (direct.results.length && !phrases.length) return listed(direct.results);
