@@ -32,6 +32,7 @@ from bench_build import reference_seconds
 from corpus import generate
 
 from generator.catalogue import build_catalogue
+from generator.search.merge import TEXT_DIR
 from generator.search.words import read_fragment
 
 EDITS = 50
@@ -163,7 +164,7 @@ def search_current(target: Path, original: str, out: Path, n: int) -> float:
     start, wall = time.perf_counter(), time.time()
     target.write_text(original + f"\n{canary}。\n", encoding="utf-8")
     while True:
-        for path in out.glob("pagefind/fragment/*/*.pf_fragment"):
+        for path in out.glob(f"pagefind/{TEXT_DIR}/*/*.pf_fragment"):  # the whole text: the canary ends the page
             try:
                 if path.stat().st_mtime >= wall - 1 and canary in read_fragment(path)["content"]:
                     return time.perf_counter() - start

@@ -7,16 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from generator.search.merge import decoded, read_meta
-from generator.search.words import read_fragment
+from generator.search.words import read_fragment, text_folder
 
 
 def decode_index(bundle: Path) -> dict[str, Any]:
     """``words`` (word → URL → positions, and meta positions by field name), ``filters`` (name →
     value → URLs), ``sorts`` (key → the pages' date values in order, and the URLs of each value),
-    ``chunks`` (the word ranges) and ``pages`` (URL → word count and fragment)."""
+    ``chunks`` (the word ranges) and ``pages`` (URL → word count and whole fragment: what Pagefind
+    wrote, which a published index keeps beside the heads it publishes)."""
     _language, meta = read_meta(bundle)
     _version, pages, chunks, filters, sorts, fields = meta
-    fragments = [read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment") for page_hash, _ in pages]
+    texts = text_folder(bundle)
+    fragments = [read_fragment(texts / f"{page_hash}.pf_fragment") for page_hash, _ in pages]
     urls = [fragment["url"] for fragment in fragments]
     words: dict[str, dict[str, Any]] = {}
     for _first, _last, name in chunks:
@@ -49,5 +51,5 @@ def decode_index(bundle: Path) -> dict[str, Any]:
 
 
 def shard_fragments(bundle: Path, shard: str) -> list[tuple[str, str]]:
-    """The pages (URL and text) whose fragments the published index keeps under one shard's folder."""
-    return sorted((f["url"], f["content"]) for f in map(read_fragment, sorted((bundle / "fragment" / shard).iterdir())))
+    """The pages (URL and whole text) whose fragments the published index keeps under one shard's folder."""
+    return sorted((f["url"], f["content"]) for f in map(read_fragment, sorted((text_folder(bundle) / shard).iterdir())))

@@ -53,7 +53,7 @@ def test_a_page_the_index_leaves_out_stops_the_build(tmp_path: Path) -> None:
     assert report.pages == 1 and [p.name for p in (tmp_path / "pagefind/fragment").iterdir()] == ["2024"]
     assert [read_fragment(p)["url"] for p in (tmp_path / "pagefind/fragment/2024").iterdir()] == ["/a.html"]
     # The shards' own bundles and the linked pages Pagefind read are not published.
-    assert sorted(p.name for p in (tmp_path / "pagefind").iterdir() if p.is_dir()) == ["filter", "fragment", "gongkai-words", "index"]
+    assert sorted(p.name for p in (tmp_path / "pagefind").iterdir() if p.is_dir()) == ["filter", "fragment", "gongkai-text", "gongkai-words", "index"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

@@ -28,7 +28,7 @@ from ..load_cache import signed, verified
 from ..output import write_atomic
 from ..search import index
 from ..search.index import chunk_size
-from ..search.merge import ENTRY, PREPARED_FORMAT, Prepared, merge, prepare
+from ..search.merge import ENTRY, PREPARED_FORMAT, TEXT_DIR, Prepared, merge, prepare
 from ..search.shards import chunk_digests, keep_chunks
 from ..search.words import fragment_facts, index_words, write_word_lists
 from ..workers import cpu_count
@@ -90,7 +90,8 @@ def county_index(members: list[tuple[Member, Path]], target: Path, cache: Path |
         unit: dict[str, Any] = {UNIT_FILTER: {member.name: list(range(len(prepared.pages)))}}
         parts.append((member.id, bundle, dataclasses.replace(prepared, filters={**prepared.filters, **unit})))
     earlier = cache / _CHUNKS if cache is not None else None
-    merged = merge(parts, target, chunk_size(sum(len(p.pages) for _, _, p in parts)), earlier, cpu_count(), chunk_digests(earlier) if earlier is not None else None)
+    # A published index holds its pages' heads where Pagefind reads fragments, the whole ones beside.
+    merged = merge(parts, target, chunk_size(sum(len(p.pages) for _, _, p in parts)), earlier, cpu_count(), chunk_digests(earlier) if earlier is not None else None, ("fragment", TEXT_DIR))
     write_word_lists(target, index_words(frequencies, merged.chunks, merged.pages))
     if cache is not None:
         keep_chunks(target / "index", cache / _CHUNKS, merged.digests)

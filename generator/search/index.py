@@ -33,7 +33,8 @@ from pathlib import Path
 
 from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
-from .merge import PREPARED_FORMAT, Prepared, merge
+from .heads import HEAD_DIR
+from .merge import COMPRESSOR, PREPARED_FORMAT, Prepared, merge
 from .page_parts import MixedFields, PagePart, join, pack, page_url, split
 from .shards import MERGED, Previous, Shard, Stamp, chunk_digests, keep, keep_chunks, keep_stamps, link_files, page_keys, plan, previous, prune, read_stamps, reuse, shard_key
 from .words import index_words, write_word_lists
@@ -42,7 +43,7 @@ BUNDLE = "pagefind"
 # The names of Pagefind's prebuilt search interfaces, which the search page does not use.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The layout of a kept shard: changed whenever what gongkai keeps of a shard changes.
-_FORMAT = "shard-format=5"
+_FORMAT = "shard-format=6"
 EXPECTED_VERSION = "pagefind 1.5.2"
 # How many word positions an index chunk holds before another starts (Pagefind's default is
 # 20,000).  Smaller chunks make a query download less (bench/bench_search.py: at 10,000 items,
@@ -57,14 +58,14 @@ CHUNK_SIZE = 1000
 # for its own pages only so that Pagefind's run over it stays small.
 # What gongkai's own code makes of Pagefind's output and keeps with a shard (the prepared index, the
 # word counts): kept data made by other code is not reused, whatever the version number says.
-DERIVED = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("merge.py", "page_parts.py", "words.py"))).hexdigest()[:16]
+DERIVED = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("heads.py", "merge.py", "page_parts.py", "words.py"))).hexdigest()[:16]
 REFERENCE_PAGES = 10_000
 MIN_CHUNK = 250
 
 
 def _settings() -> str:
     """What a kept shard and its pages' parts are made with: kept work made otherwise is not reused."""
-    return f"{EXPECTED_VERSION}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}"
+    return f"{EXPECTED_VERSION}\n{_FORMAT}\nprepared={PREPARED_FORMAT}\ncode={DERIVED}\n{COMPRESSOR}"
 
 
 def chunk_size(pages: int) -> int:
@@ -233,8 +234,8 @@ def build_index(site_root: Path, pages: Mapping[str, dt.date | None], output: Pa
 # the bundle of this build's Pagefind run over the pages those parts lack (None: no page needed one).
 _Job = tuple[dict[str, str], Previous | None, Path | None]
 # What a job makes of a shard: its prepared index, word frequencies, pages' keys and parts (packed,
-# to keep) and each page's fragment: its name and file.
-_Joined = tuple[Prepared, Counter[str], bytes, dict[str, tuple[str, Path]]]
+# to keep) and each page's fragment: its name, its file and its head's file.
+_Joined = tuple[Prepared, Counter[str], bytes, dict[str, tuple[str, Path, Path]]]
 
 
 def _build_shards(
@@ -278,8 +279,9 @@ def _build_shards(
                 continue
             prepared, frequencies, parts, fragments = result
             folder = temp / "shards" / name
-            for fragment_hash, source in fragments.values():
+            for fragment_hash, source, head in fragments.values():
                 link_or_copy(source, folder / "fragment" / f"{fragment_hash}.pf_fragment")
+                link_or_copy(head, folder / HEAD_DIR / f"{fragment_hash}.pf_fragment")
             # Pagefind's runtime (its scripts and entry), of this run or the kept index.
             runtime = bundles[name] if name in bundles else earlier[name].bundle  # type: ignore[union-attr]
             for file_name in os.listdir(runtime):
@@ -300,14 +302,14 @@ def _joined(job: _Job) -> _Joined | None:
     keys, kept, run = job
     fresh = split(run) if run is not None else None
     parts: dict[str, tuple[str, PagePart]] = {}
-    fragments: dict[str, tuple[str, Path]] = {}
+    fragments: dict[str, tuple[str, Path, Path]] = {}
     if fresh is not None:
         by_url = {page_url(path): path for path in keys}
         for url, part in fresh.parts.items():
             if url not in by_url:
                 raise ValueError(f"搜索索引收录了不应收录的页面 {url}")
             parts[by_url[url]] = (keys[by_url[url]], part)
-            fragments[by_url[url]] = (part[0], fresh.fragments[url])
+            fragments[by_url[url]] = (part[0], fresh.fragments[url], fresh.heads[url])
     for path, key in keys.items():
         if path in parts:
             continue
@@ -315,7 +317,7 @@ def _joined(job: _Job) -> _Joined | None:
             raise ValueError(f"页面 {path} 没有被收录")
         parts[path] = kept.parts[path]
         fragment_hash = kept.parts[path][1][0]
-        fragments[path] = (fragment_hash, kept.bundle / "fragment" / f"{fragment_hash}.pf_fragment")
+        fragments[path] = (fragment_hash, kept.bundle / "fragment" / f"{fragment_hash}.pf_fragment", kept.bundle / HEAD_DIR / f"{fragment_hash}.pf_fragment")
     language, version = (fresh.language, fresh.version) if fresh is not None else (kept.language, kept.version)  # type: ignore[union-attr]
     try:
         prepared, frequencies = join(language, version, {path: part for path, (_key, part) in parts.items()})

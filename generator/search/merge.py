@@ -21,8 +21,8 @@ indexing the edited shard, so each shard is *prepared* once, when it is indexed 
 with the shard): each word with its first and last page, its size, and its pages already encoded,
 all but the first page's number, which is the only part the merge changes.  Meta positions are
 renumbered to ``FIELDS`` order when prepared, so shards with different meta fields join without
-decoding.  A page's fragment is not rewritten: it stays its shard's file under
-``fragment/<shard>/`` (the page's hash in the metadata names the folder; the language every hash
+decoding.  A page's fragment is not rewritten: its head (``heads``) stays its shard's file under
+``fragment/<shard>/``, and the whole fragment Pagefind wrote under ``gongkai-text/<shard>/`` (the page's hash in the metadata names the folder; the language every hash
 begins with is left out), so no folder holds more than one shard's pages and two shards' short
 hashes never collide.  A county platform merges its members' published indexes the same way
 (``county.search``).  Anything of an unexpected shape raises ``ValueError`` rather than publish an
@@ -51,6 +51,9 @@ from ..output import link_or_copy
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
+# Where the published index keeps each page's whole fragment, beside the head Pagefind reads
+# under ``fragment/`` (``heads``): the same folders and names.
+TEXT_DIR = "gongkai-text"
 # The meta fields of gongkai's item pages (Pagefind adds title and image), first and in this order
 # in the merged index; other fields follow, by name.
 FIELDS = ("column", "date", "doc_no", "image", "image_alt", "index_no", "title")
@@ -121,8 +124,12 @@ _GZIP = 31
 _COMPRESSOR = f"zlib-ng {zlib_ng.ZLIBNG_VERSION} gzip level 6\n".encode()
 
 
-def _compressed(data: bytes) -> bytes:
+def compressed(data: bytes) -> bytes:
+    """A Pagefind file of ``data``: the signature and ``data``, gzipped as every file a merge writes."""
     return zlib_ng.compress(SIGNATURE + data, 6, _GZIP)
+
+
+COMPRESSOR = _COMPRESSOR.decode().strip()
 
 
 def short_names(hashes: Sequence[str], least: int) -> dict[str, str]:
@@ -448,14 +455,23 @@ def _write_chunk(path: Path, data: bytes, digest: str, earlier: Path | None, kno
                 return
         except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
             pass  # missing or damaged: written afresh
-    path.write_bytes(_compressed(data))
+    path.write_bytes(compressed(data))
 
 
-def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size: int, earlier: Path | None = None, jobs: int = 1, known: Mapping[str, str] | None = None) -> Merged:
+def merge(
+    shards: Sequence[tuple[str, Path, Prepared]],
+    target: Path,
+    chunk_size: int,
+    earlier: Path | None = None,
+    jobs: int = 1,
+    known: Mapping[str, str] | None = None,
+    sources: tuple[str, str] = ("head", "fragment"),
+) -> Merged:
     """Write the index of all ``shards`` (name, bundle folder, prepared index), their pages in this
     order, into the new folder ``target``, taking unchanged chunks from ``earlier`` (checked byte
     for byte, or by the digests ``known`` of its files, verified by the caller) and compressing the
-    others on ``jobs`` threads."""
+    others on ``jobs`` threads.  ``sources`` names the folders of a shard's bundle that hold its
+    pages' heads and whole fragments (a kept shard's, or those of a published index)."""
     languages = {prepared.language for _, _, prepared in shards}
     versions = {prepared.version for _, _, prepared in shards}
     if len(languages) != 1 or len(versions) != 1:
@@ -497,7 +513,7 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     filter_files = []
     for filter_name, data in encoded.items():
         name = named[_digest(data)]
-        (target / "filter" / f"{name}.pf_filter").write_bytes(_compressed(data))
+        (target / "filter" / f"{name}.pf_filter").write_bytes(compressed(data))
         filter_files.append([filter_name, name])
 
     # Each shard's order is by value, ties in page order; so is the merged one, which the sort file
@@ -512,7 +528,7 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     # pages; the hash of a merged index (a county's member: ``2026/3367af``) as it is.
     fragment_names = {name: _fragment_names(language, [page_hash for page_hash, _ in prepared.pages]) for name, _, prepared in shards}
     pages = [[f"{name}/{fragment_names[name][page_hash]}", count] for name, _, prepared in shards for page_hash, count in prepared.pages]
-    meta = _compressed(cbor2.dumps([version, pages, chunk_files, filter_files, [], list(fields)]))
+    meta = compressed(cbor2.dumps([version, pages, chunk_files, filter_files, [], list(fields)]))
     meta_name = f"{language}_{hashlib.sha256(meta).hexdigest()[:12]}"
     (target / f"pagefind.{meta_name}.pf_meta").write_bytes(meta)
     sorts_name = None
@@ -525,14 +541,16 @@ def merge(shards: Sequence[tuple[str, Path, Prepared]], target: Path, chunk_size
     for file_name in (*_RUNTIME, *(p.name for p in first_folder.glob("wasm.*.pagefind"))):
         link_or_copy(first_folder / file_name, target / file_name)
     for name, folder, prepared in shards:
-        # Plain strings and os.link: ten thousand pathlib joins cost more than the links.
-        source, into, short = f"{folder}/fragment/", f"{target}/fragment/{name}/", fragment_names[name]
-        os.makedirs(into)
-        for page_hash, _count in prepared.pages:
-            try:
-                os.link(f"{source}{page_hash}.pf_fragment", f"{into}{short[page_hash]}.pf_fragment")
-            except OSError:  # no hard links here, or a county member's hash names a subfolder
-                link_or_copy(Path(f"{source}{page_hash}.pf_fragment"), Path(f"{into}{short[page_hash]}.pf_fragment"))
+        short = fragment_names[name]
+        for source_dir, target_dir in zip(sources, ("fragment", TEXT_DIR), strict=True):
+            # Plain strings and os.link: ten thousand pathlib joins cost more than the links.
+            source, into = f"{folder}/{source_dir}/", f"{target}/{target_dir}/{name}/"
+            os.makedirs(into)
+            for page_hash, _count in prepared.pages:
+                try:
+                    os.link(f"{source}{page_hash}.pf_fragment", f"{into}{short[page_hash]}.pf_fragment")
+                except OSError:  # no hard links here, or a county member's hash names a subfolder
+                    link_or_copy(Path(f"{source}{page_hash}.pf_fragment"), Path(f"{into}{short[page_hash]}.pf_fragment"))
     entry = json.loads((first_folder / ENTRY).read_text(encoding="utf-8"))
     entry["languages"] = {language: {**entry["languages"][language], "hash": meta_name, "page_count": total}}
     entry.pop(SORTS_KEY, None)  # a county's member index names its own

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .heads import HEAD_DIR, write_head
 from .merge import Prepared, chunk_words, decoded, field_order, read_meta, segment, unpacked
 from .words import fragment_words
 
@@ -41,12 +42,14 @@ class MixedFields(ValueError):
 
 @dataclass(frozen=True)
 class Split:
-    """A Pagefind run's pages, by URL: each page's part and its fragment file in the run's bundle."""
+    """A Pagefind run's pages, by URL: each page's part, its fragment file in the run's bundle and
+    the head of that fragment (``heads``), written beside it."""
 
     language: str
     version: str
     parts: dict[str, PagePart]
     fragments: dict[str, Path]
+    heads: dict[str, Path]
 
 
 def pagefind_hash(data: bytes) -> str:
@@ -61,8 +64,9 @@ def page_url(path: str) -> str:
 
 
 def split(folder: Path) -> Split:
-    """The pages of the Pagefind bundle ``folder``, each with its part; ``ValueError`` when the
-    bundle is not of the expected shape."""
+    """The pages of the Pagefind bundle ``folder``, each with its part and the head of its
+    fragment (written under ``folder/head/``); ``ValueError`` when the bundle is not of the
+    expected shape."""
     language, meta = read_meta(folder)
     version, pages, chunks, filter_files, sorts, names = meta
     fields, renumber = field_order(names)
@@ -88,6 +92,7 @@ def split(folder: Path) -> Split:
             keys[int(number)].append(str(key))
     parts: dict[str, PagePart] = {}
     files: dict[str, Path] = {}
+    heads: dict[str, Path] = {}
     for number, (short_hash, count) in enumerate(pages):
         path = folder / "fragment" / f"{short_hash}.pf_fragment"
         data = unpacked(path)
@@ -102,7 +107,9 @@ def split(folder: Path) -> Split:
         counted = tuple(sys.intern(word) for word in fragment_words(fragment))
         parts[url] = (full, int(count), tuple(sorted(postings[number])), fields, page_filters, tuple(sorted(keys[number])), str(fragment["meta"].get("date", "")), counted)
         files[url] = path
-    return Split(str(language), str(version), parts, files)
+        heads[url] = folder / HEAD_DIR / path.name
+        write_head(fragment, path, heads[url])
+    return Split(str(language), str(version), parts, files, heads)
 
 
 def join(language: str, version: str, parts: Mapping[str, PagePart]) -> tuple[Prepared, Counter[str]]:

@@ -237,8 +237,8 @@ def previous(cache: Path, name: str, settings: str) -> Previous | None:
 
 def _merge_inputs(bundle: Path) -> list[str]:
     """The files of a shard's bundle that a merge reads once the shard is prepared: its pages'
-    fragments and Pagefind's runtime (its index and filter files live on in the prepared index)."""
-    return [rel for rel in _stamps(bundle) if rel.startswith("fragment/") or ("/" not in rel and not rel.endswith(".pf_meta"))]
+    fragments, their heads and Pagefind's runtime (its index and filter files live on in the prepared index)."""
+    return [rel for rel in _stamps(bundle) if rel.startswith(("fragment/", "head/")) or ("/" not in rel and not rel.endswith(".pf_meta"))]
 
 
 def keep(cache: Path, key: str, settings: str, shard: Shard, parts: bytes) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .ids import fnv1a
-from .merge import read_meta, unpacked
+from .merge import TEXT_DIR, read_meta, unpacked
 
 WORDS_DIR = "gongkai-words"
 BUCKETS = 256
@@ -101,8 +101,9 @@ def fragment_facts(bundle: Path) -> tuple[Counter[str], list[str]]:
     _language, meta = read_meta(bundle)
     counts: Counter[str] = Counter()
     dates: list[str] = []
+    texts = text_folder(bundle)
     for page_hash, _count in meta[1]:
-        fragment = read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
+        fragment = read_fragment(texts / f"{page_hash}.pf_fragment")
         counts.update(fragment_words(fragment))
         dates.append(str(fragment["meta"].get("date", "")))
     return counts, dates
@@ -119,9 +120,16 @@ def fragment_words(fragment: Mapping[str, Any]) -> list[str]:
     return sorted(word for word in words if _CHINESE.fullmatch(word))
 
 
+def text_folder(bundle: Path) -> Path:
+    """Where a bundle keeps its pages' whole fragments: beside the heads in a published index
+    (``heads``), in ``fragment/`` as Pagefind wrote them in one of its runs."""
+    texts = bundle / TEXT_DIR
+    return texts if texts.is_dir() else bundle / "fragment"
+
+
 def fragment_files(bundle: Path) -> list[Path]:
-    """The bundle's fragments, one per indexed page (a merged index keeps them by shard)."""
-    return sorted((bundle / "fragment").rglob("*.pf_fragment"))
+    """The bundle's whole fragments, one per indexed page (a merged index keeps them by shard)."""
+    return sorted(text_folder(bundle).rglob("*.pf_fragment"))
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,107 @@ function placed(result, data) {
   if (UNITS && data && data.raw_url !== undefined) data.url = new URL(`${result.id.split("/")[0]}${data.raw_url}`, siteRoot).href;
   return data;
 }
-const open = (result) => (result.data ? result.data().then((data) => placed(result, data)) : result);
-
 const flat = (text) => (text || "").replace(/[\s\u200b-\u200d\u2060\ufeff]/g, "");
 
+// gongkai publishes each page's Pagefind fragment cut to its first words (the metadata block and
+// the title come first; generator/search/heads.py), saying how many words the page has, and the
+// whole fragment under pagefind/gongkai-text/: a result shown downloads the head alone, unless
+// none of the words it matched lies in it, or its text must be checked against what was typed.
+const CUT = "gongkai_words";
+const EXCERPT_WORDS = 30;  // Pagefind's excerpt length, which this page does not change
+const BOUNDARY = "\u200b";  // between the words of a segmented text; a word's location is its place
+const wholeTexts = new Map();
+
+function wholeFragment(id) {
+  if (!wholeTexts.has(id)) {
+    const loading = fetch(new URL(`pagefind/gongkai-text/${id}.pf_fragment`, siteRoot)).then(async (response) => {
+      if (!response.ok) throw new Error(response.statusText);
+      const bytes = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      return JSON.parse(new TextDecoder().decode(new Uint8Array(bytes).subarray("pagefind_dcd".length)));
+    });
+    loading.catch(() => wholeTexts.delete(id));  // the next search asks again
+    wholeTexts.set(id, loading);
+  }
+  return wholeTexts.get(id);
+}
+
+const escaped = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+// Where the run of ``length`` words holding the most weight of matched words starts (the middle
+// one of equal runs side by side), as Pagefind chooses its excerpt.
+function densest(weighted, length) {
+  const words = [];
+  for (const w of weighted) words[w.location] = (words[w.location] || 0) + (w.balanced_score ?? w.weight ?? 1);
+  if (words.length <= length) return 0;
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += words[i] ?? 0;
+  let best = sum, starts = [0];
+  for (let start = 1; start + length <= words.length; start++) {
+    sum += (words[start + length - 1] ?? 0) - (words[start - 1] ?? 0);
+    if (sum > best) [best, starts] = [sum, [start]];
+    else if (sum === best && starts[starts.length - 1] === start - 1) starts.push(start);
+  }
+  return starts[Math.floor(starts.length / 2)];
+}
+
+// The excerpt of a text (Pagefind's escaped raw_content) around the matched words it holds, each
+// marked.
+function excerptOf(raw, weighted) {
+  const words = raw.split(BOUNDARY);
+  const inside = weighted.filter((w) => w.location < words.length);
+  const start = Math.max(0, Math.min(densest(inside, EXCERPT_WORDS), words.length - EXCERPT_WORDS));
+  for (const { location } of inside) words[location] = `<mark>${words[location]}</mark>`;
+  return words.slice(start, start + EXCERPT_WORDS).join("").trim();
+}
+
+// A result's data with its page's whole text, and the excerpt taken from it.
+async function whole(data) {
+  if (data[CUT] === undefined || data.whole) return data;
+  const { content } = await wholeFragment(data.id);
+  Object.assign(data, { whole: true, content: content.replace(/\u200b/g, ""), raw_content: escaped(content) });
+  data.excerpt = excerptOf(data.raw_content, data.weighted_locations || []);
+  return data;
+}
+
+// A result opened: its data (Pagefind's fragment, excerpt and locations) from its head, or from
+// the whole page when it matched nothing in the head.
+async function open(result) {
+  if (!result.data) return result;
+  const data = placed(result, await result.data());
+  data.id = result.id;
+  const weighted = data.weighted_locations || [];
+  if (data[CUT] === undefined || !weighted.length) return data;  // a list without a query: the page's start
+  const head = data.raw_content.split(BOUNDARY).length;
+  if (!weighted.some((w) => w.location < head)) return whole(data);
+  data.excerpt = excerptOf(data.raw_content, weighted);
+  return data;
+}
+
+// A result opened from its page's whole fragment alone, as Pagefind opens one (its URL under the
+// site's root, the text escaped, the excerpt around the words it matched): for a list whose
+// results all need their whole text.
+async function openWhole(result) {
+  if (!result.data) return result;
+  const fragment = await wholeFragment(result.id);
+  const locations = result.words || [];
+  const weighted = locations.map((location) => ({ location, weight: 1 }));
+  const raw = escaped(fragment.content);
+  const url = `${siteRoot.pathname}/${fragment.url}`.replace(/\/+/g, "/");
+  const data = { ...fragment, id: result.id, whole: true, raw_url: fragment.url, url, content: fragment.content.replace(/\u200b/g, ""), raw_content: raw, locations, weighted_locations: weighted };
+  data.excerpt = excerptOf(raw, weighted);
+  return placed(result, data);
+}
+
+// Whether a result's text holds every one of ``needles`` (its head first, then the whole page).
+async function holds(data, needles) {
+  const all = () => needles.every((n) => flat(data.content).includes(flat(n)));
+  if (all() || data[CUT] === undefined || data.whole) return all();
+  await whole(data);
+  return all();
+}
+
 // Results come from a source that opens each result (its Pagefind fragment) only when it is shown.
-function listed(results) {
+function listed(results, opener = open) {
   let next = 0;
   return {
     total: results.length,
@@ -61,7 +156,7 @@ function listed(results) {
     done: () => next >= results.length,
     async take(count) {
       const batch = results.slice(next, (next += count));
-      return Promise.all(batch.map(open));
+      return Promise.all(batch.map(opener));
     },
   };
 }
@@ -69,7 +164,7 @@ function listed(results) {
 // Candidates that must contain the query as written are checked a page at a time, as far as the
 // visitor reads: each check downloads the candidate's fragment. The total stays unknown until
 // every candidate has been checked.
-function checked(candidates, needles, limit) {
+function checked(candidates, needles, limit, opener = open) {
   const pool = candidates.slice(0, limit), ready = [];
   let next = 0, found = 0;
   const source = {
@@ -80,8 +175,9 @@ function checked(candidates, needles, limit) {
     // Checks candidates until ``count`` results wait to be shown, or none are left; true if any wait.
     async fill(count) {
       while (ready.length < count && next < pool.length) {
-        const datas = await Promise.all(pool.slice(next, (next += PAGE)).map(open));
-        const hits = datas.filter((data) => needles.every((n) => flat(data.content).includes(flat(n))));
+        const datas = await Promise.all(pool.slice(next, (next += PAGE)).map(opener));
+        const checks = await Promise.all(datas.map((data) => holds(data, needles)));
+        const hits = datas.filter((_, n) => checks[n]);
         found += hits.length;
         ready.push(...hits);
       }
@@ -271,8 +367,9 @@ export async function find(query, options = {}, settings = {}) {
   const entries = [...votes.values()].sort((a, b) => b.count - a.count || b.weight - a.weight || b.result.score - a.result.score);
   const ranked = entries.map((v) => v.result);
   // Pages that every word, or all but one, found may hold them all where the index cut words
-  // differently: one page of them is checked against the text.
-  const every = checked(entries.filter((v) => v.count >= terms.length - 1).map((v) => v.result), needles, PAGE);
+  // differently: one page of them is checked against the text, the whole text (most such checks
+  // fail, and the pages that hold some of the words, shown next, need it too).
+  const every = checked(entries.filter((v) => v.count >= terms.length - 1).map((v) => v.result), needles, PAGE, openWhole);
   if (await every.fill(PAGE)) return every;
   // No page holds every word: the pages that hold most of them, best first, each with the words
   // it holds. Quoted phrases still must stand as written.
@@ -292,7 +389,8 @@ function held(text, parts) {
 
 // Results that hold only some of the words typed: each shown with the words it holds.
 function partial(ranked, parts, phrases) {
-  const source = phrases.length ? checked(ranked, phrases, FALLBACK_CANDIDATES) : listed(ranked.slice(0, FALLBACK_CANDIDATES));
+  // Which words each holds needs its whole text: a result's head would be downloaded for nothing.
+  const source = phrases.length ? checked(ranked, phrases, FALLBACK_CANDIDATES, openWhole) : listed(ranked.slice(0, FALLBACK_CANDIDATES), openWhole);
   const take = source.take;
   source.partial = true;
   source.take = async (count) => {
@@ -428,10 +526,13 @@ function resultItem(data, note) {
   return li;
 }
 
+// Whether every word a result matched lies in an attachment's text: each word belongs to the last
+// heading before it (an attachment's text starts with one), or to the page's own text.
 function inAttachment(data) {
-  const subs = data.sub_results || [];
-  const attachment = (s) => (s.anchor?.id || "").startsWith("attachment-text");
-  return subs.some(attachment) && !subs.some((s) => !attachment(s) && (s.excerpt || "").includes("<mark>"));
+  const anchors = (data.anchors || []).filter((a) => /h\d/i.test(a.element) && a.text?.length && /\S/.test(a.text)).sort((a, b) => a.location - b.location);
+  const owner = (location) => anchors.filter((a) => a.location <= location).pop();
+  const locations = data.locations || [];
+  return locations.length > 0 && locations.every((location) => (owner(location)?.id || "").startsWith("attachment-text"));
 }
 
 async function showMore() {
