@@ -15,6 +15,8 @@ Multi-word queries are built from the corpus: each names one item by its topic, 
 number, spaced ("最低生活保障 实施方案 第123号"); the same with a word no page holds added (no page holds
 every word: the item must still come in the first five, under the partial-results line); and with
 the topic replaced by another word of its synonym group (低保 for 最低生活保障, 农村危房改造 for 危房改造).
+Each of these 120 queries is also weighed as a later query of one visit (median, p90, max, and how
+many stay within 60 KB).
 Targets: recall@5 ≥ 0.95; first query ≤ 300 KB, later queries ≤ 60 KB at 10,000 items.
 """
 
@@ -217,7 +219,9 @@ def main() -> None:
             built["synonym"] = corpus_queries(site, [n for n in candidates if any(f"{t}" in next(site.glob(f"content/*/*/item-{n:05d}.md")).read_text(encoding="utf-8").split("\n")[1] for t in synonym_topics)][:40], frequencies)["synonym"]
             for kind, kind_queries in built.items():
                 score, misses = recall(browser.new_page(), url, kind_queries)
-                print(f"N={count}: recall@5 {score:.2f} over {len(kind_queries)} {kind} queries; misses: {misses[:5] or 'none'}")
+                # Each of them also as a later query of one visit: what it downloads.
+                _, kind_bytes = weigh(browser, url, "防汛抗旱", [q for q, _ in kind_queries])
+                print(f"N={count}: recall@5 {score:.2f} over {len(kind_queries)} {kind} queries; misses: {misses[:5] or 'none'}; as later queries: {kb(kind_bytes)}")
             doc = next(n for n in range(picks[3], count) if n % 15 == 0 and n % 50 != 49)  # a policy document: it has a 文号
             named = ["宅基地审批", f"第{picks[3]}号", f"基政发〔{2020 + doc % 6}〕{doc + 1}号", "村级财务管理", built["synonym"][0][0], built["partial"][0][0]]
             first, later = weigh(browser, url, "防汛抗旱", named)
