@@ -321,3 +321,23 @@ def test_a_lone_character_of_longer_typed_text_is_looked_up_as_the_indexed_word_
         page.close()
     assert status.startswith("找到 1 条") and links[0].endswith("items/g0.html"), (status, links)
     assert not any(u.endswith(f"index/{alone[0]}.pf_index") for u in fetched), fetched
+
+
+def test_a_typed_word_the_index_cannot_match_finds_nothing_by_its_pieces(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    # No page says 低保: looked up as the browser cuts it (低 保), 保 found every page of 保障 and
+    # 保密 before its synonym 最低生活保障's pages, and 低保 资金 every page of 资金, all as if they held
+    # both words. Only the synonym's pages are found, and a word held nowhere makes a partial list.
+    bodies = ["落实最低生活保障资金。", "做好保密工作。", "社会保障卡发放。", "专项资金审计。", "村民代表大会召开。", "镇政府发布通知。"]
+    site = make_site({f"content/d{n}.md": item(f"title: 民政通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
+    out = built(site, tmp_path / "out", 12, monkeypatch)
+    with serve(out) as url:
+        page = searched(browser, url, "低保", [])
+        status, links = page.inner_text("#search-status"), [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
+        notes = page.inner_text("#search-results")
+        page.close()
+        assert status.startswith("找到 1 条") and links == ["/xxgk/items/d0.html"] and "按同义词查到" in notes, (status, links)
+        page = searched(browser, url, "航天发射 资金", [])
+        status, results = page.inner_text("#search-status"), page.inner_text("#search-results")
+        page.close()
+        assert status.startswith("没有同时包含全部词语的结果"), status
+        assert "包含：资金" in results and "航天" not in results and "发射" not in results, results

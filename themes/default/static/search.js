@@ -241,17 +241,46 @@ async function align(found) {
 async function usable(terms, found) {
   const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
   for (const c of found) if (c.aligned) lost.delete(c.term);
-  // So is a Chinese word that no indexed word begins with (田 of 高标田, held only inside 农田): it
-  // can match nothing, and its lookup would only load a chunk.
-  for (const term of terms.filter((t) => CHINESE.test(t))) {
-    const { words: held = {} } = await wordList(term[0]);
-    if (!Object.keys(held).some((word) => word.startsWith(term) || term.startsWith(word))) lost.add(term);
+  // A word that can match nothing as typed is left out altogether, even of a query that keeps no
+  // other (its lookup would only load a chunk, and find pages by words nobody typed): a Chinese
+  // word that no indexed word begins with (田 of 高标田, held only inside 农田); and a lone character
+  // the browser cut from longer text that no indexed word beginning there agrees with, none lying
+  // within what was typed from it, nor, but at the end of the text, beginning with all of it (保 of
+  // 低保, where the index holds only 保障, 保密 …: looked up, it found every page of them).
+  // So is one that Pagefind would match only as the longest indexed word it starts with (发 for
+  // 发射, found on every page by 发布) when what follows that word begins none (射): 地块, held as
+  // 地 and 块, is matched as 地.
+  const begun = async (text) => Object.keys((await wordList(text[0])).words || {}).some((word) => word.startsWith(text) || text.startsWith(word));
+  const unmatched = async (term) => {
+    if (!CHINESE.test(term)) return false;
+    const held = Object.keys((await wordList(term[0])).words || {});
+    if (held.some((word) => word.startsWith(term))) return false;
+    const shorter = held.filter((word) => term.startsWith(word)).reduce((a, b) => (b.length > a.length ? b : a), "");
+    return !shorter || !(await begun(term.slice(shorter.length)));
+  };
+  const stray = async (c) => {
+    if (c.term.length !== 1 || c.run.length < 2 || !CHINESE.test(c.term)) return false;
+    const { words: held = {} } = await wordList(c.term);
+    return !Object.keys(held).some((word) => c.rest.startsWith(word) || (c.rest.length > 1 && word.startsWith(c.rest)));
+  };
+  // A piece within a longer word looked up (护 of 养护, looked up as 养护) is asked for by that word;
+  // and in a quoted phrase, which the text must hold as written, such a word is only left out.
+  const covered = (c) => found.some((d) => d !== c && d.run === c.run && d.term.length > c.term.length && d.at <= c.at && c.at + c.term.length <= d.at + d.term.length);
+  // (A word that begins inside an indexed word, 基地 of 宅基地 held as 宅基 地, is only left out: above.)
+  const dead = await Promise.all(found.map(async (c) => c.aligned && ((await unmatched(c.term)) || (!c.quoted && (await stray(c))))));
+  const impossible = new Set();
+  for (const term of terms) {
+    const own = found.flatMap((c, n) => (c.term === term ? [[c, n]] : []));
+    if (!own.length || !own.every(([, n]) => dead[n])) continue;
+    if (own.every(([c]) => c.quoted || covered(c))) lost.add(term);
+    else impossible.add(term);
   }
-  const kept = terms.filter((t) => !lost.has(t));
+  const possible = terms.filter((t) => !impossible.has(t));
+  const kept = possible.filter((t) => !lost.has(t));
   const common = new Set();
   for (const term of kept.filter((t) => CHINESE.test(t))) if (((await wordList(term[0])).common || []).includes(term)) common.add(term);
   const narrow = kept.filter((t) => !common.has(t));
-  return narrow.length ? narrow : kept.length ? kept : terms;
+  return { terms: narrow.length ? narrow : kept.length ? kept : possible, impossible };
 }
 
 // A lone character the browser cut from longer typed text (高 of 高标准农田) is looked up as the
@@ -268,7 +297,7 @@ async function widened(found) {
     }
     const { words: held = {} } = await wordList(c.term);
     const within = Object.keys(held).filter((word) => word.length > 1 && c.rest.startsWith(word));
-    out.push(within.length ? { ...c, term: within.reduce((a, b) => (b.length < a.length ? b : a)) } : c);
+    out.push(within.length ? { ...c, term: within.reduce((a, b) => (b.length < a.length ? b : a)), typed: c.term } : c);
   }
   return out;
 }
@@ -342,22 +371,25 @@ async function search(text, options) {
 export async function find(query, options = {}, settings = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
   const found = await widened(await align(parsed.found));
-  const terms = await usable([...new Set(found.map((c) => c.term))], found);
+  const { terms, impossible } = await usable([...new Set(found.map((c) => c.term))], found);
+  // No word typed can match: nothing holds the query (a phrase neither).
+  if (!terms.length) return listed([]);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
-  const direct = await search(terms.length ? terms.join(" ") : null, options);
+  // With a word that can match nothing, no page holds them all: only the pages holding some.
+  const direct = impossible.size ? { results: [] } : await search(terms.join(" "), options);
   if (direct.results.length && !phrases.length) return listed(direct.results);
   if (direct.results.length) {
     const exact = checked(direct.results, phrases, PHRASE_CANDIDATES);
     if (await exact.fill(PAGE)) return exact;
   }
-  if (!terms.length) return listed([]);
   if (settings.fallback === false) return listed([]);
   const votes = new Map();
   for (const term of terms) {
     const { results } = await search(term, options);
     for (const result of results) {
-      const entry = votes.get(result.id) || { result, count: 0, weight: 0 };
+      const entry = votes.get(result.id) || { result, count: 0, weight: 0, terms: new Set() };
       entry.count += 1;
+      entry.terms.add(term);
       entry.weight += 1 / Math.log2(2 + results.length);  // a rare word says more than a common one
       votes.set(result.id, entry);
     }
@@ -369,11 +401,28 @@ export async function find(query, options = {}, settings = {}) {
   // Pages that every word, or all but one, found may hold them all where the index cut words
   // differently: one page of them is checked against the text, the whole text (most such checks
   // fail, and the pages that hold some of the words, shown next, need it too).
-  const every = checked(entries.filter((v) => v.count >= terms.length - 1).map((v) => v.result), needles, PAGE, openWhole);
-  if (await every.fill(PAGE)) return every;
+  // (With a word that can match nothing, none can.)
+  if (!impossible.size) {
+    const every = checked(entries.filter((v) => v.count >= terms.length - 1).map((v) => v.result), needles, PAGE, openWhole);
+    if (await every.fill(PAGE)) return every;
+  }
   // No page holds every word: the pages that hold most of them, best first, each with the words
   // it holds. Quoted phrases still must stand as written.
-  return partial(ranked, parsed.parts, phrases);
+  return partial(ranked, parsed.parts, phrases, (id) => foundBy(votes.get(id)?.terms || new Set(), parsed.parts, found, terms, impossible));
+}
+
+// The typed words that the words searched found a page by: each part as typed when every word
+// searched of it did and none of it can match nothing, else those of its words that did (as
+// typed: 养 of 养护, looked up as 养护).
+function foundBy(hits, parts, found, terms, impossible) {
+  const out = [];
+  for (const part of parts) {
+    const own = found.filter((c) => c.run === part && !c.quoted);
+    const searched = own.filter((c) => terms.includes(c.term));
+    if (searched.length && searched.every((c) => hits.has(c.term)) && !own.some((c) => impossible.has(c.term))) out.push(part);
+    else out.push(...searched.filter((c) => hits.has(c.term)).map((c) => c.typed ?? c.term));
+  }
+  return [...new Set(out)];
 }
 
 // The typed words a text holds: each part as typed when it holds it whole, else those of its
@@ -387,15 +436,16 @@ function held(text, parts) {
   return [...new Set(found)];
 }
 
-// Results that hold only some of the words typed: each shown with the words it holds.
-function partial(ranked, parts, phrases) {
-  // Which words each holds needs its whole text: a result's head would be downloaded for nothing.
-  const source = phrases.length ? checked(ranked, phrases, FALLBACK_CANDIDATES, openWhole) : listed(ranked.slice(0, FALLBACK_CANDIDATES), openWhole);
+// Results that hold only some of the words typed: each shown with the words it holds, as the index
+// found them (``byIndex``, from a result's id: its head then serves for the excerpt), or, where
+// quoted phrases are checked against the whole text, as the text holds them.
+function partial(ranked, parts, phrases, byIndex) {
+  const source = phrases.length ? checked(ranked, phrases, FALLBACK_CANDIDATES, openWhole) : listed(ranked.slice(0, FALLBACK_CANDIDATES));
   const take = source.take;
   source.partial = true;
   source.take = async (count) => {
     const datas = await take(count);
-    for (const data of datas) data.matched = held(flat(data.content), parts);
+    for (const data of datas) data.matched = phrases.length ? held(flat(data.content), parts) : byIndex(data.id);
     return datas;
   };
   return source;
