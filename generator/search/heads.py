@@ -20,8 +20,6 @@ from typing import Any
 from ..output import link_or_copy
 from .merge import compressed
 
-# Where a shard keeps its pages' heads, beside Pagefind's whole fragments in ``fragment/``.
-HEAD_DIR = "head"
 # About 400 characters of Chinese: the metadata block, the title and the body's first lines (a
 # head of 200 words gzips to 1.0 KB against 3.2 KB for a whole page of the bench corpus).
 HEAD_WORDS = 200

@@ -33,8 +33,7 @@ from pathlib import Path
 
 from ..output import link_or_copy
 from ..workers import cpu_count, fork_map
-from .heads import HEAD_DIR
-from .merge import COMPRESSOR, PREPARED_FORMAT, Prepared, merge
+from .merge import COMPRESSOR, HEAD_DIR, PREPARED_FORMAT, Prepared, merge
 from .page_parts import MixedFields, PagePart, join, pack, page_url, split
 from .shards import MERGED, Previous, Shard, Stamp, chunk_digests, keep, keep_chunks, keep_stamps, link_files, page_keys, plan, previous, prune, read_stamps, reuse, shard_key
 from .words import index_words, write_word_lists

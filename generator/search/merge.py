@@ -22,11 +22,11 @@ with the shard): each word with its first and last page, its size, and its pages
 all but the first page's number, which is the only part the merge changes.  Meta positions are
 renumbered to ``FIELDS`` order when prepared, so shards with different meta fields join without
 decoding.  A page's fragment is not rewritten: its head (``heads``) stays its shard's file under
-``fragment/<shard>/``, and the whole fragment Pagefind wrote under ``gongkai-text/<shard>/`` (the page's hash in the metadata names the folder; the language every hash
-begins with is left out), so no folder holds more than one shard's pages and two shards' short
-hashes never collide.  A county platform merges its members' published indexes the same way
-(``county.search``).  Anything of an unexpected shape raises ``ValueError`` rather than publish an
-index that answers wrongly.
+``fragment/<shard>/``, and the whole fragment Pagefind wrote under ``gongkai-text/<shard>/`` (the
+page's hash in the metadata names the folder; the language every hash begins with is left out), so
+no folder holds more than one shard's pages and two shards' short hashes never collide.  A county
+platform merges its members' published indexes the same way (``county.search``).  Anything of an
+unexpected shape raises ``ValueError`` rather than publish an index that answers wrongly.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ ENTRY = "pagefind-entry.json"
 # Where the published index keeps each page's whole fragment, beside the head Pagefind reads
 # under ``fragment/`` (``heads``): the same folders and names.
 TEXT_DIR = "gongkai-text"
+# Where a kept shard keeps its pages' heads, beside Pagefind's whole fragments in ``fragment/``.
+HEAD_DIR = "head"
 # The meta fields of gongkai's item pages (Pagefind adds title and image), first and in this order
 # in the merged index; other fields follow, by name.
 FIELDS = ("column", "date", "doc_no", "image", "image_alt", "index_no", "title")
@@ -465,7 +467,7 @@ def merge(
     earlier: Path | None = None,
     jobs: int = 1,
     known: Mapping[str, str] | None = None,
-    sources: tuple[str, str] = ("head", "fragment"),
+    sources: tuple[str, str] = (HEAD_DIR, "fragment"),
 ) -> Merged:
     """Write the index of all ``shards`` (name, bundle folder, prepared index), their pages in this
     order, into the new folder ``target``, taking unchanged chunks from ``earlier`` (checked byte

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .heads import HEAD_DIR, write_head
-from .merge import Prepared, chunk_words, decoded, field_order, read_meta, segment, unpacked
+from .heads import write_head
+from .merge import HEAD_DIR, Prepared, chunk_words, decoded, field_order, read_meta, segment, unpacked
 from .words import fragment_words
 
 # One page's part: its fragment's full hash and word count; each word it holds with its encoded

@@ -237,7 +237,8 @@ async function align(found) {
 // inside an indexed word (基地) can never match, and would make the query find only pages that
 // happen to use it elsewhere: it is left out of the lookup, and the other words must still match.
 // So is a word on most pages (管理 of 村级财务管理), which hardly narrows the search but has the
-// largest index entry of all; a query keeps at least one word.
+// largest index entry of all; a query keeps at least one word. Returns the words to look up, and
+// those that can match nothing.
 async function usable(terms, found) {
   const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
   for (const c of found) if (c.aligned) lost.delete(c.term);
