@@ -204,7 +204,8 @@ const wordLists = new Map();
 function wordList(first) {
   if (!wordLists.has(first)) {
     const url = new URL(`pagefind/gongkai-words/${String(bucket(first)).padStart(3, "0")}.json`, siteRoot);
-    wordLists.set(first, fetch(url).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+    // Every bucket is published: one that cannot be read says nothing of which words the index holds.
+    wordLists.set(first, fetch(url).then((r) => (r.ok ? r.json() : { unknown: true })).catch(() => ({ unknown: true })));
   }
   return wordLists.get(first);
 }
@@ -251,9 +252,13 @@ async function usable(terms, found) {
   // So is one that Pagefind would match only as the longest indexed word it starts with (发 for
   // 发射, found on every page by 发布) when what follows that word begins none (射): 地块, held as
   // 地 and 块, is matched as 地.
-  const begun = async (text) => Object.keys((await wordList(text[0])).words || {}).some((word) => word.startsWith(text) || text.startsWith(word));
+  // Without its word list, a word is taken to match (it is only not known not to).
+  const begun = async (text) => {
+    const list = await wordList(text[0]);
+    return list.unknown || Object.keys(list.words || {}).some((word) => word.startsWith(text) || text.startsWith(word));
+  };
   const unmatched = async (term) => {
-    if (!CHINESE.test(term)) return false;
+    if (!CHINESE.test(term) || (await wordList(term[0])).unknown) return false;
     const held = Object.keys((await wordList(term[0])).words || {});
     if (held.some((word) => word.startsWith(term))) return false;
     const shorter = held.filter((word) => term.startsWith(word)).reduce((a, b) => (b.length > a.length ? b : a), "");
@@ -261,7 +266,8 @@ async function usable(terms, found) {
   };
   const stray = async (c) => {
     if (c.term.length !== 1 || c.run.length < 2 || !CHINESE.test(c.term)) return false;
-    const { words: held = {} } = await wordList(c.term);
+    const { words: held = {}, unknown } = await wordList(c.term);
+    if (unknown) return false;
     return !Object.keys(held).some((word) => c.rest.startsWith(word) || (c.rest.length > 1 && word.startsWith(c.rest)));
   };
   // A piece within a longer word looked up (护 of 养护, looked up as 养护) is asked for by that word;
