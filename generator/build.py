@@ -119,7 +119,7 @@ def build_site(
     outside = context_key(site_dir / "content", files, base_url, day) + fingerprint(site_dir, [], read, theme_dirs, extra)
     with Staging(out) as staging:
         rendered = render_site(
-            site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts), outside, page_reuse(site_dir, out, last, staging)
+            site, theme, staging.write, attachment_texts(site, result.texts), commit_dates(site_dir), attachment_tables(site, result.texts), outside, page_reuse(site_dir, out, last, staging), dict(result.digests)
         )
         pages = rendered.pages
         timer.done("生成", len(pages), f"个页面（{rendered.reused} 个未变，沿用上次）" if rendered.reused else "个页面")
