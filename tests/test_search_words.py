@@ -176,6 +176,20 @@ def searched(browser: Any, url: str, query: str, fetched: list[str]) -> Any:
     return page
 
 
+def outcome(browser: Any, url: str, query: str, fetched: list[str]) -> tuple[str, list[str]]:
+    """What a visitor sees of ``query``: the status line and the results' links (``searched``)."""
+    page = searched(browser, url, query, fetched)
+    status, links = page.inner_text("#search-status"), [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
+    page.close()
+    return status, links
+
+
+def chunks_of_only(bundle: Path, word: str) -> list[str]:
+    """The index chunks of ``bundle`` that hold ``word`` and no other word."""
+    _, meta = read_meta(bundle)
+    return [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == [word]]
+
+
 def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     site = family_site(make_site)
     whole = built(site, tmp_path / "whole", 10**9, monkeypatch)
@@ -291,15 +305,10 @@ def test_a_word_the_browser_cuts_is_looked_up_whole(make_site: Callable[..., Pat
     bodies = ["专项检查工作专项部署，专项资金专项审计。", "专门会议研究专项整治。", "专家组开展专项督查，专项报告上报。", "专业人员参加专题培训。", "村民代表大会召开。", "镇政府发布通知。"]
     site = make_site({f"content/s{n}.md": item(f"title: 专题通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
     out = built(site, tmp_path / "out", 12, monkeypatch)
-    bundle = out / "pagefind"
-    _, meta = read_meta(bundle)
-    (alone,) = [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == ["专项"]]
+    (alone,) = chunks_of_only(out / "pagefind", "专项")
     fetched: list[str] = []
     with serve(out) as url:
-        page = searched(browser, url, "专项 督查", fetched)
-        status = page.inner_text("#search-status")
-        links = [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
-        page.close()
+        status, links = outcome(browser, url, "专项 督查", fetched)
     assert any(u.endswith(f"index/{alone}.pf_index") for u in fetched), fetched
     assert status.startswith("找到 1 条") and links[0].endswith("items/s2.html"), (status, links)
 
@@ -311,16 +320,11 @@ def test_a_lone_character_of_longer_typed_text_is_looked_up_as_the_indexed_word_
     bodies = ["建设高标准农田，提升耕地质量。", "高温天气注意农田灌溉，水位较高。", "高度重视农田水利，标准从高。", "村级道路养护完成。", "村民代表大会召开。", "镇政府发布通知。", "防汛物资储备到位。"]
     site = make_site({f"content/g{n}.md": item(f"title: 农业通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
     out = built(site, tmp_path / "out", 4, monkeypatch)
-    bundle = out / "pagefind"
-    _, meta = read_meta(bundle)
-    alone = [name for _, _, name in meta[2] if [e[0] for e in _decoded(bundle / "index" / f"{name}.pf_index")[0]] == ["高"]]
+    alone = chunks_of_only(out / "pagefind", "高")
     assert alone, "高 is common enough here to sit in a chunk of its own"
     fetched: list[str] = []
     with serve(out) as url:
-        page = searched(browser, url, "高标准农田", fetched)
-        status = page.inner_text("#search-status")
-        links = [a.get_attribute("href") for a in page.query_selector_all("#search-results > li > a")]
-        page.close()
+        status, links = outcome(browser, url, "高标准农田", fetched)
     assert status.startswith("找到 1 条") and links[0].endswith("items/g0.html"), (status, links)
     assert not any(u.endswith(f"index/{alone[0]}.pf_index") for u in fetched), fetched
 
