@@ -238,9 +238,12 @@ async function align(found) {
 // inside an indexed word (基地) can never match, and would make the query find only pages that
 // happen to use it elsewhere: it is left out of the lookup, and the other words must still match.
 // So is a word on most pages (管理 of 村级财务管理), which hardly narrows the search but has the
-// largest index entry of all; a query keeps at least one word. Returns the words to look up, and
-// those that can match nothing.
-async function usable(terms, found) {
+// largest index entry of all; a query keeps at least one word. So, too, is a word on many pages
+// (``broad`` in its word list: 保障) that belongs to ``fixed``, the fixed term a synonym query put
+// in (最低生活保障), while a rarer word of that term is looked up: the pages holding its rarer words
+// (最低, 生活) are the pages using the term, and the broad word's entry was half a query's download
+// on a county platform. Returns the words to look up, and those that can match nothing.
+async function usable(terms, found, fixed = "") {
   const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
   for (const c of found) if (c.aligned) lost.delete(c.term);
   // A word that can match nothing as typed is left out altogether, even of a query that keeps no
@@ -283,7 +286,18 @@ async function usable(terms, found) {
     else impossible.add(term);
   }
   const possible = terms.filter((t) => !impossible.has(t));
-  const kept = possible.filter((t) => !lost.has(t));
+  let kept = possible.filter((t) => !lost.has(t));
+  if (fixed) {
+    const inTerm = (c) => {
+      const start = c.run.indexOf(fixed);
+      return start >= 0 && c.at >= start && c.at + c.term.length <= start + fixed.length;
+    };
+    // A word typed elsewhere in the query as well is still looked up.
+    const ofTerm = kept.filter((t) => CHINESE.test(t) && found.every((c) => c.term !== t || inTerm(c)));
+    const broad = new Set();
+    for (const term of ofTerm) if (((await wordList(term[0])).broad || []).includes(term)) broad.add(term);
+    if (ofTerm.some((t) => !broad.has(t))) kept = kept.filter((t) => !broad.has(t));
+  }
   const common = new Set();
   for (const term of kept.filter((t) => CHINESE.test(t))) if (((await wordList(term[0])).common || []).includes(term)) common.add(term);
   const narrow = kept.filter((t) => !common.has(t));
@@ -378,7 +392,7 @@ async function search(text, options) {
 export async function find(query, options = {}, settings = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
   const found = await widened(await align(parsed.found));
-  const { terms, impossible } = await usable([...new Set(found.map((c) => c.term))], found);
+  const { terms, impossible } = await usable([...new Set(found.map((c) => c.term))], found, settings.fixed);
   // No word typed can match: nothing holds the query (a phrase neither).
   if (!terms.length) return listed([]);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
@@ -518,7 +532,7 @@ async function searchWithSynonyms(query, options) {
   if (!others.length) return find(query, options);
   const sources = [await find(query, options, { fallback: false })];
   for (const other of others) {
-    const found = await find(other.query, options, { fallback: false });
+    const found = await find(other.query, options, { fallback: false, fixed: other.word });
     found.synonym = `${other.typed} → ${other.word}`;
     sources.push(found);
   }
