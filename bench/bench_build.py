@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import precompile
 from corpus import generate
 from hugo_peer import PeerFailed, available, hugo_site, run_peer
 
@@ -126,6 +127,7 @@ def bench(count: int) -> None:
 
 
 if __name__ == "__main__":
+    precompile()
     print(f"reference loop: {reference_seconds():.2f} s")
     for n in [int(a) for a in sys.argv[1:]] or [1000, 10000]:
         bench(n)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import precompile
 from corpus import generate
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
@@ -36,5 +37,6 @@ def bench(count: int) -> None:
 
 
 if __name__ == "__main__":
+    precompile()
     for n in [int(a) for a in sys.argv[1:]] or [10000]:
         bench(n)

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_search import weigh  # noqa: E402
+from bytecode import precompile  # noqa: E402
 from corpus import generate  # noqa: E402
 
 from tests.browser import chromium, serve  # noqa: E402
@@ -135,4 +136,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    precompile()
     main()

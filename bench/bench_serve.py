@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_build import reference_seconds
+from bytecode import precompile
 from corpus import generate
 
 from generator.catalogue import build_catalogue
@@ -190,6 +191,7 @@ def _move(target: Path, text: str, client: Client, page: str, label: str, n: int
 
 
 if __name__ == "__main__":
+    precompile()
     print(f"reference loop: {reference_seconds():.2f} s")
     for n in [int(a) for a in sys.argv[1:]] or [1000, 10000]:
         bench(n)

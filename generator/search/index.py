@@ -263,8 +263,11 @@ def _build_shards(
         bundles = {name: temp / f"run-{attempt}" / name for name in pending if runs[name]}
         tasks: list[tuple[Path, int, Path, dict[str, str]]] = []
         for name, run in bundles.items():
-            link_files(linked[name], temp / f"run-pages-{attempt}" / name, runs[name])
-            tasks.append((temp / f"run-pages-{attempt}" / name, len(runs[name]), run, _run_env(env)))
+            # A run over all of a shard's pages (a cold shard) reads its linked pages where they are.
+            site = linked[name] if len(runs[name]) == len(planned[name]) else temp / f"run-pages-{attempt}" / name
+            if site != linked[name]:
+                link_files(linked[name], site, runs[name])
+            tasks.append((site, len(runs[name]), run, _run_env(env)))
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
         # preview's background index: one, so the pages being edited stay quick).
         with ThreadPoolExecutor(max_workers=1 if low else cpu_count()) as pool:
