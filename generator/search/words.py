@@ -40,8 +40,8 @@ PROBES_PER_CHUNK = 4
 COMMON_SHARE = 0.5
 # A word on more than this share of the pages has an index entry large enough to count (36 KB of
 # the 29,400 pages of a 20-township county platform, for 保障 on 41 % of them): the search page does
-# not look it up as part of a synonym's fixed term (最低生活保障) while a rarer word of that term is
-# looked up, since the pages holding the rarer words are the pages using the term.
+# not look it up as part of a term of the synonym table (最低生活保障) while a rarer word of that
+# term is looked up, since the pages holding the rarer words are the pages using the term.
 BROAD_SHARE = 0.25
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
