@@ -117,6 +117,29 @@ def test_an_edit_reindexes_only_its_own_shard(make_site: Callable[..., Path], tm
     assert decode_index(build_site(site, tmp_path / "cold").out_dir / "pagefind") == incremental
 
 
+def test_how_a_shards_run_is_chunked_changes_no_published_byte(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run's chunks are only read back; the published index is chunked when the shards merge. So
+    # a run in one chunk (as gongkai runs them) publishes what a run in many chunks does.
+    site = make_site({"content/rules.md": POLICY, "content/old.md": _notice(1, "2023-06-0"), **{f"content/n{n}.md": _notice(n) for n in range(2, 6)}})
+    chunks: list[int] = []
+    index_shard = search_stage._index_shard
+
+    def counted(binary: Path, pages: Path, expected: int, bundle: Path, env: dict[str, str], low: bool, cancel: Any = None) -> tuple[int, int, str]:
+        found = index_shard(binary, pages, expected, bundle, env, low, cancel)
+        chunks.append(len(list((bundle / "index").iterdir())))
+        return found
+
+    monkeypatch.setattr(search_stage, "_index_shard", counted)
+    one = tree_digest(build_site(site, tmp_path / "one").out_dir / "pagefind")
+    assert chunks and set(chunks) == {1}, chunks
+    chunks.clear()
+    monkeypatch.setattr(search_stage, "RUN_CHUNK_SIZE", 8)
+    shutil.rmtree(site / ".gongkai-cache")
+    many = tree_digest(build_site(site, tmp_path / "many").out_dir / "pagefind")
+    assert min(chunks) > 1, chunks
+    assert many == one
+
+
 def _notice(n: int, day: str = "2024-05-0") -> str:
     return item(f"title: 二〇二四年第{n}号通知\ncatalogue: other/notices\ndisclosure: 主动公开\npublished: {day}{n}", f"通知正文PAGEPART{n}Q，第{n}号。")
 

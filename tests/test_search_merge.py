@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import random
 
-from generator.search.merge import short_names
+import cbor2
+
+from generator.search.merge import _INTS, _LOW, short_names
+
+
+def test_the_table_of_small_integers_holds_their_cbor_encodings() -> None:
+    assert len(_INTS) == (1 << 16) - _LOW
+    assert all(_INTS[n - _LOW] == cbor2.dumps(n) for n in range(_LOW, 1 << 16))
 
 
 def test_short_names_tell_every_hash_apart_whatever_the_order() -> None:

@@ -264,8 +264,9 @@ def _build_shards(
         tasks: list[tuple[Path, int, Path, dict[str, str]]] = []
         for name, run in bundles.items():
             # A run over all of a shard's pages (a cold shard) reads its linked pages where they are.
-            site = linked[name] if len(runs[name]) == len(planned[name]) else temp / f"run-pages-{attempt}" / name
-            if site != linked[name]:
+            site = linked[name]
+            if len(runs[name]) < len(planned[name]):
+                site = temp / f"run-pages-{attempt}" / name
                 link_files(linked[name], site, runs[name])
             tasks.append((site, len(runs[name]), run, _run_env(env)))
         # Pagefind uses about one core per run: as many runs at once as there are cores (the
