@@ -71,11 +71,6 @@ def word_lists(build: Path) -> tuple[dict[str, int], dict[int, list[str]]]:
     return words, probes
 
 
-def marked_words(build: Path, mark: str) -> set[str]:
-    """The words the word lists mark ``common`` or ``broad``."""
-    return {w for path in (build / "pagefind" / WORDS_DIR).glob("*.json") for w in json.loads(path.read_text(encoding="utf-8"))[mark]}
-
-
 # ---- the chunk choice, as Pagefind 1.5.2 makes it ------------------------------------------------
 
 CHUNKS = [("0", "9"), ("一", "村"), ("村民", "村民"), ("村级", "管"), ("管理", "龥")]
@@ -215,7 +210,7 @@ def test_queries_find_what_a_single_chunk_index_finds(make_site: Callable[..., P
 
 
 def test_a_word_on_most_pages_does_not_narrow_a_query_that_has_other_words(small_chunks: Path, browser: Any) -> None:
-    common = marked_words(small_chunks, "common")
+    common = {w for path in (small_chunks / "pagefind" / WORDS_DIR).glob("*.json") for w in json.loads(path.read_text(encoding="utf-8"))["common"]}
     assert "管理" in common and "会议" not in common  # 管理 is on 6 of the 8 pages, 会议 on 2
     holding = {f"/xxgk/items/n{n}.html" for n, body in enumerate(BODIES) if "会议" in body}
     [(status, links)] = results(browser, small_chunks, ["管理 会议"])
@@ -352,27 +347,3 @@ def test_a_typed_word_the_index_cannot_match_finds_nothing_by_its_pieces(make_si
         page.close()
         assert status.startswith("没有同时包含全部词语的结果"), status
         assert "包含：资金" in results and "航天" not in results and "发射" not in results, results
-
-
-def test_a_term_of_the_synonym_table_is_looked_up_by_its_rarer_words(make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
-    # 低保 is also searched as its synonym 最低生活保障, which the browser cuts into 最低 生活 保障.
-    # 保障 is on many pages here, as on a county platform's (41 % of 29,400 pages, 36 KB of index):
-    # the pages holding 最低 and 生活 are those using the term, so 保障's chunk is not downloaded,
-    # whether the term was put in for 低保 or typed, and the same page is found. Typed on its own
-    # as well, 保障 is looked up.
-    bodies = ["落实最低生活保障资金。", "社会保障卡发放。", "医疗保障政策宣传。", "住房申请受理。", "养老待遇调整。", "就业服务开展。", "村民代表大会召开。", "生活垃圾分类收运。"]
-    site = make_site({f"content/b{n}.md": item(f"title: 民政通报第{n + 1}期\ncatalogue: statutory/plans\ndisclosure: 主动公开\npublished: 2024-05-0{n + 1}", body) for n, body in enumerate(bodies)})
-    out = built(site, tmp_path / "out", 4, monkeypatch)
-    broad = marked_words(out, "broad")
-    assert "保障" in broad and "最低" not in broad and "生活" not in broad, broad
-    (alone,) = chunks_of_only(out / "pagefind", "保障")
-    with serve(out) as url:
-        for query in ("低保", "最低生活保障"):
-            fetched: list[str] = []
-            status, links = outcome(browser, url, query, fetched)
-            assert status.startswith("找到 1 条") and links == ["/xxgk/items/b0.html"], (query, status, links)
-            assert not any(u.endswith(f"index/{alone}.pf_index") for u in fetched), (query, fetched)
-        typed: list[str] = []
-        status, links = outcome(browser, url, "最低生活保障 保障", typed)
-        assert status.startswith("找到 1 条") and links == ["/xxgk/items/b0.html"], (status, links)
-        assert any(u.endswith(f"index/{alone}.pf_index") for u in typed), typed

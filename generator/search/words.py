@@ -38,11 +38,6 @@ PROBES_PER_CHUNK = 4
 # A word on more than this share of the pages hardly narrows a search, yet its index entry is the
 # largest there is: the search page leaves it out of a query that has other words.
 COMMON_SHARE = 0.5
-# A word on more than this share of the pages has an index entry large enough to count (36 KB of
-# the 29,400 pages of a 20-township county platform, for 保障 on 41 % of them): the search page does
-# not look it up as part of a term of the synonym table (最低生活保障) while a rarer word of that
-# term is looked up, since the pages holding the rarer words are the pages using the term.
-BROAD_SHARE = 0.25
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 Chunk = tuple[str, str]
@@ -167,9 +162,8 @@ def index_words(frequencies: Mapping[str, int], chunks: list[Chunk], pages: int)
 
 def word_lists(index: IndexWords) -> dict[int, dict[str, Any]]:
     """The lists by bucket of first character: ``words`` (word → the chunk holding it, most
-    frequent word first), ``probes`` (chunk → words that make Pagefind load it, shortest first),
-    ``common`` (the words on more than ``COMMON_SHARE`` of the pages) and ``broad`` (those on more
-    than ``BROAD_SHARE``, the common ones among them)."""
+    frequent word first), ``probes`` (chunk → words that make Pagefind load it, shortest first)
+    and ``common`` (the words on more than ``COMMON_SHARE`` of the pages)."""
     lists: dict[int, dict[str, Any]] = {}
     for word in sorted(index.frequencies, key=lambda w: (-index.frequencies[w], w)):
         entry = lists.setdefault(fnv1a(word[0]) % BUCKETS, _empty())
@@ -178,13 +172,11 @@ def word_lists(index: IndexWords) -> dict[int, dict[str, Any]]:
         entry["probes"][str(chunk)] = index.probes[chunk]
         if index.frequencies[word] > COMMON_SHARE * index.pages:
             entry["common"].append(word)
-        if index.frequencies[word] > BROAD_SHARE * index.pages:
-            entry["broad"].append(word)
     return lists
 
 
 def _empty() -> dict[str, Any]:
-    return {"words": {}, "probes": {}, "common": [], "broad": []}
+    return {"words": {}, "probes": {}, "common": []}
 
 
 def write_word_lists(bundle: Path, index: IndexWords) -> int:

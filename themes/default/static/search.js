@@ -238,10 +238,9 @@ async function align(found) {
 // inside an indexed word (基地) can never match, and would make the query find only pages that
 // happen to use it elsewhere: it is left out of the lookup, and the other words must still match.
 // So is a word on most pages (管理 of 村级财务管理), which hardly narrows the search but has the
-// largest index entry of all; a query keeps at least one word. And a term of the synonym table
-// (``fixed``) is looked up by its rarer words (``byRarerWords``). Returns the words to look up,
-// and those that can match nothing.
-async function usable(terms, found, fixed = []) {
+// largest index entry of all; a query keeps at least one word. Returns the words to look up, and
+// those that can match nothing.
+async function usable(terms, found) {
   const lost = new Set(found.filter((c) => CHINESE.test(c.term) && !c.aligned).map((c) => c.term));
   for (const c of found) if (c.aligned) lost.delete(c.term);
   // A word that can match nothing as typed is left out altogether, even of a query that keeps no
@@ -284,33 +283,11 @@ async function usable(terms, found, fixed = []) {
     else impossible.add(term);
   }
   const possible = terms.filter((t) => !impossible.has(t));
-  const kept = await byRarerWords(possible.filter((t) => !lost.has(t)), found, fixed);
+  const kept = possible.filter((t) => !lost.has(t));
   const common = new Set();
-  for (const term of kept) if (await marked(term, "common")) common.add(term);
+  for (const term of kept.filter((t) => CHINESE.test(t))) if (((await wordList(term[0])).common || []).includes(term)) common.add(term);
   const narrow = kept.filter((t) => !common.has(t));
   return { terms: narrow.length ? narrow : kept.length ? kept : possible, impossible };
-}
-
-// Whether the word lists mark a Chinese word ``common`` (on more than half of the pages) or
-// ``broad`` (on more than a quarter).
-async function marked(term, mark) {
-  return CHINESE.test(term) && ((await wordList(term[0]))[mark] || []).includes(term);
-}
-
-// A term of the synonym table (最低生活保障, typed or put in for 低保) is looked up by its rarer words
-// (最低 生活), not by a word of it on many pages (保障, ``broad``), while one of its rarer words is
-// looked up: the pages holding those are the pages using the term, and on a county platform the
-// broad word's entry was half of such a query's download (36 of 70 KB). A word that also stands
-// outside the table's terms in the query, or in a quoted phrase, is looked up.
-async function byRarerWords(kept, found, fixed) {
-  const inside = (c) => !c.quoted && fixed.some((term) => {
-    const start = c.run.indexOf(term);
-    return start >= 0 && c.at >= start && c.at + c.term.length <= start + term.length;
-  });
-  const own = kept.filter((t) => CHINESE.test(t) && found.every((c) => c.term !== t || inside(c)));
-  const broad = new Set();
-  for (const term of own) if (await marked(term, "broad")) broad.add(term);
-  return own.some((t) => !broad.has(t)) ? kept.filter((t) => !broad.has(t)) : kept;
 }
 
 // A lone character the browser cut from longer typed text (高 of 高标准农田) is looked up as the
@@ -401,7 +378,7 @@ async function search(text, options) {
 export async function find(query, options = {}, settings = {}) {
   const parsed = parse(query), { needles, phrases } = parsed;
   const found = await widened(await align(parsed.found));
-  const { terms, impossible } = await usable([...new Set(found.map((c) => c.term))], found, await tableTerms(query));
+  const { terms, impossible } = await usable([...new Set(found.map((c) => c.term))], found);
   // No word typed can match: nothing holds the query (a phrase neither).
   if (!terms.length) return listed([]);
   await loadFamilies(found.filter((c) => terms.includes(c.term)));
@@ -484,23 +461,11 @@ function partial(ranked, parts, phrases, byIndex) {
 // Government terms and the words citizens type for them (search/synonyms.json): a query is also
 // run with each other word of its groups; what the typed words found comes first.
 let synonymTable = null;
-function synonyms() {
-  synonymTable ??= fetch(new URL("search/synonyms.json", siteRoot)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
-  return synonymTable;
-}
-const unquoted = (query) => query.replace(/"[^"]*"|“[^”]*”/g, " ");  // quoted phrases are meant exactly as typed
-
-// The table's terms that a query holds outside quotes, longest first.
-async function tableTerms(query) {
-  const plain = unquoted(query);
-  if (!plain.trim()) return [];  // a phrase search (全文 mode) needs no table
-  return Object.keys(await synonyms()).filter((k) => plain.includes(k)).sort((a, b) => b.length - a.length);
-}
-
 async function alternatives(query) {
-  const table = await synonyms();
-  const plain = unquoted(query);
-  const keys = await tableTerms(query);
+  synonymTable ??= fetch(new URL("search/synonyms.json", siteRoot)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const table = await synonymTable;
+  const plain = query.replace(/"[^"]*"|“[^”]*”/g, " ");  // quoted phrases are meant exactly as typed
+  const keys = Object.keys(table).filter((k) => plain.includes(k)).sort((a, b) => b.length - a.length);
   const used = keys.filter((k, n) => !keys.slice(0, n).some((longer) => longer.includes(k)));
   const found = [];
   // An other word already typed is not asked again; one within the key (危房改造 of 农村危房改造) is.
